@@ -1,4 +1,4 @@
 /** nicdl's library entry: the IR and the runtime interfaces. */
 export * as ir from './spec/ir.js';
 export * from './runtime/types.js';
-export * from './runtime/errors.js';
+export * from './spec/errors.js';

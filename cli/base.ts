@@ -4,7 +4,7 @@
  * with its code; only an unexpected error shows a stack trace (with NICDL_DEBUG=1).
  */
 import { Command } from '@oclif/core';
-import { isNicdlError } from '../runtime/errors.js';
+import { isNicdlError } from '../spec/errors.js';
 
 export abstract class NicdlCommand extends Command {
   /** Cleanups to run however the command ends (quiesce devices, unmap DMA, rebind). */

@@ -1,5 +1,5 @@
 /**
- * Typed errors for everything past the language front end (runtime, drivers, generated
+ * Typed errors for everything past the language front end (spec loading, runtime, drivers, generated
  * code). Each carries a stable code, a one-line message naming what and where, and the
  * process exit code the CLI uses. Only the CLI turns these into text; library code never
  * prints.

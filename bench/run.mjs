@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs every in-process benchmark (bench/*.bench.ts) one after another, each in its own
+// process so one cannot warm or pollute the other. Each benchmark measures its own
+// baseline in the same run and writes bench/results/<name>.json; this script then
+// collects the headline figures into bench/results/summary.json.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const results = join(here, 'results');
+mkdirSync(results, { recursive: true });
+const only = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+let failed = 0;
+for (const file of benches) {
+  console.log(`\n== ${file}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], {
+    stdio: 'inherit',
+    cwd: join(here, '..'),
+  });
+  if (r.status !== 0) {
+    failed++;
+    console.error(`bench: ${file} failed (exit ${r.status})`);
+  }
+}
+const summaryPath = join(results, 'summary.json');
+const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
+for (const f of readdirSync(results).filter((f) => f.endsWith('.json') && f !== 'summary.json')) {
+  const data = JSON.parse(readFileSync(join(results, f), 'utf8'));
+  if (data.headline) Object.assign(summary, data.headline);
+}
+writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+console.log(`\nsummary: ${JSON.stringify(summary, null, 2)}`);
+process.exit(failed ? 1 : 0);
