@@ -1,0 +1,6 @@
+/** The runtime's public API: plain re-exports, one line per module. */
+export * from './types.js';
+export { openVfioDevice, type VfioOpenOptions } from './open.js';
+export { nativeStatus, type NativeAddon } from './native.js';
+export * from './pci/index.js';
+export { VfioDevice, BarMmio, DmaPool, openDeviceCount } from './vfio/index.js';
