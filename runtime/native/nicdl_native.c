@@ -98,11 +98,16 @@ static napi_value wrap_mapping(napi_env env, void *addr, size_t length) {
   return buf;
 }
 
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+/* Fetch `want` arguments (missing ones read as undefined); fewer than `need` throws. */
+static int get_args_min(napi_env env, napi_callback_info info, size_t want, size_t need, napi_value *argv) {
   size_t argc = want;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < want) { napi_throw_type_error(env, NULL, "nicdl_native: too few arguments"); return 0; }
+  if (argc < need) { napi_throw_type_error(env, NULL, "nicdl_native: too few arguments"); return 0; }
   return 1;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  return get_args_min(env, info, want, want, argv);
 }
 
 static int64_t int_arg(napi_env env, napi_value v) {
@@ -198,7 +203,7 @@ static napi_value js_address_of(napi_env env, napi_callback_info info) {
 
 static napi_value js_ioctl(napi_env env, napi_callback_info info) {
   napi_value a[3];
-  if (!get_args(env, info, 3, a)) return NULL;
+  if (!get_args_min(env, info, 3, 2, a)) return NULL;
   int fd = (int)int_arg(env, a[0]);
   unsigned long request = (unsigned long)int_arg(env, a[1]);
   napi_valuetype t;
