@@ -3,5 +3,12 @@
  * start-up). Add a command here when you add its file.
  */
 import type { Command } from '@oclif/core';
+import Bind from './commands/bind.js';
+import Devices from './commands/devices.js';
+import Unbind from './commands/unbind.js';
 
-export const COMMANDS: Record<string, Command.Class> = {};
+export const COMMANDS: Record<string, Command.Class> = {
+  bind: Bind,
+  devices: Devices,
+  unbind: Unbind,
+};

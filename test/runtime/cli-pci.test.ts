@@ -1,0 +1,107 @@
+/**
+ * The PCI commands against a fake sysfs tree, run in-process: what `nicdl devices`
+ * shows, and that bind's refusals are one line with the right exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Bind from '../../cli/commands/bind.js';
+import Devices from '../../cli/commands/devices.js';
+import Unbind from '../../cli/commands/unbind.js';
+import { FakeTree, defaultRouteVia } from './helpers/fake-sysfs.js';
+
+let tree: FakeTree | undefined;
+afterEach(() => {
+  tree?.remove();
+  vi.restoreAllMocks();
+});
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function makeTree(route?: string) {
+  tree = new FakeTree({
+    devices: [
+      { address: '0000:00:00.0', vendor: 0x8086, device: 0x29c0, classCode: 0x060000 },
+      { address: '0000:00:02.0', vendor: 0x8086, device: 0x100e, driver: 'e1000', iommuGroup: 2, netdevs: ['eth1'] },
+      { address: '0000:00:03.0', vendor: 0x1af4, device: 0x1000, driver: 'virtio-pci', iommuGroup: 3 },
+      { address: '0000:00:03.1', vendor: 0x8086, device: 0x10d3, driver: 'e1000e', iommuGroup: 3, netdevs: ['eth2'] },
+    ],
+    route,
+  });
+  return ['--sysfs-root', tree.sysRoot, '--proc-root', tree.procRoot, '--state-dir', tree.stateDir, '--dev-root', tree.devRoot];
+}
+
+/** Run a command; capture stdout/stderr lines and the exit code. */
+async function run(cmd: typeof Devices | typeof Bind | typeof Unbind, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  // oclif prints through console.log / console.error.
+  vi.spyOn(console, 'log').mockImplementation((s?: unknown) => void out.push(`${String(s ?? '')}\n`));
+  vi.spyOn(console, 'error').mockImplementation((s?: unknown) => void err.push(`${String(s ?? '')}\n`));
+  let exitCode = 0;
+  let result: unknown;
+  try {
+    result = await cmd.run(argv, root);
+  } catch (e) {
+    exitCode = (e as { oclif?: { exit?: number } }).oclif?.exit ?? -1;
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return { result, stdout: out.join(''), stderr: err.join(''), exitCode };
+}
+
+describe('nicdl devices', () => {
+  it('shows NICs with ids, class, driver, IOMMU group and interface', async () => {
+    const argv = makeTree();
+    const r = await run(Devices, argv);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ADDRESS\s+IDS\s+CLASS\s+DRIVER\s+GROUP\s+IFACE\s+SPEC$/);
+    expect(lines.find((l) => l.startsWith('0000:00:02.0'))).toMatch(/8086:100e\s+network\/ethernet\s+e1000\s+2\s+eth1/);
+    expect(r.stdout).not.toContain('0000:00:00.0'); // a bridge: only with --all
+  });
+
+  it('--all --json gives every device as data', async () => {
+    const argv = makeTree();
+    const r = await run(Devices, [...argv, '--all', '--json']);
+    const data = JSON.parse(r.stdout) as { devices: Array<{ address: string; ids: string; groupPeers: unknown[] }> };
+    expect(data.devices.map((d) => d.address)).toEqual(['0000:00:00.0', '0000:00:02.0', '0000:00:03.0', '0000:00:03.1']);
+    expect(data.devices[2].groupPeers).toEqual([{ address: '0000:00:03.1', driver: 'e1000e' }]);
+  });
+});
+
+describe('nicdl bind / unbind', () => {
+  it('bind writes the sysfs attributes, and notices when vfio-pci did not take the device', async () => {
+    const argv = makeTree();
+    const r = await run(Bind, ['0000:00:02.0', ...argv]);
+    // No kernel sits behind these plain files, so the driver link never moves: bind must
+    // not report success, and must clear the override it set.
+    expect(r.exitCode).toBe(10);
+    expect(r.stderr).toContain('E_BIND_FAILED');
+    const sys = (p: string) => readFileSync(join(tree!.sysRoot, p), 'utf8');
+    expect(sys('bus/pci/drivers/e1000/unbind')).toBe('0000:00:02.0');
+    expect(sys('bus/pci/drivers_probe')).toBe('0000:00:02.0');
+    expect(tree!.driverOverride('0000:00:02.0')).toBe('');
+  });
+
+  it('refuses a device whose group is shared with a kernel-driven device, naming it', async () => {
+    const argv = makeTree();
+    const r = await run(Bind, ['00:03.1', ...argv]);
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('0000:00:03.0 (virtio-pci)');
+  });
+
+  it('refuses the default-route interface, and --json reports the error as data', async () => {
+    const argv = makeTree(defaultRouteVia('eth1'));
+    const r = await run(Bind, ['0000:00:02.0', ...argv, '--json']);
+    expect(r.exitCode).toBe(8);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'E_DEFAULT_ROUTE', netdevs: ['eth1'] });
+  });
+
+  it('unbind of a device nicdl never bound changes nothing', async () => {
+    const argv = makeTree();
+    const r = await run(Unbind, ['0000:00:02.0', ...argv]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('not bound to vfio-pci, nothing to do');
+  });
+});
