@@ -29,6 +29,10 @@ const TDBAH = 0x3804;
 const TDLEN = 0x3808;
 const TDH = 0x3810;
 const TDT = 0x3818;
+const ICR = 0x00c0; // §13.4.17, clear on read
+const IMS = 0x00d0; // §13.4.20
+const IMC = 0x00d8; // §13.4.21
+const ICR_TXDW = 1 << 0; // transmit descriptor written back
 const RAL0 = 0x5400; // §13.4.62
 const RAH0 = 0x5404;
 const DESC_BYTES = 16; // §3.3.3 legacy transmit descriptor
@@ -102,6 +106,10 @@ async function guestMain(step, address) {
     bar.write32(TDH, 0);
     bar.write32(TDT, 0);
     bar.write32(TCTL, TCTL_EN | TCTL_PSP);
+    const irq = dev.interrupts();
+    bar.write32(IMC, 0xffffffff);
+    bar.read32(ICR);
+    bar.write32(IMS, ICR_TXDW);
     const waitDd = async (slot) => {
       for (let i = 0; i < 2000; i++) {
         if (ring.view.getUint8(slot * DESC_BYTES + 12) & STA_DD) return true;
@@ -111,16 +119,22 @@ async function guestMain(step, address) {
     };
     writeDesc(0, frame.iova);
     bar.write32(TDT, 1); // descriptor stores above are in program order before this doorbell (x86)
+    const irq0 = await irq.wait(5000);
+    const icr0 = bar.read32(ICR); // clears the cause: the INTx line drops before the next wait unmasks
     const dd0 = await waitDd(0);
     writeDesc(1, UNMAPPED_IOVA);
     bar.write32(TDT, 2);
+    const irq1 = await irq.wait(5000);
+    const icr1 = bar.read32(ICR);
     const dd1 = await waitDd(1);
+    bar.write32(IMC, 0xffffffff);
     bar.write32(TCTL, 0);
     await dev.close();
-    out({ dd0, dd1, payload: payload.toString() });
-  } else if (step === 'hold') {
-    // Keep the device open with bus mastering on until a signal comes.
-    const dev = rt.openVfioDevice(address);
+    out({ dd0, dd1, irq0, irq1, icr0, icr1, irqIndex: irq.index, payload: payload.toString() });
+  } else if (step === 'hold' || step === 'hold-bound') {
+    // Keep the device open with bus mastering on until a signal comes. hold-bound binds it
+    // for this process only: the hooks must give it back to e1000 on the way out.
+    const dev = rt.openVfioDevice(address, { bind: step === 'hold-bound' });
     dev.bar(0);
     dev.enableBusMaster();
     dev.dma.alloc(4096);
@@ -186,9 +200,11 @@ export default async function vfioOpen({ log = () => {} } = {}) {
     const tx = await json(`${self} tx ${NIC}`);
     const got = await g.peer.waitFor((f) => f.includes(Buffer.from(tx.payload)), { what: 'the DMA proof frame' });
     assert.ok(tx.dd0, 'DD written back for the mapped frame');
+    assert.ok(tx.irq0 > 0 && tx.irq1 > 0, `an interrupt per transmit on the eventfd (${tx.irq0}, ${tx.irq1})`);
+    assert.ok(tx.icr0 & ICR_TXDW && tx.icr1 & ICR_TXDW, 'ICR.TXDW was the cause');
     await new Promise((res) => setTimeout(res, 300));
     const proofFrames = g.peer.frames.filter((f) => f.readUInt16BE(12) === 0x88b5);
-    facts.tx = { frameBytes: got.length, dd0: tx.dd0, ddUnmapped: tx.dd1, framesOut: proofFrames.length };
+    facts.tx = { frameBytes: got.length, dd0: tx.dd0, ddUnmapped: tx.dd1, framesOut: proofFrames.length, irqIndex: tx.irqIndex, irqs: [tx.irq0, tx.irq1] };
     assert.ok(!proofFrames.some((f, i) => i > 0 && f.includes(Buffer.from(tx.payload))), 'the unmapped descriptor did not resend the payload');
     // The IOMMU refused the read and said so (the device still reports DD: hardware.md).
     facts.dmesgDmar = (await g.run('dmesg | grep -i -m3 "dmar.*fault"')).stdout.trim();
@@ -217,6 +233,12 @@ export default async function vfioOpen({ log = () => {} } = {}) {
     const auto = await json(`${self} bind-open ${NIC}`);
     assert.equal(auto.driverWhileOpen, 'vfio-pci');
     assert.equal(auto.driverAfter, 'e1000');
+
+    const bound = g.start(`${self} hold-bound ${NIC}`, { timeoutMs: 60_000 });
+    await bound.waitForOutput(/"holding"/);
+    bound.kill('INT');
+    assert.equal((await bound.done).code, 130);
+    assert.equal((await g.ok(`readlink /sys/bus/pci/devices/${NIC}/driver`)).trim().split('/').pop(), 'e1000', 'SIGINT gave the device back');
   });
   return facts;
 }
