@@ -1,0 +1,135 @@
+/**
+ * parse(text, file) → { ast, diagnostics }: the language front end's entry point.
+ *
+ * Never throws. A region the grammar could not read arrives as a `bad` node; each one is
+ * re-parsed alone to learn what the grammar expected there, so every broken item gets
+ * its own located "expected …, found …" and the rest of the file is still read.
+ * Checks that need only the syntax tree (import order, one device, repeated modifiers,
+ * oversized numbers) run here too, as do comment collection and doc attachment.
+ */
+import type { BadNode, Comment, FileNode, NumLit, Span, TopNode } from './ast.js';
+import { scanComments } from './comments.js';
+import { type Diagnostic, diag, sortDiagnostics } from './diagnostics.js';
+import { attachDocs } from './docs.js';
+import { LineMap } from './lines.js';
+import { parse as pegParse } from './parser.js';
+import { checkSyntaxRules } from './syntax-rules.js';
+import { describeExpected, expectedWords, tokenAt } from './expected.js';
+import { didYouMean } from './suggest.js';
+
+export interface ParseResult {
+  ast: FileNode;
+  diagnostics: Diagnostic[];
+}
+
+interface PegError {
+  location?: { start: { offset: number } };
+  expected?: Array<{ type: string; text?: string; description?: string }> | null;
+}
+
+export function parse(text: string, file = '<input>'): ParseResult {
+  const lines = new LineMap(text, file);
+  const diagnostics: Diagnostic[] = [];
+  const scan = scanComments(lines);
+  let ast: FileNode;
+  try {
+    ast = pegParse(text, { grammarSource: file }) as FileNode;
+  } catch (e) {
+    // Recovery makes the grammar total; this is the stack running out on absurd nesting.
+    ast = emptyFile(lines);
+    diagnostics.push(diag('NDL001', lines.span(0, Math.min(1, text.length)), { expected: 'a nicdl file', found: `input the parser could not handle (${(e as Error).message})` }));
+  }
+  ast.comments = scan.comments;
+  if (scan.unterminatedAt !== undefined) {
+    diagnostics.push(diag('NDL012', lines.span(scan.unterminatedAt, scan.unterminatedAt + 2)));
+  }
+  reportBadRegions(ast.body, 'top', lines, scan.unterminatedAt, diagnostics);
+  for (const node of ast.body) {
+    if (node.kind === 'device') reportBadRegions(node.items, 'item', lines, scan.unterminatedAt, diagnostics);
+  }
+  checkSyntaxRules(ast, diagnostics);
+  attachDocs(ast, text);
+  return { ast, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function emptyFile(lines: LineMap): FileNode {
+  return { kind: 'file', file: lines.file, body: [], comments: [] as Comment[], loc: lines.span(0, lines.text.length) };
+}
+
+type Context = 'top' | 'item';
+
+/** A word that starts a well-formed item: a region starting with one is an item of its own. */
+const ITEM_START = /^(import|device|ref|pci|bar|space|const|register|counter|descriptor|ring|sequence)\b/;
+
+function reportBadRegions(
+  list: readonly TopNode[],
+  context: Context,
+  lines: LineMap,
+  commentOpenAt: number | undefined,
+  out: Diagnostic[],
+): void {
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i];
+    if (node.kind !== 'bad') continue;
+    // Past an unterminated `/*` everything is comment text: one error (NDL012) says so.
+    if (commentOpenAt !== undefined && node.loc.start >= commentOpenAt) continue;
+    out.push(explainBad(node, list[i - 1], context, lines));
+  }
+}
+
+/**
+ * Re-parses a bad region to find what was expected. When the region does not begin an
+ * item of its own, it is the tail of the item before it (e.g. a modifier missing its
+ * value), so the re-parse starts from that item.
+ */
+function explainBad(bad: BadNode, prev: TopNode | undefined, context: Context, lines: LineMap): Diagnostic {
+  const text = lines.text;
+  const regionText = text.slice(bad.loc.start, bad.loc.end);
+  const startsItem = ITEM_START.exec(regionText);
+  if (context === 'item' && startsItem && (startsItem[1] === 'device' || startsItem[1] === 'import')) {
+    const word = startsItem[1];
+    const span = lines.span(bad.loc.start, bad.loc.start + word.length);
+    return word === 'device'
+      ? diag('NDL005', span)
+      : diag('NDL013', span, { keyword: 'import', reason: 'imports come first in a file, outside the device block' });
+  }
+  const continues = !startsItem && !regionText.startsWith('}') && prev && prev.kind !== 'bad';
+  const from = continues ? prev.loc.start : bad.loc.start;
+  const error = reparse(text.slice(from, bad.loc.end), lines.file, context);
+  let at = error?.location ? from + error.location.start.offset : bad.loc.start;
+  // A failure at the region's end is about the token that stopped the region.
+  if (at >= bad.loc.end) at = skipTrivia(text, bad.loc.end);
+  const found = tokenAt(text, at);
+  // A token found on a later line is better shown where the item stopped: just after
+  // the last token it read.
+  const stop = endOfPreviousToken(text, at, from);
+  const span = lines.lineOf(stop) < lines.lineOf(at) ? lines.span(stop, stop + 1) : lines.span(at, at + found.length);
+  const expected = error?.expected ? describeExpected(error.expected, context) : 'an item';
+  const word = /^'([A-Za-z_][\w-]*)'$/.exec(found.text);
+  const hint = word && error?.expected ? didYouMean(word[1], expectedWords(error.expected)) : undefined;
+  return diag('NDL001', span, { expected, found: found.text }, { hint });
+}
+
+function endOfPreviousToken(text: string, at: number, floor: number): number {
+  let k = at;
+  while (k > floor && /\s/.test(text[k - 1])) k--;
+  return k;
+}
+
+function skipTrivia(text: string, offset: number): number {
+  const trivia = /(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/y;
+  trivia.lastIndex = offset;
+  trivia.exec(text);
+  return trivia.lastIndex;
+}
+
+function reparse(region: string, file: string, context: Context): PegError | undefined {
+  try {
+    pegParse(region, { grammarSource: file, mode: context === 'top' ? 'top' : 'item' });
+    return undefined;
+  } catch (e) {
+    return e as PegError;
+  }
+}
+
+export type { Span, NumLit };
