@@ -9,10 +9,18 @@ export const pciRootFlags = {
   'sysfs-root': Flags.string({ hidden: true, description: 'root of sysfs (default /sys)' }),
   'proc-root': Flags.string({ hidden: true, description: 'root of procfs (default /proc)' }),
   'dev-root': Flags.string({ hidden: true, description: 'root of device nodes (default /dev)' }),
-  'state-dir': Flags.string({ hidden: true, description: 'where bind remembers original drivers (default /run/nicdl)' }),
+  'state-dir': Flags.string({
+    hidden: true,
+    description: 'where bind remembers original drivers (default /run/nicdl)',
+  }),
 };
 
-export function pciOptions(flags: { 'sysfs-root'?: string; 'proc-root'?: string; 'dev-root'?: string; 'state-dir'?: string }): PciOptions {
+export function pciOptions(flags: {
+  'sysfs-root'?: string;
+  'proc-root'?: string;
+  'dev-root'?: string;
+  'state-dir'?: string;
+}): PciOptions {
   return {
     sysRoot: flags['sysfs-root'],
     procRoot: flags['proc-root'],

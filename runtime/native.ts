@@ -48,10 +48,14 @@ type LoadResult = { addon: NativeAddon } | { reason: string };
 let loaded: LoadResult | undefined;
 
 function load(): LoadResult {
-  if (process.platform !== 'linux') return { reason: `VFIO needs Linux (this is ${process.platform})` };
+  if (process.platform !== 'linux')
+    return { reason: `VFIO needs Linux (this is ${process.platform})` };
   const path = candidates().find((p) => existsSync(p));
   if (!path) {
-    return { reason: 'the native addon is not built (run `npm run build`; it needs a C compiler such as gcc)' };
+    return {
+      reason:
+        'the native addon is not built (run `npm run build`; it needs a C compiler such as gcc)',
+    };
   }
   try {
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
@@ -72,7 +76,11 @@ export function nativeStatus(): { available: boolean; reason?: string } {
 export function native(): NativeAddon {
   loaded ??= load();
   if ('addon' in loaded) return loaded.addon;
-  throw new NicdlError('E_NO_NATIVE', `VFIO is unavailable: ${loaded.reason}`, ExitCode.unsupported);
+  throw new NicdlError(
+    'E_NO_NATIVE',
+    `VFIO is unavailable: ${loaded.reason}`,
+    ExitCode.unsupported,
+  );
 }
 
 /** errno number → its name ("EBUSY"), for messages and error details. */

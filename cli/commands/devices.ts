@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { pciOptions, pciRootFlags } from '../pci-flags.js';
-import { isNetworkClass, listPciDevices, pciIds, VFIO_PCI_DRIVER, type PciDeviceInfo } from '../../runtime/pci/index.js';
+import {
+  isNetworkClass,
+  listPciDevices,
+  pciIds,
+  VFIO_PCI_DRIVER,
+  type PciDeviceInfo,
+} from '../../runtime/pci/index.js';
 import { nativeStatus } from '../../runtime/native.js';
 
 interface SpecIds {
@@ -30,20 +36,32 @@ export default class Devices extends NicdlCommand {
   static override summary = 'List PCI devices with driver, IOMMU group and matching nicdl spec';
   static override description =
     'By default shows network controllers, devices bound to vfio-pci and devices a spec matches; --all shows every PCI device.';
-  static override examples = ['<%= config.bin %> devices', '<%= config.bin %> devices --all --json'];
+  static override examples = [
+    '<%= config.bin %> devices',
+    '<%= config.bin %> devices --all --json',
+  ];
   static override enableJsonFlag = true;
   static override flags = {
     all: Flags.boolean({ description: 'show every PCI device, not only NICs' }),
-    'drivers-dir': Flags.string({ hidden: true, description: 'where the driver specs are (default: the package drivers/)' }),
+    'drivers-dir': Flags.string({
+      hidden: true,
+      description: 'where the driver specs are (default: the package drivers/)',
+    }),
     ...pciRootFlags,
   };
 
-  async run(): Promise<{ devices: DeviceRow[]; specsNote?: string; vfio: { available: boolean; reason?: string } }> {
+  async run(): Promise<{
+    devices: DeviceRow[];
+    specsNote?: string;
+    vfio: { available: boolean; reason?: string };
+  }> {
     const { flags } = await this.parse(Devices);
     const { specs, note } = await loadSpecs(flags['drivers-dir'] ?? defaultDriversDir());
     const rows = listPciDevices(pciOptions(flags))
       .map((d) => toRow(d, specs))
-      .filter((d) => flags.all || isNetworkClass(d.classCode) || d.spec || d.driver === VFIO_PCI_DRIVER);
+      .filter(
+        (d) => flags.all || isNetworkClass(d.classCode) || d.spec || d.driver === VFIO_PCI_DRIVER,
+      );
     const vfio = nativeStatus();
     this.printTable(rows);
     if (note) this.log(`note: ${note}`);
@@ -69,14 +87,25 @@ export default class Devices extends NicdlCommand {
       ]),
     ];
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-    for (const r of table) this.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+    for (const r of table)
+      this.log(
+        r
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
   }
 }
 
 function toRow(d: PciDeviceInfo, specs: SpecIds[]): DeviceRow {
   for (const spec of specs) {
     const id = spec.pci.find((p) => p.vendor === d.vendor && p.device === d.device);
-    if (id) return { ...d, ids: pciIds(d), spec: { name: spec.name, file: spec.file, ...(id.name ? { model: id.name } : {}) } };
+    if (id)
+      return {
+        ...d,
+        ids: pciIds(d),
+        spec: { name: spec.name, file: spec.file, ...(id.name ? { model: id.name } : {}) },
+      };
   }
   return { ...d, ids: pciIds(d) };
 }
@@ -85,7 +114,8 @@ function toRow(d: PciDeviceInfo, specs: SpecIds[]): DeviceRow {
 function defaultDriversDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'drivers'))) return join(dir, 'drivers');
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'drivers')))
+      return join(dir, 'drivers');
   }
   return join(process.cwd(), 'drivers');
 }
@@ -108,15 +138,27 @@ async function loadSpecs(driversDir: string): Promise<{ specs: SpecIds[]; note?:
   );
   for (const file of files) {
     try {
-      const loaded = (await loadIr(file)) as { name?: string; pci?: SpecIds['pci']; ir?: { name: string; pci: SpecIds['pci'] } };
+      const loaded = (await loadIr(file)) as {
+        name?: string;
+        pci?: SpecIds['pci'];
+        ir?: { name: string; pci: SpecIds['pci'] };
+      };
       const ir = loaded.pci ? loaded : loaded.ir;
-      if (ir?.pci && ir.name) specs.push({ name: ir.name, file: relative(process.cwd(), file) || file, pci: ir.pci });
+      if (ir?.pci && ir.name)
+        specs.push({ name: ir.name, file: relative(process.cwd(), file) || file, pci: ir.pci });
       else failed.push(file);
     } catch {
       failed.push(file);
     }
   }
-  return { specs, ...(failed.length ? { note: `specs with errors were skipped: ${failed.map((f) => relative(process.cwd(), f)).join(', ')}` } : {}) };
+  return {
+    specs,
+    ...(failed.length
+      ? {
+          note: `specs with errors were skipped: ${failed.map((f) => relative(process.cwd(), f)).join(', ')}`,
+        }
+      : {}),
+  };
 }
 
 function readdirSafe(dir: string): string[] {

@@ -19,7 +19,11 @@ export default class Unbind extends NicdlCommand {
   async run(): Promise<BindResult> {
     const { args, flags } = await this.parse(Unbind);
     const r = unbindFromVfio(args.address, pciOptions(flags));
-    this.log(r.changed ? `${r.address}: ${r.previousDriver ?? 'no driver'} -> ${r.driver ?? 'no driver'}` : `${r.address}: not bound to vfio-pci, nothing to do`);
+    this.log(
+      r.changed
+        ? `${r.address}: ${r.previousDriver ?? 'no driver'} -> ${r.driver ?? 'no driver'}`
+        : `${r.address}: not bound to vfio-pci, nothing to do`,
+    );
     return r;
   }
 }

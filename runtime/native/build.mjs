@@ -38,8 +38,19 @@ if (upToDate && !process.argv.includes('--force')) process.exit(0);
 mkdirSync(outDir, { recursive: true });
 const cc = process.env.CC || 'cc';
 const args = [
-  '-shared', '-fPIC', '-O2', '-std=c11', '-Wall', '-Wextra', '-Wno-unused-parameter',
-  '-fvisibility=hidden', '-I', includeDir, '-o', output, source,
+  '-shared',
+  '-fPIC',
+  '-O2',
+  '-std=c11',
+  '-Wall',
+  '-Wextra',
+  '-Wno-unused-parameter',
+  '-fvisibility=hidden',
+  '-I',
+  includeDir,
+  '-o',
+  output,
+  source,
 ];
 const r = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.error) fail(`${cc}: ${r.error.message} (install a C compiler, e.g. apt-get install gcc)`);

@@ -79,7 +79,10 @@ function assertGroupNotOpen(info: PciDeviceInfo, devRoot: string): void {
     fd = openSync(path, 'r+');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EBUSY') {
-      throw busyError(info.address, `${path} is open in another process (a running driver); stop it first`);
+      throw busyError(
+        info.address,
+        `${path} is open in another process (a running driver); stop it first`,
+      );
     }
     return; // absent or unreadable: nothing holds it that we could tell
   }
@@ -93,10 +96,15 @@ function writeAttr(sysfs: Sysfs, path: string, data: string, address: string): v
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') throw permissionError(path);
     if (code === 'EBUSY') throw busyError(address, `the kernel refused ${path} (EBUSY)`);
-    throw new NicdlError('E_SYSFS', `writing '${data.trim()}' to ${path} failed: ${(e as Error).message}`, ExitCode.deviceFault, {
-      address,
-      path,
-    });
+    throw new NicdlError(
+      'E_SYSFS',
+      `writing '${data.trim()}' to ${path} failed: ${(e as Error).message}`,
+      ExitCode.deviceFault,
+      {
+        address,
+        path,
+      },
+    );
   }
 }
 
@@ -104,15 +112,28 @@ function writeAttr(sysfs: Sysfs, path: string, data: string, address: string): v
 export function bindToVfio(address: string, opts: BindOptions = {}): BindResult {
   const sysfs = new Sysfs(opts);
   const info = getPciDevice(address, opts);
-  if (info.driver === VFIO_PCI_DRIVER) return { address: info.address, previousDriver: info.driver, driver: info.driver, changed: false };
+  if (info.driver === VFIO_PCI_DRIVER)
+    return {
+      address: info.address,
+      previousDriver: info.driver,
+      driver: info.driver,
+      changed: false,
+    };
   iommuMode(info, sysfs, opts.unsafeNoIommu);
   assertGroupViable(info);
   assertNotDefaultRoute(info, sysfs, opts.force ?? false);
-  if (!sysfs.io.exists(sysfs.driverDir(VFIO_PCI_DRIVER))) throw noVfioError(`cannot bind ${info.address}`);
+  if (!sysfs.io.exists(sysfs.driverDir(VFIO_PCI_DRIVER)))
+    throw noVfioError(`cannot bind ${info.address}`);
 
   new BindingState(opts.stateDir).remember(info.address, info.driver ?? null);
-  writeAttr(sysfs, sysfs.deviceFile(info.address, 'driver_override'), VFIO_PCI_DRIVER, info.address);
-  if (info.driver) writeAttr(sysfs, join(sysfs.driverDir(info.driver), 'unbind'), info.address, info.address);
+  writeAttr(
+    sysfs,
+    sysfs.deviceFile(info.address, 'driver_override'),
+    VFIO_PCI_DRIVER,
+    info.address,
+  );
+  if (info.driver)
+    writeAttr(sysfs, join(sysfs.driverDir(info.driver), 'unbind'), info.address, info.address);
   writeAttr(sysfs, sysfs.driversProbe(), info.address, info.address);
 
   const now = sysfs.driverOf(info.address);
@@ -135,7 +156,12 @@ export function unbindFromVfio(address: string, opts: PciOptions = {}): BindResu
   const state = new BindingState(opts.stateDir);
   const record = state.get(info.address);
   if (info.driver !== VFIO_PCI_DRIVER && !info.driverOverride && !record) {
-    return { address: info.address, previousDriver: info.driver, driver: info.driver, changed: false };
+    return {
+      address: info.address,
+      previousDriver: info.driver,
+      driver: info.driver,
+      changed: false,
+    };
   }
   if (info.driver === VFIO_PCI_DRIVER) {
     assertGroupNotOpen(info, sysfs.devRoot);
@@ -143,7 +169,12 @@ export function unbindFromVfio(address: string, opts: PciOptions = {}): BindResu
   }
   restore(sysfs, info.address, record ? record.originalDriver : undefined);
   state.forget(info.address);
-  return { address: info.address, previousDriver: info.driver, driver: sysfs.driverOf(info.address), changed: true };
+  return {
+    address: info.address,
+    previousDriver: info.driver,
+    driver: sysfs.driverOf(info.address),
+    changed: true,
+  };
 }
 
 /**

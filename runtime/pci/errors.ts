@@ -32,7 +32,11 @@ export function permissionError(path: string): NicdlError {
   );
 }
 
-export function groupNotViableError(address: string, group: number, holders: PciPeer[]): NicdlError {
+export function groupNotViableError(
+  address: string,
+  group: number,
+  holders: PciPeer[],
+): NicdlError {
   const named = holders.map((p) => `${p.address} (${p.driver})`).join(', ');
   return new NicdlError(
     'E_GROUP_NOT_VIABLE',

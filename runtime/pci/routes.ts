@@ -22,14 +22,19 @@ export function defaultRouteInterfaces(procRoot: string, io: SysfsIo): Set<strin
   for (const line of v4.split('\n').slice(1)) {
     const cols = line.trim().split(/\s+/);
     if (cols.length <= ROUTE_MASK) continue;
-    if (ALL_ZERO.test(cols[ROUTE_DESTINATION]) && ALL_ZERO.test(cols[ROUTE_MASK])) found.add(cols[ROUTE_IFACE]);
+    if (ALL_ZERO.test(cols[ROUTE_DESTINATION]) && ALL_ZERO.test(cols[ROUTE_MASK]))
+      found.add(cols[ROUTE_IFACE]);
   }
   const v6 = io.read(join(procRoot, 'net/ipv6_route')) ?? '';
   for (const line of v6.split('\n')) {
     const cols = line.trim().split(/\s+/);
     if (cols.length <= V6_IFACE) continue;
     // The loopback's unreachable default (iface "lo") is not a route out of the machine.
-    if (ALL_ZERO.test(cols[V6_DESTINATION]) && ALL_ZERO.test(cols[V6_PREFIX_LEN]) && cols[V6_IFACE] !== 'lo') {
+    if (
+      ALL_ZERO.test(cols[V6_DESTINATION]) &&
+      ALL_ZERO.test(cols[V6_PREFIX_LEN]) &&
+      cols[V6_IFACE] !== 'lo'
+    ) {
       found.add(cols[V6_IFACE]);
     }
   }

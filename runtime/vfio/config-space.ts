@@ -31,7 +31,11 @@ export class ConfigSpace {
     this.check(offset, width);
     const n = readSync(this.fd, this.scratch, 0, width, this.regionOffset + offset);
     if (n !== width) throw this.shortError('read', offset, width, n);
-    return width === 1 ? this.scratch.readUInt8(0) : width === 2 ? this.scratch.readUInt16LE(0) : this.scratch.readUInt32LE(0);
+    return width === 1
+      ? this.scratch.readUInt8(0)
+      : width === 2
+        ? this.scratch.readUInt16LE(0)
+        : this.scratch.readUInt32LE(0);
   }
 
   write(offset: number, width: ConfigWidth, value: number): void {
@@ -51,7 +55,12 @@ export class ConfigSpace {
   }
 
   private check(offset: number, width: ConfigWidth): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + width > this.size || offset % width !== 0) {
+    if (
+      !Number.isInteger(offset) ||
+      offset < 0 ||
+      offset + width > this.size ||
+      offset % width !== 0
+    ) {
       throw new NicdlError(
         'E_CONFIG_RANGE',
         `${this.label}: config access of ${width} bytes at 0x${offset.toString(16)} is outside or misaligned (space is ${this.size} bytes)`,
@@ -61,6 +70,10 @@ export class ConfigSpace {
   }
 
   private shortError(op: string, offset: number, width: number, n: number): NicdlError {
-    return new NicdlError('E_VFIO', `${this.label}: config ${op} at 0x${offset.toString(16)} moved ${n} of ${width} bytes`, ExitCode.deviceFault);
+    return new NicdlError(
+      'E_VFIO',
+      `${this.label}: config ${op} at 0x${offset.toString(16)} moved ${n} of ${width} bytes`,
+      ExitCode.deviceFault,
+    );
   }
 }

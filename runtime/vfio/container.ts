@@ -34,9 +34,19 @@ export class VfioContainer {
     const path = join(devRoot, 'vfio', 'vfio');
     const fd = openNode(path, address);
     try {
-      const version = ioctlChecked(fd, VFIO_GET_API_VERSION, undefined, `VFIO_GET_API_VERSION on ${path}`, address);
+      const version = ioctlChecked(
+        fd,
+        VFIO_GET_API_VERSION,
+        undefined,
+        `VFIO_GET_API_VERSION on ${path}`,
+        address,
+      );
       if (version !== VFIO_API_VERSION) {
-        throw new NicdlError('E_VFIO_API', `${path} speaks VFIO API ${version}, nicdl knows ${VFIO_API_VERSION}`, ExitCode.unsupported);
+        throw new NicdlError(
+          'E_VFIO_API',
+          `${path} speaks VFIO API ${version}, nicdl knows ${VFIO_API_VERSION}`,
+          ExitCode.unsupported,
+        );
       }
       return new VfioContainer(fd, address);
     } catch (e) {
@@ -80,11 +90,23 @@ export class VfioContainer {
 
   /** Let the device reach `size` bytes at process address `vaddr` through `iova`. */
   mapDma(vaddr: bigint, iova: number, size: number): void {
-    ioctlChecked(this.fd, VFIO_IOMMU_MAP_DMA, dmaMapStruct(vaddr, iova, size), `VFIO_IOMMU_MAP_DMA iova 0x${iova.toString(16)} size ${size}`, this.address);
+    ioctlChecked(
+      this.fd,
+      VFIO_IOMMU_MAP_DMA,
+      dmaMapStruct(vaddr, iova, size),
+      `VFIO_IOMMU_MAP_DMA iova 0x${iova.toString(16)} size ${size}`,
+      this.address,
+    );
   }
 
   unmapDma(iova: number, size: number): void {
-    ioctlChecked(this.fd, VFIO_IOMMU_UNMAP_DMA, dmaUnmapStruct(iova, size), `VFIO_IOMMU_UNMAP_DMA iova 0x${iova.toString(16)}`, this.address);
+    ioctlChecked(
+      this.fd,
+      VFIO_IOMMU_UNMAP_DMA,
+      dmaUnmapStruct(iova, size),
+      `VFIO_IOMMU_UNMAP_DMA iova 0x${iova.toString(16)}`,
+      this.address,
+    );
   }
 
   close(): void {

@@ -9,7 +9,12 @@
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { isErrno, native } from '../native.js';
 import type { Device, InterruptSource, PciIdentity } from '../types.js';
-import { ConfigSpace, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, type ConfigWidth } from './config-space.js';
+import {
+  ConfigSpace,
+  PCI_COMMAND_MASTER,
+  PCI_COMMAND_MEMORY,
+  type ConfigWidth,
+} from './config-space.js';
 import type { VfioContainer } from './container.js';
 import type { DmaPool } from './dma-pool.js';
 import { closedError, ioctlError } from './errors.js';
@@ -19,7 +24,12 @@ import { VfioInterrupts } from './interrupts.js';
 import { BarMmio } from './mmio.js';
 import { trackOpenDevice, untrackOpenDevice } from './process-hooks.js';
 import { deviceInfo, regionInfo } from './regions.js';
-import { VFIO_DEVICE_FLAGS_RESET, VFIO_DEVICE_RESET, VFIO_PCI_BAR5_REGION_INDEX, VFIO_REGION_INFO_FLAG_MMAP } from './uapi.js';
+import {
+  VFIO_DEVICE_FLAGS_RESET,
+  VFIO_DEVICE_RESET,
+  VFIO_PCI_BAR5_REGION_INDEX,
+  VFIO_REGION_INFO_FLAG_MMAP,
+} from './uapi.js';
 
 export interface VfioDeviceParts {
   identity: PciIdentity;
@@ -58,12 +68,21 @@ export class VfioDevice implements Device {
     if (cached) return cached;
     const label = `BAR${index} of ${this.identity.address}`;
     if (!Number.isInteger(index) || index < 0 || index > VFIO_PCI_BAR5_REGION_INDEX) {
-      throw new NicdlError('E_NO_BAR', `${this.identity.address} has no BAR ${index} (0-5)`, ExitCode.usage);
+      throw new NicdlError(
+        'E_NO_BAR',
+        `${this.identity.address} has no BAR ${index} (0-5)`,
+        ExitCode.usage,
+      );
     }
     const region = regionInfo(this.parts.deviceFd, index, this.identity.address);
-    if (region.size === 0) throw new NicdlError('E_NO_BAR', `${label} is not implemented by the device`, ExitCode.usage);
+    if (region.size === 0)
+      throw new NicdlError('E_NO_BAR', `${label} is not implemented by the device`, ExitCode.usage);
     if (!(region.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
-      throw new NicdlError('E_NO_BAR', `${label} cannot be memory-mapped (an I/O port BAR?)`, ExitCode.unsupported);
+      throw new NicdlError(
+        'E_NO_BAR',
+        `${label} cannot be memory-mapped (an I/O port BAR?)`,
+        ExitCode.unsupported,
+      );
     }
     const buffer = native().mmapFd(this.parts.deviceFd, region.offset, region.size, true);
     if (isErrno(buffer)) throw ioctlError(`mmap ${label}`, -buffer, this.identity.address);
@@ -97,14 +116,16 @@ export class VfioDevice implements Device {
   /** The device's interrupt on an eventfd (MSI, else INTx), or undefined if it has none. */
   interrupts(): InterruptSource | undefined {
     this.assertOpen('interrupts');
-    if (this.irq === undefined) this.irq = VfioInterrupts.enable(this.parts.deviceFd, this.identity.address) ?? null;
+    if (this.irq === undefined)
+      this.irq = VfioInterrupts.enable(this.parts.deviceFd, this.identity.address) ?? null;
     return this.irq ?? undefined;
   }
 
   /** Function-level reset through VFIO; false when the device offers no reset method. */
   reset(): boolean {
     this.assertOpen('reset');
-    if (!(deviceInfo(this.parts.deviceFd, this.identity.address).flags & VFIO_DEVICE_FLAGS_RESET)) return false;
+    if (!(deviceInfo(this.parts.deviceFd, this.identity.address).flags & VFIO_DEVICE_FLAGS_RESET))
+      return false;
     const r = native().ioctl(this.parts.deviceFd, VFIO_DEVICE_RESET);
     if (r < 0) throw ioctlError('VFIO_DEVICE_RESET', -r, this.identity.address);
     return true;
@@ -116,7 +137,11 @@ export class VfioDevice implements Device {
       const first = errors[0];
       throw first instanceof NicdlError
         ? first
-        : new NicdlError('E_CLOSE', `closing ${this.identity.address}: ${String((first as Error).message ?? first)}`, ExitCode.deviceFault);
+        : new NicdlError(
+            'E_CLOSE',
+            `closing ${this.identity.address}: ${String((first as Error).message ?? first)}`,
+            ExitCode.deviceFault,
+          );
     }
   }
 
@@ -154,4 +179,3 @@ export class VfioDevice implements Device {
     if (this.closed) throw closedError(this.identity.address, what);
   }
 }
-

@@ -52,7 +52,11 @@ export class PhysicalMapper implements DmaMapper {
     const pfns = this.readPfns(vaddr, size);
     for (let i = 1; i < pfns.length; i++) {
       if (pfns[i] !== pfns[0] + BigInt(i)) {
-        throw new NicdlError('E_DMA_CONTIGUOUS', `no-IOMMU DMA block of ${size} bytes is not physically contiguous; use 2 MiB hugepages and blocks of at most 2 MiB`, ExitCode.unsupported);
+        throw new NicdlError(
+          'E_DMA_CONTIGUOUS',
+          `no-IOMMU DMA block of ${size} bytes is not physically contiguous; use 2 MiB hugepages and blocks of at most 2 MiB`,
+          ExitCode.unsupported,
+        );
       }
     }
     return Number(pfns[0] * BigInt(PAGE_BYTES));
@@ -67,7 +71,13 @@ export class PhysicalMapper implements DmaMapper {
     const buf = Buffer.alloc(pages * PAGEMAP_ENTRY_BYTES);
     const fd = openSync(this.pagemapPath, 'r');
     try {
-      readSync(fd, buf, 0, buf.length, Number((vaddr / BigInt(PAGE_BYTES)) * BigInt(PAGEMAP_ENTRY_BYTES)));
+      readSync(
+        fd,
+        buf,
+        0,
+        buf.length,
+        Number((vaddr / BigInt(PAGE_BYTES)) * BigInt(PAGEMAP_ENTRY_BYTES)),
+      );
     } finally {
       closeSync(fd);
     }
@@ -76,7 +86,11 @@ export class PhysicalMapper implements DmaMapper {
       const entry = buf.readBigUInt64LE(i * PAGEMAP_ENTRY_BYTES);
       const pfn = entry & PAGEMAP_PFN_MASK;
       if ((entry & PAGEMAP_PRESENT) === 0n || pfn === 0n) {
-        throw new NicdlError('E_PERMISSION', `${this.pagemapPath} shows no physical address (needs root and locked memory)`, ExitCode.permission);
+        throw new NicdlError(
+          'E_PERMISSION',
+          `${this.pagemapPath} shows no physical address (needs root and locked memory)`,
+          ExitCode.permission,
+        );
       }
       pfns.push(pfn);
     }

@@ -39,7 +39,12 @@ class DmaBlock implements DmaRegion {
   readonly u32: Uint32Array;
   readonly view: DataView;
 
-  constructor(buffer: ArrayBuffer, offset: number, readonly iova: number, readonly size: number) {
+  constructor(
+    buffer: ArrayBuffer,
+    offset: number,
+    readonly iova: number,
+    readonly size: number,
+  ) {
     this.u8 = new Uint8Array(buffer, offset, size);
     this.u16 = new Uint16Array(buffer, offset, size >>> 1);
     this.u32 = new Uint32Array(buffer, offset, size >>> 2);
@@ -60,12 +65,20 @@ export class DmaPool implements DmaAllocator {
   ) {}
 
   alloc(size: number, align = DEFAULT_ALIGN): DmaRegion {
-    if (this.closed) throw new NicdlError('E_CLOSED', `${this.label}: DMA allocation after close`, ExitCode.usage);
+    if (this.closed)
+      throw new NicdlError('E_CLOSED', `${this.label}: DMA allocation after close`, ExitCode.usage);
     this.checkRequest(size, align);
     const effectiveAlign = Math.max(align, MIN_ALIGN);
     const reserved = alignUp(size, MIN_ALIGN);
-    const placed = this.place(reserved, effectiveAlign) ?? this.place(reserved, effectiveAlign, this.grow(reserved));
-    if (!placed) throw new NicdlError('E_INTERNAL', `${this.label}: a fresh chunk could not hold ${size} bytes`, ExitCode.internal);
+    const placed =
+      this.place(reserved, effectiveAlign) ??
+      this.place(reserved, effectiveAlign, this.grow(reserved));
+    if (!placed)
+      throw new NicdlError(
+        'E_INTERNAL',
+        `${this.label}: a fresh chunk could not hold ${size} bytes`,
+        ExitCode.internal,
+      );
     const { chunk, offset } = placed;
     const region = new DmaBlock(chunk.buffer, offset, chunk.iova + offset, size);
     region.u8.fill(0);
@@ -78,7 +91,11 @@ export class DmaPool implements DmaAllocator {
     const a = this.live.get(region);
     if (!a) {
       if (this.closed) return; // everything was released by close()
-      throw new NicdlError('E_DMA_FREE', `${this.label}: region at IOVA 0x${region.iova.toString(16)} is not allocated here (freed twice?)`, ExitCode.usage);
+      throw new NicdlError(
+        'E_DMA_FREE',
+        `${this.label}: region at IOVA 0x${region.iova.toString(16)} is not allocated here (freed twice?)`,
+        ExitCode.usage,
+      );
     }
     this.live.delete(region);
     this.allocatedBytes -= region.size;
@@ -110,15 +127,32 @@ export class DmaPool implements DmaAllocator {
 
   private checkRequest(size: number, align: number): void {
     if (!Number.isInteger(size) || size <= 0) {
-      throw new NicdlError('E_DMA_SIZE', `${this.label}: DMA size must be a positive integer, got ${size}`, ExitCode.usage);
+      throw new NicdlError(
+        'E_DMA_SIZE',
+        `${this.label}: DMA size must be a positive integer, got ${size}`,
+        ExitCode.usage,
+      );
     }
-    if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0 || align > CHUNK_BYTES) {
-      throw new NicdlError('E_DMA_ALIGN', `${this.label}: DMA alignment must be a power of two up to ${CHUNK_BYTES}, got ${align}`, ExitCode.usage);
+    if (
+      !Number.isInteger(align) ||
+      align <= 0 ||
+      (align & (align - 1)) !== 0 ||
+      align > CHUNK_BYTES
+    ) {
+      throw new NicdlError(
+        'E_DMA_ALIGN',
+        `${this.label}: DMA alignment must be a power of two up to ${CHUNK_BYTES}, got ${align}`,
+        ExitCode.usage,
+      );
     }
   }
 
   /** First fit over `chunks` (all of them by default), aligned in IOVA space. */
-  private place(size: number, align: number, chunks: PoolChunk[] = this.chunks): { chunk: PoolChunk; offset: number } | undefined {
+  private place(
+    size: number,
+    align: number,
+    chunks: PoolChunk[] = this.chunks,
+  ): { chunk: PoolChunk; offset: number } | undefined {
     for (const chunk of chunks) {
       for (let i = 0; i < chunk.free.length; i++) {
         const ext = chunk.free[i];
@@ -143,7 +177,12 @@ export class DmaPool implements DmaAllocator {
       this.source.release(memory);
       throw e;
     }
-    const chunk: PoolChunk = { ...memory, iova, size: chunkSize, free: [{ offset: 0, size: chunkSize }] };
+    const chunk: PoolChunk = {
+      ...memory,
+      iova,
+      size: chunkSize,
+      free: [{ offset: 0, size: chunkSize }],
+    };
     this.chunks.push(chunk);
     return [chunk];
   }

@@ -15,7 +15,13 @@ export function openNode(path: string, address: string): number {
 }
 
 /** ioctl returning its non-negative result, or throwing the typed error named `what`. */
-export function ioctlChecked(fd: number, request: number, arg: number | Buffer | undefined, what: string, address: string): number {
+export function ioctlChecked(
+  fd: number,
+  request: number,
+  arg: number | Buffer | undefined,
+  what: string,
+  address: string,
+): number {
   const r = native().ioctl(fd, request, arg);
   if (r < 0) throw ioctlError(what, -r, address);
   return r;

@@ -31,17 +31,35 @@ export class VfioGroup {
 
   isViable(): boolean {
     const status = groupStatusStruct();
-    ioctlChecked(this.fd, VFIO_GROUP_GET_STATUS, status.buf, `VFIO_GROUP_GET_STATUS on ${this.path}`, this.address);
+    ioctlChecked(
+      this.fd,
+      VFIO_GROUP_GET_STATUS,
+      status.buf,
+      `VFIO_GROUP_GET_STATUS on ${this.path}`,
+      this.address,
+    );
     return (status.flags() & VFIO_GROUP_FLAGS_VIABLE) !== 0;
   }
 
   setContainer(container: VfioContainer): void {
-    ioctlChecked(this.fd, VFIO_GROUP_SET_CONTAINER, intArg(container.fd), `VFIO_GROUP_SET_CONTAINER on ${this.path}`, this.address);
+    ioctlChecked(
+      this.fd,
+      VFIO_GROUP_SET_CONTAINER,
+      intArg(container.fd),
+      `VFIO_GROUP_SET_CONTAINER on ${this.path}`,
+      this.address,
+    );
   }
 
   /** A device fd for `address` (its sysfs name), from which regions and IRQs are reached. */
   deviceFd(address: string): number {
-    return ioctlChecked(this.fd, VFIO_GROUP_GET_DEVICE_FD, cString(address), `VFIO_GROUP_GET_DEVICE_FD ${address}`, this.address);
+    return ioctlChecked(
+      this.fd,
+      VFIO_GROUP_GET_DEVICE_FD,
+      cString(address),
+      `VFIO_GROUP_GET_DEVICE_FD ${address}`,
+      this.address,
+    );
   }
 
   close(): void {

@@ -48,12 +48,18 @@ export class VfioInterrupts implements InterruptSource {
 
   /** Route the device's first interrupt vector to a new eventfd; undefined if it has none. */
   static enable(deviceFd: number, address: string): VfioInterrupts | undefined {
-    const index = irqCount(deviceFd, VFIO_PCI_MSI_IRQ_INDEX, address) > 0 ? VFIO_PCI_MSI_IRQ_INDEX : VFIO_PCI_INTX_IRQ_INDEX;
-    if (index === VFIO_PCI_INTX_IRQ_INDEX && irqCount(deviceFd, index, address) === 0) return undefined;
+    const index =
+      irqCount(deviceFd, VFIO_PCI_MSI_IRQ_INDEX, address) > 0
+        ? VFIO_PCI_MSI_IRQ_INDEX
+        : VFIO_PCI_INTX_IRQ_INDEX;
+    if (index === VFIO_PCI_INTX_IRQ_INDEX && irqCount(deviceFd, index, address) === 0)
+      return undefined;
     const efd = native().eventfd(0);
     if (efd < 0) throw ioctlError('eventfd', -efd, address);
     try {
-      const set = irqSetStruct(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, [efd]);
+      const set = irqSetStruct(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, [
+        efd,
+      ]);
       ioctlChecked(deviceFd, VFIO_DEVICE_SET_IRQS, set, 'VFIO_DEVICE_SET_IRQS (trigger)', address);
     } catch (e) {
       closeQuietly(efd);
@@ -72,7 +78,8 @@ export class VfioInterrupts implements InterruptSource {
         this.pendingUnmask = this.index === VFIO_PCI_INTX_IRQ_INDEX;
         return n;
       }
-      if (n < 0 && -n !== osConstants.errno.EAGAIN) throw ioctlError('eventfd read', -n, this.address);
+      if (n < 0 && -n !== osConstants.errno.EAGAIN)
+        throw ioctlError('eventfd read', -n, this.address);
       if (Date.now() >= deadline) return 0;
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     }
@@ -80,15 +87,31 @@ export class VfioInterrupts implements InterruptSource {
 
   private unmask(): void {
     this.pendingUnmask = false;
-    const set = irqSetStruct(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, this.index, [], 1);
-    ioctlChecked(this.deviceFd, VFIO_DEVICE_SET_IRQS, set, 'VFIO_DEVICE_SET_IRQS (unmask)', this.address);
+    const set = irqSetStruct(
+      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+      this.index,
+      [],
+      1,
+    );
+    ioctlChecked(
+      this.deviceFd,
+      VFIO_DEVICE_SET_IRQS,
+      set,
+      'VFIO_DEVICE_SET_IRQS (unmask)',
+      this.address,
+    );
   }
 
   /** Disconnect the interrupt (count 0 with DATA_NONE disables it) and close the eventfd. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const off = irqSetStruct(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, this.index, [], 0);
+    const off = irqSetStruct(
+      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+      this.index,
+      [],
+      0,
+    );
     native().ioctl(this.deviceFd, VFIO_DEVICE_SET_IRQS, off);
     closeQuietly(this.eventFd);
   }

@@ -54,11 +54,26 @@ export class BarMmio implements Mmio {
   private accessError(offset: number): NicdlError {
     const at = `0x${offset.toString(16)}`;
     if (this.unmapped) {
-      return new NicdlError('E_UNMAPPED', `${this.label} is unmapped (device closed); access at ${at} refused`, ExitCode.usage, { offset });
+      return new NicdlError(
+        'E_UNMAPPED',
+        `${this.label} is unmapped (device closed); access at ${at} refused`,
+        ExitCode.usage,
+        { offset },
+      );
     }
     if ((offset & ALIGN_MASK) !== 0) {
-      return new NicdlError('E_MMIO_ALIGN', `${this.label}: offset ${at} is not 4-byte aligned`, ExitCode.usage, { offset });
+      return new NicdlError(
+        'E_MMIO_ALIGN',
+        `${this.label}: offset ${at} is not 4-byte aligned`,
+        ExitCode.usage,
+        { offset },
+      );
     }
-    return new NicdlError('E_MMIO_RANGE', `${this.label}: offset ${at} is outside the ${this.size}-byte BAR`, ExitCode.usage, { offset });
+    return new NicdlError(
+      'E_MMIO_RANGE',
+      `${this.label}: offset ${at} is outside the ${this.size}-byte BAR`,
+      ExitCode.usage,
+      { offset },
+    );
   }
 }

@@ -7,7 +7,14 @@
 import { join } from 'node:path';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { native } from '../native.js';
-import { assertGroupViable, bindToVfio, peersHeldByKernel, unbindFromVfio, VFIO_PCI_DRIVER, type BindOptions } from '../pci/binder.js';
+import {
+  assertGroupViable,
+  bindToVfio,
+  peersHeldByKernel,
+  unbindFromVfio,
+  VFIO_PCI_DRIVER,
+  type BindOptions,
+} from '../pci/binder.js';
 import { getPciDevice, type PciDeviceInfo } from '../pci/discovery.js';
 import { busyError, groupNotViableError, noVfioError } from '../pci/errors.js';
 import { iommuMode } from '../pci/iommu.js';
@@ -65,12 +72,19 @@ function notBoundError(info: PciDeviceInfo): NicdlError {
   );
 }
 
-function openBound(info: PciDeviceInfo, noIommu: boolean, opts: VfioOpenOptions, afterClose: () => void): VfioDevice {
+function openBound(
+  info: PciDeviceInfo,
+  noIommu: boolean,
+  opts: VfioOpenOptions,
+  afterClose: () => void,
+): VfioDevice {
   const { address } = info;
   const devRoot = opts.devRoot ?? '/dev';
-  if (info.iommuGroup === undefined) throw noVfioError(`${address} has no IOMMU group although bound to vfio-pci`);
+  if (info.iommuGroup === undefined)
+    throw noVfioError(`${address} has no IOMMU group although bound to vfio-pci`);
   assertGroupViable(info);
-  if (!new Sysfs(opts).io.exists(join(devRoot, 'vfio', 'vfio'))) throw noVfioError(`${join(devRoot, 'vfio')} is missing`);
+  if (!new Sysfs(opts).io.exists(join(devRoot, 'vfio', 'vfio')))
+    throw noVfioError(`${join(devRoot, 'vfio')} is missing`);
   native(); // E_NO_NATIVE here, before any fd is opened
 
   const opened: Array<() => void> = [];
@@ -93,7 +107,12 @@ function openBound(info: PciDeviceInfo, noIommu: boolean, opts: VfioOpenOptions,
     const cfg = regionInfo(deviceFd, VFIO_PCI_CONFIG_REGION_INDEX, address);
     const config = new ConfigSpace(deviceFd, cfg.offset, cfg.size, `config space of ${address}`);
     const mapper = noIommu ? new PhysicalMapper() : new IommuMapper(container);
-    const chunks = new NativeChunkSource({ hugepages: opts.hugepages, requireHugepages: noIommu, sysRoot: opts.sysRoot, io: opts.io });
+    const chunks = new NativeChunkSource({
+      hugepages: opts.hugepages,
+      requireHugepages: noIommu,
+      sysRoot: opts.sysRoot,
+      io: opts.io,
+    });
     const dma = new DmaPool(chunks, mapper, `DMA of ${address}`);
     return new VfioDevice({
       identity: {

@@ -92,7 +92,11 @@ export function deviceInfoStruct() {
   const { buf, dv } = struct(16);
   return {
     buf,
-    read: () => ({ flags: dv.getUint32(4, LE), numRegions: dv.getUint32(8, LE), numIrqs: dv.getUint32(12, LE) }),
+    read: () => ({
+      flags: dv.getUint32(4, LE),
+      numRegions: dv.getUint32(8, LE),
+      numIrqs: dv.getUint32(12, LE),
+    }),
   };
 }
 
@@ -128,7 +132,12 @@ export function irqInfoStruct(index: number) {
 }
 
 /** struct vfio_irq_set { u32 argsz, flags, index, start, count; u8 data[]; } with int32 eventfds as data */
-export function irqSetStruct(flags: number, index: number, eventfds: number[], count = eventfds.length) {
+export function irqSetStruct(
+  flags: number,
+  index: number,
+  eventfds: number[],
+  count = eventfds.length,
+) {
   const header = 20;
   const { buf, dv } = struct(header + 4 * eventfds.length);
   dv.setUint32(4, flags, LE);

@@ -22,13 +22,42 @@ function makeTree(route?: string) {
   tree = new FakeTree({
     devices: [
       { address: '0000:00:00.0', vendor: 0x8086, device: 0x29c0, classCode: 0x060000 },
-      { address: '0000:00:02.0', vendor: 0x8086, device: 0x100e, driver: 'e1000', iommuGroup: 2, netdevs: ['eth1'] },
-      { address: '0000:00:03.0', vendor: 0x1af4, device: 0x1000, driver: 'virtio-pci', iommuGroup: 3 },
-      { address: '0000:00:03.1', vendor: 0x8086, device: 0x10d3, driver: 'e1000e', iommuGroup: 3, netdevs: ['eth2'] },
+      {
+        address: '0000:00:02.0',
+        vendor: 0x8086,
+        device: 0x100e,
+        driver: 'e1000',
+        iommuGroup: 2,
+        netdevs: ['eth1'],
+      },
+      {
+        address: '0000:00:03.0',
+        vendor: 0x1af4,
+        device: 0x1000,
+        driver: 'virtio-pci',
+        iommuGroup: 3,
+      },
+      {
+        address: '0000:00:03.1',
+        vendor: 0x8086,
+        device: 0x10d3,
+        driver: 'e1000e',
+        iommuGroup: 3,
+        netdevs: ['eth2'],
+      },
     ],
     route,
   });
-  return ['--sysfs-root', tree.sysRoot, '--proc-root', tree.procRoot, '--state-dir', tree.stateDir, '--dev-root', tree.devRoot];
+  return [
+    '--sysfs-root',
+    tree.sysRoot,
+    '--proc-root',
+    tree.procRoot,
+    '--state-dir',
+    tree.stateDir,
+    '--dev-root',
+    tree.devRoot,
+  ];
 }
 
 /** Run a command; capture stdout/stderr lines and the exit code. */
@@ -36,8 +65,12 @@ async function run(cmd: typeof Devices | typeof Bind | typeof Unbind, argv: stri
   const out: string[] = [];
   const err: string[] = [];
   // oclif prints through console.log / console.error.
-  vi.spyOn(console, 'log').mockImplementation((s?: unknown) => void out.push(`${String(s ?? '')}\n`));
-  vi.spyOn(console, 'error').mockImplementation((s?: unknown) => void err.push(`${String(s ?? '')}\n`));
+  vi.spyOn(console, 'log').mockImplementation(
+    (s?: unknown) => void out.push(`${String(s ?? '')}\n`),
+  );
+  vi.spyOn(console, 'error').mockImplementation(
+    (s?: unknown) => void err.push(`${String(s ?? '')}\n`),
+  );
   let exitCode = 0;
   let result: unknown;
   try {
@@ -56,15 +89,24 @@ describe('nicdl devices', () => {
     const r = await run(Devices, argv);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ADDRESS\s+IDS\s+CLASS\s+DRIVER\s+GROUP\s+IFACE\s+SPEC$/);
-    expect(lines.find((l) => l.startsWith('0000:00:02.0'))).toMatch(/8086:100e\s+network\/ethernet\s+e1000\s+2\s+eth1/);
+    expect(lines.find((l) => l.startsWith('0000:00:02.0'))).toMatch(
+      /8086:100e\s+network\/ethernet\s+e1000\s+2\s+eth1/,
+    );
     expect(r.stdout).not.toContain('0000:00:00.0'); // a bridge: only with --all
   });
 
   it('--all --json gives every device as data', async () => {
     const argv = makeTree();
     const r = await run(Devices, [...argv, '--all', '--json']);
-    const data = JSON.parse(r.stdout) as { devices: Array<{ address: string; ids: string; groupPeers: unknown[] }> };
-    expect(data.devices.map((d) => d.address)).toEqual(['0000:00:00.0', '0000:00:02.0', '0000:00:03.0', '0000:00:03.1']);
+    const data = JSON.parse(r.stdout) as {
+      devices: Array<{ address: string; ids: string; groupPeers: unknown[] }>;
+    };
+    expect(data.devices.map((d) => d.address)).toEqual([
+      '0000:00:00.0',
+      '0000:00:02.0',
+      '0000:00:03.0',
+      '0000:00:03.1',
+    ]);
     expect(data.devices[2].groupPeers).toEqual([{ address: '0000:00:03.1', driver: 'e1000e' }]);
   });
 });
@@ -95,7 +137,10 @@ describe('nicdl bind / unbind', () => {
     const argv = makeTree(defaultRouteVia('eth1'));
     const r = await run(Bind, ['0000:00:02.0', ...argv, '--json']);
     expect(r.exitCode).toBe(8);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'E_DEFAULT_ROUTE', netdevs: ['eth1'] });
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'E_DEFAULT_ROUTE',
+      netdevs: ['eth1'],
+    });
   });
 
   it('unbind of a device nicdl never bound changes nothing', async () => {

@@ -47,7 +47,11 @@ describe.skipIf(!status.available)(`DMA pool ${status.reason ?? ''}`, () => {
     expect(ring.u8.every((b) => b === 0)).toBe(true);
     for (const b of bufs) expect(b.iova % 64).toBe(0);
     expect(mapper.mapped.size).toBe(1);
-    expect(pool.stats()).toEqual({ allocatedBytes: 4096 + 64 * 2048, mappedBytes: CHUNK_BYTES, regions: 65 });
+    expect(pool.stats()).toEqual({
+      allocatedBytes: 4096 + 64 * 2048,
+      mappedBytes: CHUNK_BYTES,
+      regions: 65,
+    });
     // Views of one region do not reach the next.
     ring.u32[ring.u32.length - 1] = 0xffffffff;
     expect(ring.view.getUint32(4092, true)).toBe(0xffffffff);
@@ -98,7 +102,11 @@ describe.skipIf(!status.available)(`DMA pool ${status.reason ?? ''}`, () => {
 
   it('never hands out overlapping or misaligned regions (property)', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('alloc' as const), size: fc.oneof(fc.integer({ min: 1, max: 9000 }), fc.integer({ min: 1, max: 2_500_000 })), alignLog2: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({
+        kind: fc.constant('alloc' as const),
+        size: fc.oneof(fc.integer({ min: 1, max: 9000 }), fc.integer({ min: 1, max: 2_500_000 })),
+        alignLog2: fc.integer({ min: 0, max: 12 }),
+      }),
       fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }),
     );
     fc.assert(

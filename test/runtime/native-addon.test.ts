@@ -3,7 +3,15 @@
  * a stand-in BAR, anonymous locked DMA memory, eventfds, and ioctl errno reporting.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +64,12 @@ describe.skipIf(!status.available)(`native addon ${status.reason ?? ''}`, () => 
     mmio.unmap();
     expect(buffer.byteLength).toBe(0);
     expect(mmio.unmapped).toBe(true);
-    expect(() => mmio.read32(8)).toThrowError(expect.objectContaining({ code: 'E_UNMAPPED', message: expect.stringContaining('BAR0 of test') }));
+    expect(() => mmio.read32(8)).toThrowError(
+      expect.objectContaining({
+        code: 'E_UNMAPPED',
+        message: expect.stringContaining('BAR0 of test'),
+      }),
+    );
     expect(() => mmio.write32(8, 2)).toThrowError(expect.objectContaining({ code: 'E_UNMAPPED' }));
     // No new view can be made on it either: JS throws, it never reaches stale pages.
     expect(() => new Uint32Array(buffer)).toThrowError(TypeError);
@@ -67,7 +80,9 @@ describe.skipIf(!status.available)(`native addon ${status.reason ?? ''}`, () => 
   it('rejects misaligned and out-of-range offsets without touching the BAR', () => {
     const { mmio } = mapBar();
     expect(() => mmio.read32(2)).toThrowError(expect.objectContaining({ code: 'E_MMIO_ALIGN' }));
-    expect(() => mmio.write32(BAR_BYTES, 1)).toThrowError(expect.objectContaining({ code: 'E_MMIO_RANGE' }));
+    expect(() => mmio.write32(BAR_BYTES, 1)).toThrowError(
+      expect.objectContaining({ code: 'E_MMIO_RANGE' }),
+    );
     expect(() => mmio.read32(-4)).toThrowError(expect.objectContaining({ code: 'E_MMIO_RANGE' }));
     expect(readFileSync(join(dir, 'bar0')).every((b) => b === 0)).toBe(true);
     mmio.unmap();
@@ -98,7 +113,11 @@ describe.skipIf(!status.available)(`native addon ${status.reason ?? ''}`, () => 
   it('unmaps a buffer that JS drops, when the GC collects it', () => {
     const addonPath = join(import.meta.dirname, '../../runtime/native/build/nicdl_native.node');
     const script = join(import.meta.dirname, 'fixtures/gc-unmaps.mjs');
-    const r = spawnSync(process.execPath, ['--expose-gc', script, addonPath, join(dir, 'gc-file')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', script, addonPath, join(dir, 'gc-file')],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ before: 50, after: 0 });
   });
@@ -114,5 +133,30 @@ describe.skipIf(!status.available)(`native addon ${status.reason ?? ''}`, () => 
     expect(native().eventfdRead(efd)).toBe(6);
     expect(native().eventfdRead(efd)).toBe(-EAGAIN);
     closeSync(efd);
+  });
+});
+
+describe('without the addon', () => {
+  it('says why VFIO is unavailable, with its own error code, and nothing else breaks', () => {
+    const probe = [
+      "const { native, nativeStatus } = await import('./runtime/native.ts');",
+      "const { listPciDevices } = await import('./runtime/pci/index.ts');",
+      'let err; try { native(); } catch (e) { err = { code: e.code, exitCode: e.exitCode, message: e.message }; }',
+      'console.log(JSON.stringify({ status: nativeStatus(), err, listed: Array.isArray(listPciDevices()) }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, NICDL_NATIVE_PATH: '/nonexistent/nicdl_native.node' },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.status.available).toBe(false);
+    expect(out.err).toMatchObject({
+      code: 'E_NO_NATIVE',
+      exitCode: 11,
+      message: expect.stringMatching(/VFIO is unavailable: .*npm run build.*C compiler/),
+    });
+    expect(out.listed).toBe(true);
   });
 });

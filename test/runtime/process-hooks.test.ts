@@ -14,7 +14,10 @@ const child = join(import.meta.dirname, 'fixtures/hooked-process.ts');
 
 function run(mode: string) {
   const marker = join(dir, `${mode}.marker`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, mode, marker], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, mode, marker], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   let closes = '';
   try {
     closes = readFileSync(marker, 'utf8');

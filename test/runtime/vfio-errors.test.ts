@@ -14,7 +14,13 @@ import { FakeKernel, FakeTree, type FakeDevice } from './helpers/fake-sysfs.js';
 let tree: FakeTree | undefined;
 afterEach(() => tree?.remove());
 
-const E1000: FakeDevice = { address: '0000:00:02.0', vendor: 0x8086, device: 0x100e, driver: 'vfio-pci', iommuGroup: 2 };
+const E1000: FakeDevice = {
+  address: '0000:00:02.0',
+  vendor: 0x8086,
+  device: 0x100e,
+  driver: 'vfio-pci',
+  iommuGroup: 2,
+};
 
 function fake(devices: FakeDevice[] = [E1000]) {
   tree = new FakeTree({ devices, drivers: ['e1000'] });
@@ -33,7 +39,10 @@ function failure(fn: () => unknown): { code: string; exitCode: number; message: 
 describe('openVfioDevice failures', () => {
   it('malformed address', () => {
     const { opts } = fake();
-    expect(failure(() => openVfioDevice('02.0', opts))).toMatchObject({ code: 'E_BAD_ADDRESS', exitCode: ExitCode.usage });
+    expect(failure(() => openVfioDevice('02.0', opts))).toMatchObject({
+      code: 'E_BAD_ADDRESS',
+      exitCode: ExitCode.usage,
+    });
   });
 
   it('address not found, listing what exists', () => {
@@ -59,12 +68,17 @@ describe('openVfioDevice failures', () => {
     expect(failure(() => openVfioDevice(E1000.address, opts))).toMatchObject({
       code: 'E_NOT_BOUND',
       exitCode: ExitCode.busy,
-      message: expect.stringContaining('driven by e1000, not vfio-pci: run `nicdl bind 0000:00:02.0`'),
+      message: expect.stringContaining(
+        'driven by e1000, not vfio-pci: run `nicdl bind 0000:00:02.0`',
+      ),
     });
   });
 
   it('group not viable: names the devices holding it', () => {
-    const { opts } = fake([{ ...E1000 }, { address: '0000:00:02.1', vendor: 0x8086, device: 0x100e, driver: 'e1000', iommuGroup: 2 }]);
+    const { opts } = fake([
+      { ...E1000 },
+      { address: '0000:00:02.1', vendor: 0x8086, device: 0x100e, driver: 'e1000', iommuGroup: 2 },
+    ]);
     expect(failure(() => openVfioDevice(E1000.address, opts))).toMatchObject({
       code: 'E_GROUP_NOT_VIABLE',
       exitCode: ExitCode.groupNotViable,
@@ -81,19 +95,27 @@ describe('openVfioDevice failures', () => {
     });
   });
 
-  it.skipIf(!nativeStatus().available)('a /dev/vfio/vfio that is not the VFIO device: the ioctl errno is reported', () => {
-    const { tree, opts } = fake();
-    tree.addDevVfio([2]);
-    expect(failure(() => openVfioDevice(E1000.address, opts))).toMatchObject({
-      code: 'E_NO_VFIO',
-      message: expect.stringContaining('VFIO_GET_API_VERSION'),
-    });
-  });
+  it.skipIf(!nativeStatus().available)(
+    'a /dev/vfio/vfio that is not the VFIO device: the ioctl errno is reported',
+    () => {
+      const { tree, opts } = fake();
+      tree.addDevVfio([2]);
+      expect(failure(() => openVfioDevice(E1000.address, opts))).toMatchObject({
+        code: 'E_NO_VFIO',
+        message: expect.stringContaining('VFIO_GET_API_VERSION'),
+      });
+    },
+  );
 
   it('with bind: true, a failure after binding gives the device back to its driver', () => {
     const { opts } = fake([{ ...E1000, driver: 'e1000' }]);
-    expect(failure(() => openVfioDevice(E1000.address, { ...opts, bind: true }))).toMatchObject({ code: 'E_NO_VFIO' });
-    expect(getPciDevice(E1000.address, opts)).toMatchObject({ driver: 'e1000', driverOverride: undefined });
+    expect(failure(() => openVfioDevice(E1000.address, { ...opts, bind: true }))).toMatchObject({
+      code: 'E_NO_VFIO',
+    });
+    expect(getPciDevice(E1000.address, opts)).toMatchObject({
+      driver: 'e1000',
+      driverOverride: undefined,
+    });
   });
 });
 
@@ -114,7 +136,10 @@ describe('errno of opening a VFIO node', () => {
     });
   });
   it('missing node: the module', () => {
-    expect(openError('/dev/vfio/vfio', ENOENT, E1000.address)).toMatchObject({ code: 'E_NO_VFIO', exitCode: ExitCode.noVfio });
+    expect(openError('/dev/vfio/vfio', ENOENT, E1000.address)).toMatchObject({
+      code: 'E_NO_VFIO',
+      exitCode: ExitCode.noVfio,
+    });
   });
 });
 
@@ -123,7 +148,13 @@ describe('failure classes', () => {
     const { tree, opts } = fake([
       { ...E1000 },
       { address: '0000:00:03.0', vendor: 0x8086, device: 0x100e, iommuGroup: undefined },
-      { address: '0000:00:04.0', vendor: 0x8086, device: 0x100e, driver: 'vfio-pci', iommuGroup: 4 },
+      {
+        address: '0000:00:04.0',
+        vendor: 0x8086,
+        device: 0x100e,
+        driver: 'vfio-pci',
+        iommuGroup: 4,
+      },
       { address: '0000:00:04.1', vendor: 0x8086, device: 0x100e, driver: 'e1000', iommuGroup: 4 },
     ]);
     const byCode = new Map<string, number>();
@@ -136,9 +167,20 @@ describe('failure classes', () => {
     note(() => openVfioDevice('0000:00:03.0', opts));
     note(() => openVfioDevice('0000:00:04.0', opts));
     note(() => openVfioDevice(E1000.address, opts));
-    byCode.set('E_PERMISSION', openError('/dev/vfio/2', osConstants.errno.EACCES, E1000.address).exitCode);
+    byCode.set(
+      'E_PERMISSION',
+      openError('/dev/vfio/2', osConstants.errno.EACCES, E1000.address).exitCode,
+    );
     byCode.set('E_BUSY', openError('/dev/vfio/2', osConstants.errno.EBUSY, E1000.address).exitCode);
-    expect([...byCode.keys()].sort()).toEqual(['E_BAD_ADDRESS', 'E_BUSY', 'E_GROUP_NOT_VIABLE', 'E_NOT_FOUND', 'E_NO_IOMMU', 'E_NO_VFIO', 'E_PERMISSION']);
+    expect([...byCode.keys()].sort()).toEqual([
+      'E_BAD_ADDRESS',
+      'E_BUSY',
+      'E_GROUP_NOT_VIABLE',
+      'E_NOT_FOUND',
+      'E_NO_IOMMU',
+      'E_NO_VFIO',
+      'E_PERMISSION',
+    ]);
     expect(new Set(byCode.values()).size).toBe(byCode.size);
     expect(tree).toBeDefined();
   });

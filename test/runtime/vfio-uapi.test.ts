@@ -35,8 +35,19 @@ describe('VFIO uapi', () => {
   });
 
   it('struct vfio_irq_set carries the eventfds after a 20-byte header', () => {
-    const b = uapi.irqSetStruct(uapi.VFIO_IRQ_SET_DATA_EVENTFD | uapi.VFIO_IRQ_SET_ACTION_TRIGGER, uapi.VFIO_PCI_INTX_IRQ_INDEX, [9]);
+    const b = uapi.irqSetStruct(
+      uapi.VFIO_IRQ_SET_DATA_EVENTFD | uapi.VFIO_IRQ_SET_ACTION_TRIGGER,
+      uapi.VFIO_PCI_INTX_IRQ_INDEX,
+      [9],
+    );
     expect(b.length).toBe(24);
-    expect([b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8), b.readUInt32LE(12), b.readUInt32LE(16), b.readInt32LE(20)]).toEqual([24, 0x24, 0, 0, 1, 9]);
+    expect([
+      b.readUInt32LE(0),
+      b.readUInt32LE(4),
+      b.readUInt32LE(8),
+      b.readUInt32LE(12),
+      b.readUInt32LE(16),
+      b.readInt32LE(20),
+    ]).toEqual([24, 0x24, 0, 0, 1, 9]);
   });
 });

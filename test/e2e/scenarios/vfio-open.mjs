@@ -50,7 +50,9 @@ async function guestMain(step, address) {
   const rt = await import(new URL('../../../dist/runtime/index.js', import.meta.url).href);
   const out = (o) => console.log(JSON.stringify(o));
   const macOf = (ral, rah) =>
-    [ral, ral >>> 8, ral >>> 16, ral >>> 24, rah, rah >>> 8].map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
+    [ral, ral >>> 8, ral >>> 16, ral >>> 24, rah, rah >>> 8]
+      .map((b) => (b & 0xff).toString(16).padStart(2, '0'))
+      .join(':');
 
   if (step === 'open') {
     const t0 = performance.now();
@@ -76,7 +78,21 @@ async function guestMain(step, address) {
     } catch (e) {
       afterClose = e.code;
     }
-    out({ openMs: Math.round(openMs), barSize: bar.size, status, mac, cmdBefore, cmdMaster, cmdQuiesced, ids, ringIova: ring.iova, bigIova: big.iova, stats, irqIndex: irq?.index ?? null, afterClose });
+    out({
+      openMs: Math.round(openMs),
+      barSize: bar.size,
+      status,
+      mac,
+      cmdBefore,
+      cmdMaster,
+      cmdQuiesced,
+      ids,
+      ringIova: ring.iova,
+      bigIova: big.iova,
+      stats,
+      irqIndex: irq?.index ?? null,
+      afterClose,
+    });
   } else if (step === 'tx') {
     // Send one frame from DMA memory (payload at a mapped IOVA), then one whose buffer
     // address is unmapped: the IOMMU must keep the device from reading it.
@@ -150,9 +166,15 @@ async function guestMain(step, address) {
   } else if (step === 'bind-open') {
     const dev = rt.openVfioDevice(address, { bind: true });
     const status = dev.bar(0).read32(STATUS);
-    const driverWhileOpen = (await import('node:fs')).readlinkSync(`/sys/bus/pci/devices/${address}/driver`).split('/').pop();
+    const driverWhileOpen = (await import('node:fs'))
+      .readlinkSync(`/sys/bus/pci/devices/${address}/driver`)
+      .split('/')
+      .pop();
     await dev.close();
-    const driverAfter = (await import('node:fs')).readlinkSync(`/sys/bus/pci/devices/${address}/driver`).split('/').pop();
+    const driverAfter = (await import('node:fs'))
+      .readlinkSync(`/sys/bus/pci/devices/${address}/driver`)
+      .split('/')
+      .pop();
     out({ status, driverWhileOpen, driverAfter });
   } else {
     throw new Error(`unknown guest step ${step}`);
@@ -166,80 +188,104 @@ export default async function vfioOpen({ log = () => {} } = {}) {
   const self = `node ${fileURLToPath(import.meta.url).replace(/^.*\/test\//, '/share/test/')} --guest`;
   const facts = {};
 
-  await withGuest({ name: 'vfio-open', nics: [{ kind: 'dgram' }], modules: ['share', 'nic'], log }, async (g) => {
-    const json = async (cmd) => JSON.parse((await g.ok(cmd)).trim().split('\n').pop());
-    const cli = async (args) => g.run(`node /share/bin/run.js ${args}`);
+  await withGuest(
+    { name: 'vfio-open', nics: [{ kind: 'dgram' }], modules: ['share', 'nic'], log },
+    async (g) => {
+      const json = async (cmd) => JSON.parse((await g.ok(cmd)).trim().split('\n').pop());
+      const cli = async (args) => g.run(`node /share/bin/run.js ${args}`);
 
-    // Without the vfio modules: the one-line hint to load them.
-    let r = await cli(`bind ${NIC}`);
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /E_NO_VFIO: .*modprobe vfio-pci/);
-    await g.ok('modprobe vfio && modprobe vfio_iommu_type1 && modprobe vfio_pci');
+      // Without the vfio modules: the one-line hint to load them.
+      let r = await cli(`bind ${NIC}`);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /E_NO_VFIO: .*modprobe vfio-pci/);
+      await g.ok('modprobe vfio && modprobe vfio_iommu_type1 && modprobe vfio_pci');
 
-    r = await cli(`bind ${NIC}`);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /e1000 -> vfio-pci \(IOMMU group \d+/);
-    const list = JSON.parse((await cli('devices --json')).stdout);
-    const nic = list.devices.find((d) => d.address === NIC);
-    assert.equal(nic.driver, 'vfio-pci');
-    facts.iommuGroup = nic.iommuGroup;
+      r = await cli(`bind ${NIC}`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /e1000 -> vfio-pci \(IOMMU group \d+/);
+      const list = JSON.parse((await cli('devices --json')).stdout);
+      const nic = list.devices.find((d) => d.address === NIC);
+      assert.equal(nic.driver, 'vfio-pci');
+      facts.iommuGroup = nic.iommuGroup;
 
-    const open = await json(`${self} open ${NIC}`);
-    assert.equal(open.mac, '52:54:00:12:34:56');
-    assert.ok(open.status & 0x2, 'STATUS.LU (link up) set at power-on');
-    assert.equal(open.ids, 0x100e8086);
-    assert.equal(open.barSize, 128 * 1024);
-    assert.equal(open.cmdMaster & PCI_COMMAND_MASTER, PCI_COMMAND_MASTER);
-    assert.equal(open.cmdQuiesced & PCI_COMMAND_MASTER, 0);
-    assert.equal(open.ringIova % 128, 0);
-    assert.equal(open.stats.mappedBytes, 6 << 20);
-    assert.equal(open.afterClose, 'E_UNMAPPED');
-    Object.assign(facts, { openMs: open.openMs, status: open.status, irqIndex: open.irqIndex });
+      const open = await json(`${self} open ${NIC}`);
+      assert.equal(open.mac, '52:54:00:12:34:56');
+      assert.ok(open.status & 0x2, 'STATUS.LU (link up) set at power-on');
+      assert.equal(open.ids, 0x100e8086);
+      assert.equal(open.barSize, 128 * 1024);
+      assert.equal(open.cmdMaster & PCI_COMMAND_MASTER, PCI_COMMAND_MASTER);
+      assert.equal(open.cmdQuiesced & PCI_COMMAND_MASTER, 0);
+      assert.equal(open.ringIova % 128, 0);
+      assert.equal(open.stats.mappedBytes, 6 << 20);
+      assert.equal(open.afterClose, 'E_UNMAPPED');
+      Object.assign(facts, { openMs: open.openMs, status: open.status, irqIndex: open.irqIndex });
 
-    g.peer.clear();
-    const tx = await json(`${self} tx ${NIC}`);
-    const got = await g.peer.waitFor((f) => f.includes(Buffer.from(tx.payload)), { what: 'the DMA proof frame' });
-    assert.ok(tx.dd0, 'DD written back for the mapped frame');
-    assert.ok(tx.irq0 > 0 && tx.irq1 > 0, `an interrupt per transmit on the eventfd (${tx.irq0}, ${tx.irq1})`);
-    assert.ok(tx.icr0 & ICR_TXDW && tx.icr1 & ICR_TXDW, 'ICR.TXDW was the cause');
-    await new Promise((res) => setTimeout(res, 300));
-    const proofFrames = g.peer.frames.filter((f) => f.readUInt16BE(12) === 0x88b5);
-    facts.tx = { frameBytes: got.length, dd0: tx.dd0, ddUnmapped: tx.dd1, framesOut: proofFrames.length, irqIndex: tx.irqIndex, irqs: [tx.irq0, tx.irq1] };
-    assert.ok(!proofFrames.some((f, i) => i > 0 && f.includes(Buffer.from(tx.payload))), 'the unmapped descriptor did not resend the payload');
-    // The IOMMU refused the read and said so (the device still reports DD: hardware.md).
-    facts.dmesgDmar = (await g.run('dmesg | grep -i -m3 "dmar.*fault"')).stdout.trim();
-    assert.match(facts.dmesgDmar, new RegExp(`fault addr 0x${UNMAPPED_IOVA.toString(16)}`));
+      g.peer.clear();
+      const tx = await json(`${self} tx ${NIC}`);
+      const got = await g.peer.waitFor((f) => f.includes(Buffer.from(tx.payload)), {
+        what: 'the DMA proof frame',
+      });
+      assert.ok(tx.dd0, 'DD written back for the mapped frame');
+      assert.ok(
+        tx.irq0 > 0 && tx.irq1 > 0,
+        `an interrupt per transmit on the eventfd (${tx.irq0}, ${tx.irq1})`,
+      );
+      assert.ok(tx.icr0 & ICR_TXDW && tx.icr1 & ICR_TXDW, 'ICR.TXDW was the cause');
+      await new Promise((res) => setTimeout(res, 300));
+      const proofFrames = g.peer.frames.filter((f) => f.readUInt16BE(12) === 0x88b5);
+      facts.tx = {
+        frameBytes: got.length,
+        dd0: tx.dd0,
+        ddUnmapped: tx.dd1,
+        framesOut: proofFrames.length,
+        irqIndex: tx.irqIndex,
+        irqs: [tx.irq0, tx.irq1],
+      };
+      assert.ok(
+        !proofFrames.some((f, i) => i > 0 && f.includes(Buffer.from(tx.payload))),
+        'the unmapped descriptor did not resend the payload',
+      );
+      // The IOMMU refused the read and said so (the device still reports DD: hardware.md).
+      facts.dmesgDmar = (await g.run('dmesg | grep -i -m3 "dmar.*fault"')).stdout.trim();
+      assert.match(facts.dmesgDmar, new RegExp(`fault addr 0x${UNMAPPED_IOVA.toString(16)}`));
 
-    // One process holds the device; others are refused, then SIGTERM quiesces it.
-    const holder = g.start(`${self} hold ${NIC}`, { timeoutMs: 60_000 });
-    await holder.waitForOutput(/"holding"/);
-    const second = await json(`${self} try-open ${NIC}`);
-    assert.equal(second.code, 'E_BUSY', second.message);
-    r = await cli(`unbind ${NIC}`);
-    assert.equal(r.code, 8, r.stderr);
-    assert.match(r.stderr, /E_BUSY/);
-    holder.kill('TERM');
-    const held = await holder.done;
-    assert.equal(held.code, 143);
-    const command = Number((await g.ok(`od -An -tu2 -j4 -N2 /sys/bus/pci/devices/${NIC}/config`)).trim());
-    assert.equal(command & PCI_COMMAND_MASTER, 0, 'bus mastering off after SIGTERM');
-    facts.busyMessage = second.message;
+      // One process holds the device; others are refused, then SIGTERM quiesces it.
+      const holder = g.start(`${self} hold ${NIC}`, { timeoutMs: 60_000 });
+      await holder.waitForOutput(/"holding"/);
+      const second = await json(`${self} try-open ${NIC}`);
+      assert.equal(second.code, 'E_BUSY', second.message);
+      r = await cli(`unbind ${NIC}`);
+      assert.equal(r.code, 8, r.stderr);
+      assert.match(r.stderr, /E_BUSY/);
+      holder.kill('TERM');
+      const held = await holder.done;
+      assert.equal(held.code, 143);
+      const command = Number(
+        (await g.ok(`od -An -tu2 -j4 -N2 /sys/bus/pci/devices/${NIC}/config`)).trim(),
+      );
+      assert.equal(command & PCI_COMMAND_MASTER, 0, 'bus mastering off after SIGTERM');
+      facts.busyMessage = second.message;
 
-    r = await cli(`unbind ${NIC}`);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /vfio-pci -> e1000/);
-    assert.equal((await g.ok(`ls /sys/bus/pci/devices/${NIC}/net`)).trim(), 'eth0');
+      r = await cli(`unbind ${NIC}`);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /vfio-pci -> e1000/);
+      assert.equal((await g.ok(`ls /sys/bus/pci/devices/${NIC}/net`)).trim(), 'eth0');
 
-    const auto = await json(`${self} bind-open ${NIC}`);
-    assert.equal(auto.driverWhileOpen, 'vfio-pci');
-    assert.equal(auto.driverAfter, 'e1000');
+      const auto = await json(`${self} bind-open ${NIC}`);
+      assert.equal(auto.driverWhileOpen, 'vfio-pci');
+      assert.equal(auto.driverAfter, 'e1000');
 
-    const bound = g.start(`${self} hold-bound ${NIC}`, { timeoutMs: 60_000 });
-    await bound.waitForOutput(/"holding"/);
-    bound.kill('INT');
-    assert.equal((await bound.done).code, 130);
-    assert.equal((await g.ok(`readlink /sys/bus/pci/devices/${NIC}/driver`)).trim().split('/').pop(), 'e1000', 'SIGINT gave the device back');
-  });
+      const bound = g.start(`${self} hold-bound ${NIC}`, { timeoutMs: 60_000 });
+      await bound.waitForOutput(/"holding"/);
+      bound.kill('INT');
+      assert.equal((await bound.done).code, 130);
+      assert.equal(
+        (await g.ok(`readlink /sys/bus/pci/devices/${NIC}/driver`)).trim().split('/').pop(),
+        'e1000',
+        'SIGINT gave the device back',
+      );
+    },
+  );
   return facts;
 }
 

@@ -5,7 +5,15 @@
  * drivers_probe: it moves the device's driver link the way the kernel would, honouring
  * driver_override. Every write is recorded, so tests can check what was (not) touched.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { nodeSysfsIo, type SysfsIo } from '../../../runtime/pci/sysfs.js';
@@ -33,7 +41,8 @@ export interface FakeTreeOptions {
   noiommuParam?: 'Y' | 'N';
 }
 
-export const ROUTE_HEADER = 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n';
+export const ROUTE_HEADER =
+  'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n';
 export const defaultRouteVia = (iface: string) =>
   `${ROUTE_HEADER}${iface}\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n${iface}\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n`;
 
@@ -64,13 +73,21 @@ export class FakeTree {
     for (const d of drivers) this.addDriver(d);
     if (opts.noiommuParam) {
       mkdirSync(join(this.sysRoot, 'module/vfio/parameters'), { recursive: true });
-      writeFileSync(join(this.sysRoot, 'module/vfio/parameters/enable_unsafe_noiommu_mode'), `${opts.noiommuParam}\n`);
+      writeFileSync(
+        join(this.sysRoot, 'module/vfio/parameters/enable_unsafe_noiommu_mode'),
+        `${opts.noiommuParam}\n`,
+      );
     }
     for (const d of opts.devices) this.addDevice(d);
   }
 
   get options() {
-    return { sysRoot: this.sysRoot, procRoot: this.procRoot, devRoot: this.devRoot, stateDir: this.stateDir };
+    return {
+      sysRoot: this.sysRoot,
+      procRoot: this.procRoot,
+      devRoot: this.devRoot,
+      stateDir: this.stateDir,
+    };
   }
 
   addDriver(name: string): void {
@@ -95,7 +112,12 @@ export class FakeTree {
     writeFileSync(join(dir, 'driver_override'), '(null)\n');
     if (d.driver) this.linkDriver(d.address, d.driver);
     if (d.iommuGroup !== undefined) {
-      const groupDevices = join(this.sysRoot, 'kernel/iommu_groups', String(d.iommuGroup), 'devices');
+      const groupDevices = join(
+        this.sysRoot,
+        'kernel/iommu_groups',
+        String(d.iommuGroup),
+        'devices',
+      );
       mkdirSync(groupDevices, { recursive: true });
       symlinkSync(relative(dir, dirname(groupDevices)), join(dir, 'iommu_group'));
       symlinkSync(relative(groupDevices, dir), join(groupDevices, d.address));
@@ -107,7 +129,11 @@ export class FakeTree {
   linkDriver(address: string, driver: string | undefined): void {
     const link = join(this.deviceDir(address), 'driver');
     rmSync(link, { force: true }); // removes the link itself, never its target
-    if (driver) symlinkSync(relative(this.deviceDir(address), join(this.sysRoot, 'bus/pci/drivers', driver)), link);
+    if (driver)
+      symlinkSync(
+        relative(this.deviceDir(address), join(this.sysRoot, 'bus/pci/drivers', driver)),
+        link,
+      );
   }
 
   driverOverride(address: string): string {
@@ -149,7 +175,9 @@ export class FakeKernel implements SysfsIo {
 
   write(path: string, data: string): void {
     if (this.opts.writeError) {
-      throw Object.assign(new Error(`${this.opts.writeError}: fake kernel refuses ${path}`), { code: this.opts.writeError });
+      throw Object.assign(new Error(`${this.opts.writeError}: fake kernel refuses ${path}`), {
+        code: this.opts.writeError,
+      });
     }
     this.writes.push({ path: relative(this.tree.sysRoot, path), data });
     const name = basename(path);
