@@ -107,6 +107,11 @@ export class DmaPool implements DmaAllocator {
     return { allocatedBytes: this.allocatedBytes, mappedBytes, regions: this.live.size };
   }
 
+  /** The chunks mapped for the device: IOVA, size, and whether 2 MiB hugepages back them. */
+  chunkList(): Array<{ iova: number; size: number; hugepage: boolean }> {
+    return this.chunks.map(({ iova, size, hugepage }) => ({ iova, size, hugepage }));
+  }
+
   /** Unmap every chunk from the device, then from the process (views become detached). */
   close(): void {
     if (this.closed) return;

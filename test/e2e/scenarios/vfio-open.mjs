@@ -68,6 +68,7 @@ async function guestMain(step, address) {
     const ring = dev.dma.alloc(RING_SLOTS * DESC_BYTES, 128);
     const big = dev.dma.alloc(3 << 20);
     const stats = dev.dma.stats();
+    const chunks = dev.dma.chunkList();
     const irq = dev.interrupts();
     dev.quiesce();
     const cmdQuiesced = dev.configRead(PCI_COMMAND, 2);
@@ -90,6 +91,7 @@ async function guestMain(step, address) {
       ringIova: ring.iova,
       bigIova: big.iova,
       stats,
+      chunks,
       irqIndex: irq?.index ?? null,
       afterClose,
     });
@@ -145,8 +147,19 @@ async function guestMain(step, address) {
     const dd1 = await waitDd(1);
     bar.write32(IMC, 0xffffffff);
     bar.write32(TCTL, 0);
+    const hugepage = dev.dma.chunkList().some((c) => c.hugepage);
     await dev.close();
-    out({ dd0, dd1, irq0, irq1, icr0, icr1, irqIndex: irq.index, payload: payload.toString() });
+    out({
+      hugepage,
+      dd0,
+      dd1,
+      irq0,
+      irq1,
+      icr0,
+      icr1,
+      irqIndex: irq.index,
+      payload: payload.toString(),
+    });
   } else if (step === 'hold' || step === 'hold-bound') {
     // Keep the device open with bus mastering on until a signal comes. hold-bound binds it
     // for this process only: the hooks must give it back to e1000 on the way out.
@@ -208,7 +221,10 @@ export default async function vfioOpen({ log = () => {} } = {}) {
       assert.equal(nic.driver, 'vfio-pci');
       facts.iommuGroup = nic.iommuGroup;
 
+      // The open step runs with free hugepages, the DMA proof below without: both sources.
+      await g.ok('echo 8 > /proc/sys/vm/nr_hugepages');
       const open = await json(`${self} open ${NIC}`);
+      await g.ok('echo 0 > /proc/sys/vm/nr_hugepages');
       assert.equal(open.mac, '52:54:00:12:34:56');
       assert.ok(open.status & 0x2, 'STATUS.LU (link up) set at power-on');
       assert.equal(open.ids, 0x100e8086);
@@ -218,6 +234,13 @@ export default async function vfioOpen({ log = () => {} } = {}) {
       assert.equal(open.ringIova % 128, 0);
       assert.equal(open.stats.mappedBytes, 6 << 20);
       assert.equal(open.afterClose, 'E_UNMAPPED');
+      assert.deepEqual(
+        open.chunks.map((c) => [c.size, c.hugepage]),
+        [
+          [2 << 20, true],
+          [4 << 20, true],
+        ],
+      );
       Object.assign(facts, { openMs: open.openMs, status: open.status, irqIndex: open.irqIndex });
 
       g.peer.clear();
@@ -226,6 +249,7 @@ export default async function vfioOpen({ log = () => {} } = {}) {
         what: 'the DMA proof frame',
       });
       assert.ok(tx.dd0, 'DD written back for the mapped frame');
+      assert.equal(tx.hugepage, false, 'the DMA proof ran on anonymous 4 KiB pages');
       assert.ok(
         tx.irq0 > 0 && tx.irq1 > 0,
         `an interrupt per transmit on the eventfd (${tx.irq0}, ${tx.irq1})`,
