@@ -1,0 +1,403 @@
+/**
+ * The descriptor ring every generated ring class extends: index bookkeeping, the free
+ * count, posting, the doorbell, completion and reclaim. The generated subclass supplies
+ * only what its spec declares: how a slot is filled on post, which bit says "done", and
+ * (RX) where the written-back length, end-of-packet and error bits are.
+ *
+ * Ownership, as in every Intel NIC ring:
+ * - software owns the TAIL. It keeps the tail in memory (`next`), hands slots to the
+ *   device by writing the tail register once per burst (`flush`), and never reads it back;
+ * - the device owns the HEAD. Software never writes it, except in `init()`, which must be
+ *   called while the ring is disabled. Software learns that a slot is back from the
+ *   descriptor's done bit, not from the head register;
+ * - head == tail means "the device has nothing", so software keeps one slot unused:
+ *   a ring of `count` slots holds at most `count - 1` posted buffers, and full != empty.
+ *
+ * Slot states, walking forward from `clean`:
+ *   [clean, tailWritten)   handed to the device (the device owns [head, tailWritten))
+ *   [tailWritten, next)    filled by software, not yet handed over (flush() hands them)
+ *   [next, clean - 1)      free
+ * Hot paths (post, flush, nextCompleted) allocate nothing and touch only plain numbers
+ * and typed arrays.
+ */
+import type { DmaAllocator, DmaRegion, Mmio } from '../types.js';
+import { ExitCode, NicdlError } from '../../spec/errors.js';
+
+/** What a ring declaration says, resolved to numbers by the generator. */
+export interface RingLayout {
+  /** Ring name in the spec, e.g. "tx". */
+  name: string;
+  direction: 'tx' | 'rx';
+  /** Descriptor format `post` writes, and its size in bytes. */
+  descriptor: string;
+  descriptorBytes: number;
+  count: { min: number; max: number; step: number; default: number };
+  /** Required alignment of the ring's base address, in bytes. */
+  alignBytes: number;
+  /** Default buffer bytes per slot, and the most one slot may carry. */
+  buffer: { default: number; max: number };
+  /** Byte offsets of the ring's registers in their BAR. */
+  registers: { baseLo: number; baseHi: number; length: number; head: number; tail: number };
+  /** Register names, for messages. */
+  registerNames: { head: string; tail: string };
+}
+
+export interface RingOptions {
+  /** Slots in the ring; the spec's default when absent. */
+  count?: number;
+  /** Bytes per posted RX buffer; the spec's default when absent. */
+  bufferBytes?: number;
+  /**
+   * Checked mode: before software writes or reclaims a slot, read the head register and
+   * throw E_RING_OWNERSHIP if the device owns that slot. Costs one MMIO read per slot:
+   * for tests and the device twin. Real hardware may write a descriptor back slightly
+   * before its head register moves, so use it there only to debug.
+   */
+  checked?: boolean;
+}
+
+/** One completed slot, as `completed()` yields it. The object is reused: copy what you keep. */
+export interface RingCompletion {
+  slot: number;
+  /** The IOVA posted into the slot. */
+  buffer: number;
+  /** The caller's number given to `post` (e.g. a buffer-pool index). */
+  cookie: number;
+  /** TX: the bytes posted. RX: the bytes the device wrote. */
+  length: number;
+  /** TX: posted as the last descriptor of its frame. RX: the device's end-of-packet bit. */
+  eop: boolean;
+  /** RX: the descriptor's error bits (0 when none, or for TX). */
+  errors: number;
+}
+
+/** 2^32, the weight of a base address's high register. */
+const TWO_POW_32 = 0x1_0000_0000;
+
+function ringError(code: string, layout: RingLayout, message: string, detail: Record<string, unknown>): NicdlError {
+  return new NicdlError(code, `ring ${layout.name}: ${message}`, ExitCode.usage, { ring: layout.name, ...detail });
+}
+
+/** The slot count and buffer size a ring will use, checked against the spec's limits. */
+export function ringConfig(layout: RingLayout, options: RingOptions = {}): { count: number; bufferBytes: number } {
+  const { min, max, step } = layout.count;
+  const count = options.count ?? layout.count.default;
+  const limits = { count, min, max, step };
+  if (!Number.isInteger(count) || count < min || count > max) {
+    throw ringError('E_RING_SIZE', layout, `count ${count} is outside ${min}..${max} (step ${step})`, limits);
+  }
+  if (count % step !== 0) {
+    throw ringError('E_RING_SIZE', layout, `count ${count} is not a multiple of ${step} (allowed ${min}..${max} step ${step})`, limits);
+  }
+  const bufferBytes = options.bufferBytes ?? layout.buffer.default;
+  if (!Number.isInteger(bufferBytes) || bufferBytes < 1 || bufferBytes > layout.buffer.max) {
+    throw ringError('E_RING_BUFFER', layout, `buffer size ${bufferBytes} bytes is outside 1..${layout.buffer.max}`, {
+      bufferBytes,
+      max: layout.buffer.max,
+    });
+  }
+  return { count, bufferBytes };
+}
+
+export abstract class DescriptorRing {
+  readonly count: number;
+  /** Bytes each RX `refill` posts; for TX, the default the spec names. */
+  readonly bufferBytes: number;
+  readonly checked: boolean;
+  protected readonly u8: Uint8Array;
+  protected readonly u16: Uint16Array;
+  protected readonly u32: Uint32Array;
+  protected readonly view: DataView;
+
+  /** Next slot software fills: the value the tail register gets on flush. */
+  private nextSlot = 0;
+  /** Oldest slot handed over and not yet completed. */
+  private cleanSlot = 0;
+  /** What the tail register holds (software's copy; never read back). */
+  private tailWritten = 0;
+  /** Slots posted and not yet completed: [clean, next). */
+  private used = 0;
+
+  private readonly iovas: Float64Array;
+  private readonly lengths: Float64Array;
+  private readonly cookies: Float64Array;
+  private readonly lasts: Uint8Array;
+  private readonly out: RingCompletion = { slot: 0, buffer: 0, cookie: 0, length: 0, eop: false, errors: 0 };
+  private readonly iterator: CompletionIterator;
+
+  protected constructor(
+    readonly layout: RingLayout,
+    readonly mmio: Mmio,
+    readonly region: DmaRegion,
+    options: RingOptions = {},
+  ) {
+    const { count, bufferBytes } = ringConfig(layout, options);
+    const bytes = count * layout.descriptorBytes;
+    if (region.iova % layout.alignBytes !== 0) {
+      throw ringError('E_RING_ALIGN', layout, `base 0x${region.iova.toString(16)} is not ${layout.alignBytes}-byte aligned`, {
+        iova: region.iova,
+        align: layout.alignBytes,
+      });
+    }
+    if (region.size < bytes) {
+      throw ringError('E_RING_REGION', layout, `region of ${region.size} bytes is smaller than ${count} x ${layout.descriptorBytes} = ${bytes}`, {
+        regionBytes: region.size,
+        neededBytes: bytes,
+      });
+    }
+    this.count = count;
+    this.bufferBytes = bufferBytes;
+    this.checked = options.checked ?? false;
+    this.u8 = region.u8;
+    this.u16 = region.u16;
+    this.u32 = region.u32;
+    this.view = region.view;
+    this.iovas = new Float64Array(count);
+    this.lengths = new Float64Array(count);
+    this.cookies = new Float64Array(count);
+    this.lasts = new Uint8Array(count);
+    this.iterator = new CompletionIterator(this, this.out);
+  }
+
+  /** Allocates a region sized and aligned for the ring (count checked first). */
+  static allocateRegion(layout: RingLayout, dma: DmaAllocator, options: RingOptions = {}): DmaRegion {
+    const { count } = ringConfig(layout, options);
+    return dma.alloc(count * layout.descriptorBytes, layout.alignBytes);
+  }
+
+  /** Bytes of descriptor memory the ring uses (what the length register gets). */
+  get bytes(): number {
+    return this.count * this.layout.descriptorBytes;
+  }
+
+  /** Next slot software fills (software's tail). */
+  get tail(): number {
+    return this.nextSlot;
+  }
+
+  /** Oldest slot not yet completed. */
+  get clean(): number {
+    return this.cleanSlot;
+  }
+
+  /** Slots filled but not yet handed to the device (flush() hands them over). */
+  get pending(): number {
+    return this.distance(this.tailWritten, this.nextSlot);
+  }
+
+  /** Slots posted and not yet completed. */
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** Slots software may post now: one slot always stays empty so full != empty. */
+  free(): number {
+    return this.count - 1 - this.used;
+  }
+
+  /**
+   * Programs the ring's registers: base, length, head = tail = 0, and forgets every
+   * posted slot. The only place the runtime writes the head register: call it while the
+   * ring is disabled (before setting the enable bit, or after clearing it).
+   */
+  init(): void {
+    const r = this.layout.registers;
+    this.u8.fill(0, 0, this.bytes);
+    this.nextSlot = this.cleanSlot = this.tailWritten = this.used = 0;
+    this.mmio.write32(r.baseLo, this.region.iova >>> 0);
+    this.mmio.write32(r.baseHi, Math.floor(this.region.iova / TWO_POW_32));
+    this.mmio.write32(r.length, this.bytes);
+    this.mmio.write32(r.head, 0);
+    this.mmio.write32(r.tail, 0);
+  }
+
+  /**
+   * Fills the next slot with a buffer at `iova` of `length` bytes (per the spec's
+   * `on post`). Returns false when the ring is full. Hands nothing to the device:
+   * call flush() once per burst. `last` = false posts a non-final fragment of a frame.
+   */
+  post(iova: number, length: number, cookie = 0, last = true): boolean {
+    if (!(length > 0 && length <= this.layout.buffer.max)) this.throwLength(length);
+    if (this.used === this.count - 1) return false;
+    const slot = this.nextSlot;
+    if (this.checked) this.checkOwnership('post', slot);
+    this.fill(slot, iova, length, last);
+    this.iovas[slot] = iova;
+    this.lengths[slot] = length;
+    this.cookies[slot] = cookie;
+    this.lasts[slot] = last ? 1 : 0;
+    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used++;
+    return true;
+  }
+
+  /** Posts up to `n` buffers; returns how many fit. One flush() afterwards hands them all over. */
+  postBurst(iovas: ArrayLike<number>, lengths: ArrayLike<number>, n: number, cookies?: ArrayLike<number>): number {
+    let i = 0;
+    for (; i < n; i++) {
+      if (!this.post(iovas[i], lengths[i], cookies === undefined ? 0 : cookies[i])) break;
+    }
+    return i;
+  }
+
+  /**
+   * The next slot to fill directly (e.g. with a context descriptor through its codec),
+   * or -1 when full. Nothing changes until commit().
+   */
+  reserve(): number {
+    if (this.used === this.count - 1) return -1;
+    if (this.checked) this.checkOwnership('post', this.nextSlot);
+    return this.nextSlot;
+  }
+
+  /** Takes the slot reserve() returned as posted (with no buffer of its own). */
+  commit(cookie = 0): void {
+    if (this.used === this.count - 1) throw ringError('E_RING_FULL', this.layout, 'commit() on a full ring; call reserve() first', {});
+    const slot = this.nextSlot;
+    this.iovas[slot] = 0;
+    this.lengths[slot] = 0;
+    this.cookies[slot] = cookie;
+    this.lasts[slot] = 0;
+    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used++;
+  }
+
+  /** Hands every filled slot to the device with one tail write; none when nothing is new. */
+  flush(): void {
+    if (this.nextSlot === this.tailWritten) return;
+    this.tailWritten = this.nextSlot;
+    this.mmio.write32(this.layout.registers.tail, this.nextSlot);
+  }
+
+  /**
+   * If the oldest handed-over slot is done (by the spec's completion rule), takes it back:
+   * clears its done bit so a stale bit is never seen after wraparound, and returns the
+   * slot number; else -1. The slot's buffer, cookie and (RX) written-back fields stay
+   * readable until the slot is posted again.
+   */
+  nextCompleted(): number {
+    const slot = this.cleanSlot;
+    if (slot === this.tailWritten || !this.isDone(slot)) return -1;
+    if (this.checked) this.checkOwnership('reclaim', slot);
+    this.clearDone(slot);
+    this.cleanSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used--;
+    return slot;
+  }
+
+  /** Takes back every completed slot; returns how many. */
+  reclaim(): number {
+    let n = 0;
+    while (this.nextCompleted() >= 0) n++;
+    return n;
+  }
+
+  /**
+   * Completed slots, oldest first, taken back as they are yielded. Allocates nothing:
+   * the iterator and the yielded object are reused, so copy what you keep.
+   */
+  completed(): IterableIterator<RingCompletion> {
+    return this.iterator;
+  }
+
+  /** The IOVA posted into `slot`. */
+  bufferAt(slot: number): number {
+    return this.iovas[slot];
+  }
+
+  /** The cookie posted with `slot`. */
+  cookieAt(slot: number): number {
+    return this.cookies[slot];
+  }
+
+  /** The bytes posted into `slot`. */
+  postedLengthAt(slot: number): number {
+    return this.lengths[slot];
+  }
+
+  /** The device's head register (a diagnostic read; the ring never needs it). */
+  deviceHead(): number {
+    return this.mmio.read32(this.layout.registers.head);
+  }
+
+  /** Fills `out` for completed `slot`. Generated RX rings add the written-back fields. */
+  describe(slot: number, out: RingCompletion): void {
+    out.slot = slot;
+    out.buffer = this.iovas[slot];
+    out.cookie = this.cookies[slot];
+    out.length = this.lengths[slot];
+    out.eop = this.lasts[slot] === 1;
+    out.errors = 0;
+  }
+
+  /** Writes slot `slot` as the spec's `on post` says. */
+  protected abstract fill(slot: number, iova: number, length: number, last: boolean): void;
+  /** The spec's completion rule for `slot` (e.g. status.DD set). */
+  protected abstract isDone(slot: number): boolean;
+  /** Clears the done bit of `slot`. */
+  protected abstract clearDone(slot: number): void;
+
+  /** Slots from `from` forward to `to`, modulo the ring size. */
+  private distance(from: number, to: number): number {
+    const d = to - from;
+    return d < 0 ? d + this.count : d;
+  }
+
+  /**
+   * Checked mode: the device's head must lie within what software handed over
+   * ([clean, tailWritten]), and `slot` must not be one the device owns ([head, tailWritten)).
+   */
+  private checkOwnership(action: 'post' | 'reclaim', slot: number): void {
+    const head = this.deviceHead();
+    const facts = { head, tail: this.tailWritten, clean: this.cleanSlot, slot, action };
+    const handed = this.distance(this.cleanSlot, this.tailWritten);
+    if (head >= this.count || this.distance(this.cleanSlot, head) > handed) {
+      throw ringError(
+        'E_RING_OWNERSHIP',
+        this.layout,
+        `device head ${this.layout.registerNames.head}=${head} is outside the slots handed to it (${this.cleanSlot}..${this.tailWritten})`,
+        facts,
+      );
+    }
+    if (this.distance(head, slot) < this.distance(head, this.tailWritten)) {
+      throw ringError(
+        'E_RING_OWNERSHIP',
+        this.layout,
+        `software would ${action} slot ${slot}, which the device owns (${this.layout.registerNames.head}=${head}, ${this.layout.registerNames.tail}=${this.tailWritten})`,
+        facts,
+      );
+    }
+  }
+
+  private throwLength(length: number): never {
+    throw ringError('E_RING_LENGTH', this.layout, `cannot post ${length} bytes into one slot (1..${this.layout.buffer.max})`, {
+      length,
+      max: this.layout.buffer.max,
+    });
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** The reusable iterator behind DescriptorRing.completed(). */
+class CompletionIterator implements IterableIterator<RingCompletion> {
+  private readonly result: IteratorYieldResult<RingCompletion>;
+
+  constructor(
+    private readonly ring: DescriptorRing,
+    private readonly out: RingCompletion,
+  ) {
+    this.result = { done: false, value: out };
+  }
+
+  next(): IteratorResult<RingCompletion, undefined> {
+    const slot = this.ring.nextCompleted();
+    if (slot < 0) return DONE;
+    this.ring.describe(slot, this.out);
+    return this.result;
+  }
+
+  [Symbol.iterator](): IterableIterator<RingCompletion> {
+    return this;
+  }
+}
