@@ -46,7 +46,8 @@ export class SimClock implements Clock {
     const delayUs = Math.max(0, us);
     if (this.isVirtual) {
       this.advance(delayUs);
-      if (++this.sleeps % MACROTASK_EVERY_SLEEPS === 0) await new Promise<void>((r) => setImmediate(r));
+      if (++this.sleeps % MACROTASK_EVERY_SLEEPS === 0)
+        await new Promise<void>((r) => setImmediate(r));
       return;
     }
     await new Promise<void>((resolve) => {
@@ -58,7 +59,12 @@ export class SimClock implements Clock {
 
   /** Run `fn` once, `delayUs` from now. Returns an id for cancel(). */
   schedule(delayUs: number, fn: () => void): number {
-    const timer: Timer = { id: this.nextId++, dueUs: this.nowUs() + Math.max(0, delayUs), order: this.nextOrder++, fn };
+    const timer: Timer = {
+      id: this.nextId++,
+      dueUs: this.nowUs() + Math.max(0, delayUs),
+      order: this.nextOrder++,
+      fn,
+    };
     let i = this.timers.length;
     while (i > 0 && this.before(timer, this.timers[i - 1])) i--;
     this.timers.splice(i, 0, timer);
@@ -111,7 +117,8 @@ export class SimClock implements Clock {
     if (this.timers[0].dueUs > nowUs) return;
     this.running = true;
     try {
-      while (this.timers.length > 0 && this.timers[0].dueUs <= nowUs) (this.timers.shift() as Timer).fn();
+      while (this.timers.length > 0 && this.timers[0].dueUs <= nowUs)
+        (this.timers.shift() as Timer).fn();
     } finally {
       this.running = false;
     }

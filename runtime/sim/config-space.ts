@@ -76,8 +76,18 @@ export class ConfigSpace {
   }
 
   private check(offset: number, width: number): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + width > CONFIG_BYTES || offset % width !== 0) {
-      throw new NicdlError('E_SIM_CONFIG_RANGE', `config space access of ${width} bytes at 0x${offset.toString(16)} is out of range or unaligned`, ExitCode.usage, { offset, width });
+    if (
+      !Number.isInteger(offset) ||
+      offset < 0 ||
+      offset + width > CONFIG_BYTES ||
+      offset % width !== 0
+    ) {
+      throw new NicdlError(
+        'E_SIM_CONFIG_RANGE',
+        `config space access of ${width} bytes at 0x${offset.toString(16)} is out of range or unaligned`,
+        ExitCode.usage,
+        { offset, width },
+      );
     }
   }
 }

@@ -33,13 +33,18 @@ export class CpuWriteTracker implements DeviceWriteObserver {
       let entry = this.shadows.get(region);
       if (entry === undefined) {
         // A region mapped since the last scan starts zero-filled: compare against zeros.
-        const words = new Uint32Array(region.u8.buffer, region.u8.byteOffset, Math.floor(region.u8.buffer.byteLength / BYTES_PER_WORD));
+        const words = new Uint32Array(
+          region.u8.buffer,
+          region.u8.byteOffset,
+          Math.floor(region.u8.buffer.byteLength / BYTES_PER_WORD),
+        );
         entry = { words, shadow: new Uint32Array(words.length) };
         this.shadows.set(region, entry);
       }
       this.diff(region, entry);
     }
-    for (const region of this.shadows.keys()) if (!this.space.mapped().includes(region)) this.shadows.delete(region);
+    for (const region of this.shadows.keys())
+      if (!this.space.mapped().includes(region)) this.shadows.delete(region);
   }
 
   deviceWrote(region: MappedRegion, offset: number, length: number): void {

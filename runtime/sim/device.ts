@@ -81,15 +81,29 @@ export class SimDevice implements Device {
     this.wire.log = this.log;
     this.irq = new SimInterruptSource(this.clock);
     this.irq.log = this.log;
-    const tracker = options.trackCpuWrites && this.log ? new CpuWriteTracker(this.iova, this.log) : undefined;
+    const tracker =
+      options.trackCpuWrites && this.log ? new CpuWriteTracker(this.iova, this.log) : undefined;
     if (tracker) this.iova.observer = tracker;
-    const env = { clock: this.clock, log: this.log, tracker, unknown: this.unknownAccesses, isClosed: () => this.closed };
-    for (const index of this.regs.barIndexes()) this.mmios.set(index, new SimMmio(this.regs.bar(index), env));
+    const env = {
+      clock: this.clock,
+      log: this.log,
+      tracker,
+      unknown: this.unknownAccesses,
+      isClosed: () => this.closed,
+    };
+    for (const index of this.regs.barIndexes())
+      this.mmios.set(index, new SimMmio(this.regs.bar(index), env));
 
     const pci = ir.pci[0];
-    const identity: ConfigIdentity = { vendor: pci?.vendor ?? 0, device: pci?.device ?? 0, ...options.identity };
+    const identity: ConfigIdentity = {
+      vendor: pci?.vendor ?? 0,
+      device: pci?.device ?? 0,
+      ...options.identity,
+    };
     this.identity = { address: 'sim', ...identity };
-    const bars = ir.bars.filter((b) => b.kind === 'mmio').map((b) => ({ index: b.index, size: b.size }));
+    const bars = ir.bars
+      .filter((b) => b.kind === 'mmio')
+      .map((b) => ({ index: b.index, size: b.size }));
     this.config = new ConfigSpace(identity, bars, (command) => {
       this.iova.busMaster = (command & PCI_COMMAND_MASTER) !== 0;
     });
@@ -107,7 +121,12 @@ export class SimDevice implements Device {
   mmio(index: number): SimMmio {
     const mmio = this.mmios.get(index);
     if (!mmio) {
-      throw new NicdlError('E_SIM_NO_BAR', `the device ${this.ir.name} has no memory BAR ${index}`, ExitCode.usage, { bar: index });
+      throw new NicdlError(
+        'E_SIM_NO_BAR',
+        `the device ${this.ir.name} has no memory BAR ${index}`,
+        ExitCode.usage,
+        { bar: index },
+      );
     }
     return mmio;
   }
@@ -171,20 +190,29 @@ export class SimDevice implements Device {
       claimRead: (bar, offset, handler) => this.mmio(bar).claimRead(offset, handler),
       claimWrite: (bar, offset, handler) => this.mmio(bar).claimWrite(offset, handler),
       watchWrite: (bar, offset, watcher) => this.mmio(bar).watchWrite(offset, watcher),
-      deferSelfClear: (bar, offset, mask, delayUs) => this.mmio(bar).deferSelfClear(offset, mask, delayUs),
+      deferSelfClear: (bar, offset, mask, delayUs) =>
+        this.mmio(bar).deferSelfClear(offset, mask, delayUs),
       signalInterrupt: () => this.irq.signal(),
       violation: (code, message, detail = {}) => this.recordViolation(code, message, detail),
       note: (message) => this.log?.push({ kind: 'note', message }),
     };
   }
 
-  private recordViolation(code: string, message: string, detail: Omit<Violation, 'code' | 'message' | 'timeUs'>): void {
+  private recordViolation(
+    code: string,
+    message: string,
+    detail: Omit<Violation, 'code' | 'message' | 'timeUs'>,
+  ): void {
     this.violations.push({ code, message, ...detail, timeUs: this.clock.nowUs() });
     this.log?.push({ kind: 'violation', code, message });
   }
 }
 
 /** Open a twin of the device `ir` with the behaviour of `plugin`. */
-export function openSimDevice(ir: IrDevice, plugin: SimPlugin, options: SimDeviceOptions = {}): SimDevice {
+export function openSimDevice(
+  ir: IrDevice,
+  plugin: SimPlugin,
+  options: SimDeviceOptions = {},
+): SimDevice {
   return new SimDevice(ir, plugin, options);
 }

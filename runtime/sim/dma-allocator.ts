@@ -59,12 +59,23 @@ export class SimDmaAllocator implements DmaAllocator {
   }
 
   alloc(size: number, align: number = PAGE_BYTES): DmaRegion {
-    if (this.closed) throw new NicdlError('E_SIM_CLOSED', 'DMA allocation on a closed twin', ExitCode.usage);
+    if (this.closed)
+      throw new NicdlError('E_SIM_CLOSED', 'DMA allocation on a closed twin', ExitCode.usage);
     if (!Number.isInteger(size) || size < 1) {
-      throw new NicdlError('E_DMA_SIZE', `DMA allocation of ${size} bytes: the size must be a positive integer`, ExitCode.usage, { size });
+      throw new NicdlError(
+        'E_DMA_SIZE',
+        `DMA allocation of ${size} bytes: the size must be a positive integer`,
+        ExitCode.usage,
+        { size },
+      );
     }
     if (!isPowerOfTwo(align)) {
-      throw new NicdlError('E_DMA_ALIGN', `DMA alignment ${align} is not a power of two`, ExitCode.usage, { align });
+      throw new NicdlError(
+        'E_DMA_ALIGN',
+        `DMA alignment ${align} is not a power of two`,
+        ExitCode.usage,
+        { align },
+      );
     }
     const iova = alignUp(this.nextIova, Math.max(align, PAGE_BYTES));
     const region = new SimDmaRegion(iova, size);
@@ -85,7 +96,11 @@ export class SimDmaAllocator implements DmaAllocator {
   }
 
   stats(): { allocatedBytes: number; mappedBytes: number; regions: number } {
-    return { allocatedBytes: this.allocatedBytes, mappedBytes: this.mappedBytes, regions: this.live.size };
+    return {
+      allocatedBytes: this.allocatedBytes,
+      mappedBytes: this.mappedBytes,
+      regions: this.live.size,
+    };
   }
 
   /** Unmap everything (device close). */

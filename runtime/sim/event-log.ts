@@ -20,23 +20,39 @@ interface Stamp {
   timeUs: number;
 }
 
+/** A device DMA transfer that the IOMMU let through. */
+export interface DmaTransfer {
+  iova: number;
+  length: number;
+  /** What the plugin says the access is for, e.g. "tx-desc", "rx-data". */
+  tag: string;
+  /** The first bytes moved (up to the log's `dmaDataBytes`). */
+  data: Uint8Array;
+}
+
 export type SimEvent = Stamp &
   (
     | { kind: 'mmio-read'; bar: number; offset: number; name: string | undefined; value: number }
     | { kind: 'mmio-write'; bar: number; offset: number; name: string | undefined; value: number }
+    | ({ kind: 'dma-read' } & DmaTransfer)
+    | ({ kind: 'dma-write' } & DmaTransfer)
     | {
-        kind: 'dma-read' | 'dma-write';
+        kind: 'dma-fault';
         iova: number;
         length: number;
-        /** What the plugin says the access is for, e.g. "tx-desc", "rx-data". */
+        direction: DmaDirection;
         tag: string;
-        /** The first bytes moved (up to the log's `dmaDataBytes`). */
-        data: Uint8Array;
+        reason: string;
       }
-    | { kind: 'dma-fault'; iova: number; length: number; direction: DmaDirection; tag: string; reason: string }
     | { kind: 'cpu-write'; iova: number; length: number }
     | { kind: 'violation'; code: string; message: string }
-    | { kind: 'unknown-access'; bar: number; offset: number; direction: DmaDirection; value: number }
+    | {
+        kind: 'unknown-access';
+        bar: number;
+        offset: number;
+        direction: DmaDirection;
+        value: number;
+      }
     | { kind: 'frame-out'; length: number }
     | { kind: 'frame-in'; length: number; outcome: string }
     | { kind: 'interrupt'; count: number }

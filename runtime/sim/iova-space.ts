@@ -52,7 +52,9 @@ export class IovaSpace {
     let i = this.regions.length;
     while (i > 0 && this.regions[i - 1].iova > region.iova) i--;
     this.regions.splice(i, 0, region);
-    this.freed = this.freed.filter((f) => f.iova + f.size <= region.iova || f.iova >= region.iova + region.size);
+    this.freed = this.freed.filter(
+      (f) => f.iova + f.size <= region.iova || f.iova >= region.iova + region.size,
+    );
   }
 
   unmap(region: MappedRegion): void {
@@ -75,7 +77,8 @@ export class IovaSpace {
     if (region === undefined) return false;
     const src = region.u8;
     const off = this.hitOffset;
-    if (length <= SMALL_COPY_BYTES) for (let i = 0; i < length; i++) dst[dstOffset + i] = src[off + i];
+    if (length <= SMALL_COPY_BYTES)
+      for (let i = 0; i < length; i++) dst[dstOffset + i] = src[off + i];
     else dst.set(src.subarray(off, off + length), dstOffset);
     if (this.log !== null) this.logTransfer('dma-read', iova, length, tag, src, off);
     return true;
@@ -88,7 +91,8 @@ export class IovaSpace {
     if (region === undefined) return false;
     const dst = region.u8;
     const off = this.hitOffset;
-    if (length <= SMALL_COPY_BYTES) for (let i = 0; i < length; i++) dst[off + i] = src[srcOffset + i];
+    if (length <= SMALL_COPY_BYTES)
+      for (let i = 0; i < length; i++) dst[off + i] = src[srcOffset + i];
     else dst.set(src.subarray(srcOffset, srcOffset + length), off);
     this.observer?.deviceWrote(region, off, length);
     if (this.log !== null) this.logTransfer('dma-write', iova, length, tag, dst, off);
@@ -136,7 +140,8 @@ export class IovaSpace {
     const region = this.locate(iova, 8, 'read', tag);
     if (region === undefined) return 0;
     const off = this.hitOffset;
-    const value = region.view.getUint32(off, true) + region.view.getUint32(off + 4, true) * TWO_POW_32;
+    const value =
+      region.view.getUint32(off, true) + region.view.getUint32(off + 4, true) * TWO_POW_32;
     if (this.log !== null) this.logTransfer('dma-read', iova, 8, tag, region.u8, off);
     return value;
   }
@@ -184,11 +189,17 @@ export class IovaSpace {
 
   private afterTypedWrite(region: MappedRegion, iova: number, length: number, tag: string): void {
     this.observer?.deviceWrote(region, this.hitOffset, length);
-    if (this.log !== null) this.logTransfer('dma-write', iova, length, tag, region.u8, this.hitOffset);
+    if (this.log !== null)
+      this.logTransfer('dma-write', iova, length, tag, region.u8, this.hitOffset);
   }
 
   /** The region holding all of [iova, iova+length), with hitOffset set; or a recorded fault. */
-  private locate(iova: number, length: number, direction: DmaDirection, tag: string): MappedRegion | undefined {
+  private locate(
+    iova: number,
+    length: number,
+    direction: DmaDirection,
+    tag: string,
+  ): MappedRegion | undefined {
     if (!this.busMaster) return this.fault(iova, length, direction, tag, 'bus-master-off');
     const cached = this.hit;
     if (cached !== undefined && iova >= cached.iova && iova + length <= cached.iova + cached.size) {
@@ -200,7 +211,8 @@ export class IovaSpace {
       const wasFreed = this.freed.some((f) => iova >= f.iova && iova < f.iova + f.size);
       return this.fault(iova, length, direction, tag, wasFreed ? 'freed' : 'unmapped');
     }
-    if (iova + length > region.iova + region.size) return this.fault(iova, length, direction, tag, 'out-of-range');
+    if (iova + length > region.iova + region.size)
+      return this.fault(iova, length, direction, tag, 'out-of-range');
     this.hit = region;
     this.hitOffset = iova - region.iova;
     return region;
@@ -220,14 +232,27 @@ export class IovaSpace {
     return undefined;
   }
 
-  private fault(iova: number, length: number, direction: DmaDirection, tag: string, reason: string): undefined {
+  private fault(
+    iova: number,
+    length: number,
+    direction: DmaDirection,
+    tag: string,
+    reason: string,
+  ): undefined {
     const timeUs = this.now();
     this.faults.push({ iova, length, direction, tag, reason, timeUs });
     this.log?.push({ kind: 'dma-fault', iova, length, direction, tag, reason });
     return undefined;
   }
 
-  private logTransfer(kind: 'dma-read' | 'dma-write', iova: number, length: number, tag: string, bytes: Uint8Array, offset: number): void {
+  private logTransfer(
+    kind: 'dma-read' | 'dma-write',
+    iova: number,
+    length: number,
+    tag: string,
+    bytes: Uint8Array,
+    offset: number,
+  ): void {
     const log = this.log as EventLog;
     log.push({ kind, iova, length, tag, data: log.snapshot(bytes, offset, length) });
   }

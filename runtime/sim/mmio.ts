@@ -52,7 +52,14 @@ export class SimMmio implements Mmio {
     const value = handler !== undefined ? handler(offset) >>> 0 : this.file.read(offset);
     if (!this.file.declared(offset)) this.recordUnknown(offset, 'read', value);
     const log = this.env.log;
-    if (log !== null) log.push({ kind: 'mmio-read', bar: this.file.index, offset, name: this.file.nameAt(offset), value });
+    if (log !== null)
+      log.push({
+        kind: 'mmio-read',
+        bar: this.file.index,
+        offset,
+        name: this.file.nameAt(offset),
+        value,
+      });
     return value;
   }
 
@@ -61,7 +68,14 @@ export class SimMmio implements Mmio {
     const x = value >>> 0;
     const log = this.env.log;
     // Logged first, so the DMA and frames the write triggers follow it in the log.
-    if (log !== null) log.push({ kind: 'mmio-write', bar: this.file.index, offset, name: this.file.nameAt(offset), value: x });
+    if (log !== null)
+      log.push({
+        kind: 'mmio-write',
+        bar: this.file.index,
+        offset,
+        name: this.file.nameAt(offset),
+        value: x,
+      });
     if (!this.file.declared(offset)) this.recordUnknown(offset, 'write', x);
     const w = offset >>> 2;
     const handler = this.writeHandlers[w];
@@ -112,7 +126,12 @@ export class SimMmio implements Mmio {
 
   private before(offset: number): void {
     if (this.env.isClosed()) {
-      throw new NicdlError('E_SIM_CLOSED', `BAR ${this.file.index} access at 0x${offset.toString(16)} after the twin was closed`, ExitCode.usage, { offset });
+      throw new NicdlError(
+        'E_SIM_CLOSED',
+        `BAR ${this.file.index} access at 0x${offset.toString(16)} after the twin was closed`,
+        ExitCode.usage,
+        { offset },
+      );
     }
     this.checkOffset(offset);
     if (!this.env.clock.isVirtual) this.env.clock.runDue();
@@ -120,13 +139,29 @@ export class SimMmio implements Mmio {
   }
 
   private checkOffset(offset: number): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset + BYTES_PER_WORD > this.size || (offset & 3) !== 0) {
-      throw new NicdlError('E_SIM_MMIO_RANGE', `BAR ${this.file.index} access at ${offset} is outside the BAR (${this.size} bytes) or not 4-byte aligned`, ExitCode.usage, { offset, bar: this.file.index });
+    if (
+      !Number.isInteger(offset) ||
+      offset < 0 ||
+      offset + BYTES_PER_WORD > this.size ||
+      (offset & 3) !== 0
+    ) {
+      throw new NicdlError(
+        'E_SIM_MMIO_RANGE',
+        `BAR ${this.file.index} access at ${offset} is outside the BAR (${this.size} bytes) or not 4-byte aligned`,
+        ExitCode.usage,
+        { offset, bar: this.file.index },
+      );
     }
   }
 
   private recordUnknown(offset: number, direction: 'read' | 'write', value: number): void {
-    this.env.unknown.push({ bar: this.file.index, offset, direction, value, timeUs: this.env.clock.nowUs() });
+    this.env.unknown.push({
+      bar: this.file.index,
+      offset,
+      direction,
+      value,
+      timeUs: this.env.clock.nowUs(),
+    });
     this.env.log?.push({ kind: 'unknown-access', bar: this.file.index, offset, direction, value });
   }
 }

@@ -53,7 +53,11 @@ export interface SimContext {
   /** Signal one interrupt (the plugin decides causes, masks and moderation). */
   signalInterrupt(): void;
   /** Record something the software did that the hardware would not accept. */
-  violation(code: string, message: string, detail?: { bar?: number; offset?: number; register?: string; value?: number }): void;
+  violation(
+    code: string,
+    message: string,
+    detail?: { bar?: number; offset?: number; register?: string; value?: number },
+  ): void;
   /** A free-form line in the event log (no-op when logging is off). */
   note(message: string): void;
 }

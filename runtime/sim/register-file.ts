@@ -12,14 +12,23 @@
 import type { Device } from '../../spec/ir.js';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { barWords, spaceWords, type PlacedWord, type WordSpec } from './register-map.js';
-import { afterRead, afterWrite, readValue, writeViolation, type WriteViolation } from './semantics.js';
+import {
+  afterRead,
+  afterWrite,
+  readValue,
+  writeViolation,
+  type WriteViolation,
+} from './semantics.js';
 
 const BYTES_PER_WORD = 4;
 const TWO_POW_32 = 2 ** 32;
 const U32_MAX = 0xffff_ffff;
 const NO_SPEC = -1;
 
-export type ViolationSink = (violation: WriteViolation, where: { bar?: number; space?: string; offset: number; register?: string; value: number }) => void;
+export type ViolationSink = (
+  violation: WriteViolation,
+  where: { bar?: number; space?: string; offset: number; register?: string; value: number },
+) => void;
 
 /** Registers of one memory BAR, addressed by byte offset. */
 export class BarFile {
@@ -69,7 +78,8 @@ export class BarFile {
   /** Every declared word with its offset, in offset order. */
   declaredOffsets(): number[] {
     const out: number[] = [];
-    for (let w = 0; w < this.specIndex.length; w++) if (this.specIndex[w] !== NO_SPEC) out.push(w * BYTES_PER_WORD);
+    for (let w = 0; w < this.specIndex.length; w++)
+      if (this.specIndex[w] !== NO_SPEC) out.push(w * BYTES_PER_WORD);
     return out;
   }
 
@@ -92,7 +102,10 @@ export class BarFile {
       if (spec.rc !== 0) {
         // A split clear-on-read counter clears as a whole when its high half is read.
         this.values[w] = afterRead(spec, stored);
-        this.values[w - 1] = afterRead(this.specs[this.specIndex[w - 1]] ?? spec, this.values[w - 1]);
+        this.values[w - 1] = afterRead(
+          this.specs[this.specIndex[w - 1]] ?? spec,
+          this.values[w - 1],
+        );
       }
       return readValue(spec, high);
     }
@@ -115,7 +128,8 @@ export class BarFile {
     const spec = this.specs[i];
     const stored = this.values[w];
     const violation = writeViolation(spec, stored, x);
-    if (violation) this.report(violation, { bar: this.index, offset, register: spec.name, value: x });
+    if (violation)
+      this.report(violation, { bar: this.index, offset, register: spec.name, value: x });
     this.values[w] = afterWrite(spec, stored, x);
     return (x & spec.sc & ~spec.ro) >>> 0;
   }
@@ -182,7 +196,8 @@ export class SpaceFile {
     words: PlacedWord[],
     private readonly report: ViolationSink,
   ) {
-    for (const word of words) if (!this.specs.has(word.offset)) this.specs.set(word.offset, word.spec);
+    for (const word of words)
+      if (!this.specs.has(word.offset)) this.specs.set(word.offset, word.spec);
     this.reset();
   }
 
@@ -212,7 +227,8 @@ export class SpaceFile {
     }
     const stored = this.peek(address);
     const violation = writeViolation(spec, stored, x);
-    if (violation) this.report(violation, { space: this.name, offset: address, register: spec.name, value: x });
+    if (violation)
+      this.report(violation, { space: this.name, offset: address, register: spec.name, value: x });
     this.values.set(address, afterWrite(spec, stored, x));
     return (x & spec.sc & ~spec.ro) >>> 0;
   }
@@ -242,9 +258,15 @@ export class RegisterFile {
   ) {
     for (const bar of ir.bars) {
       if (bar.kind !== 'mmio') continue;
-      this.bars.set(bar.index, new BarFile(bar.index, bar.size, barWords(ir, bar.index, bar.size), report));
+      this.bars.set(
+        bar.index,
+        new BarFile(bar.index, bar.size, barWords(ir, bar.index, bar.size), report),
+      );
     }
-    const names = new Set([...ir.spaces.map((s) => s.name), ...ir.registers.flatMap((r) => (r.space ? [r.space] : []))]);
+    const names = new Set([
+      ...ir.spaces.map((s) => s.name),
+      ...ir.registers.flatMap((r) => (r.space ? [r.space] : [])),
+    ]);
     for (const name of names) this.space(name);
   }
 
@@ -252,9 +274,14 @@ export class RegisterFile {
   bar(index: number): BarFile {
     const file = this.bars.get(index);
     if (!file) {
-      throw new NicdlError('E_SIM_NO_BAR', `the device ${this.ir.name} has no memory BAR ${index}`, ExitCode.usage, {
-        bar: index,
-      });
+      throw new NicdlError(
+        'E_SIM_NO_BAR',
+        `the device ${this.ir.name} has no memory BAR ${index}`,
+        ExitCode.usage,
+        {
+          bar: index,
+        },
+      );
     }
     return file;
   }

@@ -94,7 +94,10 @@ function wordSpec(register: Register, element: number, half: 'lo' | 'hi' | undef
   const rw = (widthMask & ~(masks.ro | masks.wo | masks.rc | masks.w1c | masks.w1s)) >>> 0;
   const suffix = register.array ? `[${element}]` : '';
   const halfName = half ? `.${half}` : '';
-  const reset = half === 'hi' ? Math.floor(register.reset / TWO_POW_32) >>> 0 : register.reset % TWO_POW_32 >>> 0;
+  const reset =
+    half === 'hi'
+      ? Math.floor(register.reset / TWO_POW_32) >>> 0
+      : (register.reset % TWO_POW_32) >>> 0;
   return {
     name: `${register.name}${suffix}${halfName}`,
     register,

@@ -41,9 +41,16 @@ export interface WriteViolation {
  * register, or a write that tries to change a read-only field of a writable register.
  * (Writing back the value just read, as a read-modify-write does, is not a violation.)
  */
-export function writeViolation(spec: WordSpec, stored: number, value: number): WriteViolation | undefined {
+export function writeViolation(
+  spec: WordSpec,
+  stored: number,
+  value: number,
+): WriteViolation | undefined {
   if (spec.access === 'ro') {
-    return { code: 'E_SIM_RO_WRITE', message: `write of 0x${hex(value)} to read-only register ${spec.name} ignored` };
+    return {
+      code: 'E_SIM_RO_WRITE',
+      message: `write of 0x${hex(value)} to read-only register ${spec.name} ignored`,
+    };
   }
   if (spec.access === 'rc') {
     return {

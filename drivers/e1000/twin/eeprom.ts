@@ -32,7 +32,8 @@ const U16_MASK = 0xffff;
 export function buildEeprom(mac: Uint8Array, ids: EepromIds): Uint16Array {
   const words = new Uint16Array(EEPROM_WORDS);
   // Each word holds two MAC bytes, the lower-numbered byte in bits 7:0 (§5.6.1).
-  for (let i = 0; i < MAC_BYTES / 2; i++) words[EEPROM_WORD.MAC + i] = mac[2 * i] | (mac[2 * i + 1] << 8);
+  for (let i = 0; i < MAC_BYTES / 2; i++)
+    words[EEPROM_WORD.MAC + i] = mac[2 * i] | (mac[2 * i + 1] << 8);
   words[EEPROM_WORD.SUBSYSTEM_ID] = ids.subsystemDevice;
   words[EEPROM_WORD.SUBSYSTEM_VENDOR] = ids.subsystemVendor;
   words[EEPROM_WORD.DEVICE_ID] = ids.device;
@@ -59,7 +60,8 @@ export function macFromEeprom(words: Uint16Array): Uint8Array {
  * Without START the written value just stays (DONE and DATA are read-only).
  */
 export function eerdAfterWrite(words: Uint16Array, value: number): number {
-  if ((value & EERD.START) === 0) return (value & ~(EERD.DONE | (U16_MASK << EERD.DATA_SHIFT))) >>> 0;
+  if ((value & EERD.START) === 0)
+    return (value & ~(EERD.DONE | (U16_MASK << EERD.DATA_SHIFT))) >>> 0;
   const address = (value >>> EERD.ADDR_SHIFT) & EERD.ADDR_MASK;
   const data = address < words.length ? words[address] : 0;
   const kept = value & (EERD.START | (EERD.ADDR_MASK << EERD.ADDR_SHIFT));

@@ -28,7 +28,11 @@ function matchesReceiveAddress(file: BarFile, frame: Uint8Array): boolean {
   for (let i = 0; i < RECEIVE_ADDRESSES; i++) {
     const rah = file.peek(REG.RAH0 + i * RECEIVE_ADDRESS_STRIDE);
     if ((rah & RAH.AV) === 0) continue;
-    if ((rah & RAH.ADDR_MASK) === high && file.peek(REG.RAL0 + i * RECEIVE_ADDRESS_STRIDE) === low >>> 0) return true;
+    if (
+      (rah & RAH.ADDR_MASK) === high &&
+      file.peek(REG.RAL0 + i * RECEIVE_ADDRESS_STRIDE) === low >>> 0
+    )
+      return true;
   }
   return false;
 }

@@ -1,6 +1,10 @@
 /** The e1000 twin: the behaviour plugin for runtime/sim, and a one-call opener. */
 import type { Device as IrDevice } from '../../../spec/ir.js';
-import { openSimDevice, type SimDevice, type SimDeviceOptions } from '../../../runtime/sim/device.js';
+import {
+  openSimDevice,
+  type SimDevice,
+  type SimDeviceOptions,
+} from '../../../runtime/sim/device.js';
 import type { E1000TwinOptions } from './options.js';
 import { E1000Twin } from './twin.js';
 

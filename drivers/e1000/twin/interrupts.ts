@@ -108,7 +108,14 @@ export class E1000Interrupts {
 
   /** Forget every pending timer and deassert (device reset). */
   reset(): void {
-    for (const timer of ['itrTimer', 'rxPacketTimer', 'rxAbsoluteTimer', 'txPacketTimer', 'txAbsoluteTimer'] as const) this.cancel(timer);
+    for (const timer of [
+      'itrTimer',
+      'rxPacketTimer',
+      'rxAbsoluteTimer',
+      'txPacketTimer',
+      'txAbsoluteTimer',
+    ] as const)
+      this.cancel(timer);
     this.asserted = false;
     this.lastAssertUs = -Infinity;
   }
@@ -146,7 +153,9 @@ export class E1000Interrupts {
     this.signal();
   }
 
-  private cancel(timer: 'itrTimer' | 'rxPacketTimer' | 'rxAbsoluteTimer' | 'txPacketTimer' | 'txAbsoluteTimer'): void {
+  private cancel(
+    timer: 'itrTimer' | 'rxPacketTimer' | 'rxAbsoluteTimer' | 'txPacketTimer' | 'txAbsoluteTimer',
+  ): void {
     if (this[timer] !== NO_TIMER) this.clock.cancel(this[timer]);
     this[timer] = NO_TIMER;
   }

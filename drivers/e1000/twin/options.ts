@@ -60,5 +60,9 @@ export function parseMac(mac: Uint8Array | string): Uint8Array {
 }
 
 function badMac(what: string): NicdlError {
-  return new NicdlError('E_BAD_MAC', `${what} is not a MAC address: expected six hex bytes such as 52:54:00:12:34:56`, ExitCode.usage);
+  return new NicdlError(
+    'E_BAD_MAC',
+    `${what} is not a MAC address: expected six hex bytes such as 52:54:00:12:34:56`,
+    ExitCode.usage,
+  );
 }

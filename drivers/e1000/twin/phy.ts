@@ -58,8 +58,15 @@ const RESET_VALUES: [number, number][] = [
   [PHY_REG.CTRL, PHY_CTRL.ANENABLE | PHY_CTRL.DUPLEX | PHY_CTRL.SPEED_MSB],
   [
     PHY_REG.STATUS,
-    PHY_STATUS.EXT_CAPS | PHY_STATUS.AN_ABILITY | PHY_STATUS.AN_COMPLETE | PHY_STATUS.MF_PREAMBLE | PHY_STATUS.EXT_STATUS |
-      PHY_STATUS.T10_HD | PHY_STATUS.T10_FD | PHY_STATUS.TX100_HD | PHY_STATUS.TX100_FD,
+    PHY_STATUS.EXT_CAPS |
+      PHY_STATUS.AN_ABILITY |
+      PHY_STATUS.AN_COMPLETE |
+      PHY_STATUS.MF_PREAMBLE |
+      PHY_STATUS.EXT_STATUS |
+      PHY_STATUS.T10_HD |
+      PHY_STATUS.T10_FD |
+      PHY_STATUS.TX100_HD |
+      PHY_STATUS.TX100_FD,
   ],
   [PHY_REG.ID1, 0x0141], // Marvell OUI
   [PHY_REG.ID2, 0x0c20], // 88E1011, as the 82540EM reports it
@@ -73,7 +80,13 @@ const RESET_VALUES: [number, number][] = [
 ];
 
 const READABLE = new Set<number>(Object.values(PHY_REG));
-const WRITABLE = new Set<number>([PHY_REG.CTRL, PHY_REG.AUTONEG_ADV, PHY_REG.GIGA_CTRL, PHY_REG.SPEC_CTRL, PHY_REG.EXT_SPEC_CTRL]);
+const WRITABLE = new Set<number>([
+  PHY_REG.CTRL,
+  PHY_REG.AUTONEG_ADV,
+  PHY_REG.GIGA_CTRL,
+  PHY_REG.SPEC_CTRL,
+  PHY_REG.EXT_SPEC_CTRL,
+]);
 /** PHY_CTRL bits that clear themselves once their action is done (at once, in the twin). */
 const CTRL_SELF_CLEARING = PHY_CTRL.RESET | PHY_CTRL.RESTART_AN;
 
@@ -100,7 +113,8 @@ export class Phy {
 
   read(reg: number): number {
     const link = this.linkUp() && !this.poweredDown;
-    if (reg === PHY_REG.STATUS) return link ? this.regs[reg] | PHY_STATUS.LINK : this.regs[reg] & ~PHY_STATUS.AN_COMPLETE;
+    if (reg === PHY_REG.STATUS)
+      return link ? this.regs[reg] | PHY_STATUS.LINK : this.regs[reg] & ~PHY_STATUS.AN_COMPLETE;
     if (reg === PHY_REG.SPEC_STATUS) return link ? SPEC_STATUS_LINK | SPEC_STATUS_UP_1000_FD : 0;
     return this.regs[reg];
   }

@@ -20,7 +20,15 @@ import type { BarFile } from '../../../runtime/sim/register-file.js';
 import { CTRL, ICR, RCTL, RING_BASE_LOW_MASK, RXCSUM } from './bits.js';
 import { crc32, foldSum, onesSum } from './checksum.js';
 import { DESC_BYTES, RXD, RXD_ERRORS, RXD_STATUS } from './descriptors.js';
-import { ETH, IPV4, TCP_CHECKSUM, UDP_CHECKSUM, isBroadcast, isMulticast, readU16BE } from './ethernet.js';
+import {
+  ETH,
+  IPV4,
+  TCP_CHECKSUM,
+  UDP_CHECKSUM,
+  isBroadcast,
+  isMulticast,
+  readU16BE,
+} from './ethernet.js';
 import { addressAccepted, vlanAccepted } from './filter.js';
 import type { E1000Interrupts } from './interrupts.js';
 import { REG, STAT } from './registers.js';
@@ -109,14 +117,27 @@ export class RxEngine {
   refillNull(): void {
     const bytes = this.host.nullFrameBytes;
     const { file } = this.host;
-    if (bytes === undefined || this.quiet || !this.host.linkUp() || (file.peek(REG.RCTL) & RCTL.EN) === 0) return;
+    if (
+      bytes === undefined ||
+      this.quiet ||
+      !this.host.linkUp() ||
+      (file.peek(REG.RCTL) & RCTL.EN) === 0
+    )
+      return;
     const ring = this.ring();
     if (ring === undefined) return;
     let head = file.peek(REG.RDH);
     const tail = file.peek(REG.RDT);
     if (head === tail) return;
     while (head !== tail) {
-      this.writeBack(ring.base + head * DESC_BYTES, bytes, 0, RXD_STATUS.DD | RXD_STATUS.EOP | RXD_STATUS.IXSM, 0, 0);
+      this.writeBack(
+        ring.base + head * DESC_BYTES,
+        bytes,
+        0,
+        RXD_STATUS.DD | RXD_STATUS.EOP | RXD_STATUS.IXSM,
+        0,
+        0,
+      );
       this.host.stats.rxSeen(bytes + ETH.FCS_BYTES);
       this.host.stats.rxGood(bytes + ETH.FCS_BYTES, 'unicast');
       head = head + 1 === ring.count ? 0 : head + 1;
@@ -146,7 +167,9 @@ export class RxEngine {
       stats.inc(STAT.ROC);
       return this.drop('oversize');
     }
-    const tagged = readU16BE(frame, ETH.TYPE) === (file.peek(REG.VET) & 0xffff) && frame.length >= ETH.HEADER_BYTES + ETH.VLAN_TAG_BYTES;
+    const tagged =
+      readU16BE(frame, ETH.TYPE) === (file.peek(REG.VET) & 0xffff) &&
+      frame.length >= ETH.HEADER_BYTES + ETH.VLAN_TAG_BYTES;
     const tci = tagged ? readU16BE(frame, ETH.TYPE + 2) : 0;
     if (tagged && !vlanAccepted(file, tci)) return this.drop('vlan-filter');
     if (!addressAccepted(file, frame)) return this.drop('address-filter');
@@ -154,14 +177,21 @@ export class RxEngine {
     const strip = tagged && (file.peek(REG.CTRL) & CTRL.VME) !== 0;
     const length = this.copyIn(frame, strip);
     const checksum = this.checksums(length);
-    const packetChecksum = foldSum(onesSum(this.work, file.peek(REG.RXCSUM) & RXCSUM.PCSS_MASK, length));
+    const packetChecksum = foldSum(
+      onesSum(this.work, file.peek(REG.RXCSUM) & RXCSUM.PCSS_MASK, length),
+    );
     let total = length;
     if ((rctl & RCTL.SECRC) === 0) {
       this.workView.setUint32(length, crc32(this.work, 0, length), true);
       total += ETH.FCS_BYTES;
     }
     const lastStatus = RXD_STATUS.EOP | checksum.status | (strip ? RXD_STATUS.VP : 0);
-    const outcome = this.place(total, rctl, { status: lastStatus, errors: checksum.errors, csum: packetChecksum, special: strip ? tci : 0 });
+    const outcome = this.place(total, rctl, {
+      status: lastStatus,
+      errors: checksum.errors,
+      csum: packetChecksum,
+      special: strip ? tci : 0,
+    });
     if (outcome !== 'delivered') return outcome;
     stats.rxGood(wireBytes, destinationOf(frame));
     this.framesDelivered++;
@@ -182,7 +212,11 @@ export class RxEngine {
   }
 
   /** Write `total` bytes of the work buffer into posted buffers, writing each descriptor back. */
-  private place(total: number, rctl: number, last: { status: number; errors: number; csum: number; special: number }): RxOutcome {
+  private place(
+    total: number,
+    rctl: number,
+    last: { status: number; errors: number; csum: number; special: number },
+  ): RxOutcome {
     const { file, dma } = this.host;
     const ring = this.ring();
     if (ring === undefined) return this.drop('ring-misconfigured');
@@ -190,7 +224,10 @@ export class RxEngine {
     let head = file.peek(REG.RDH);
     const tail = file.peek(REG.RDT);
     if (head >= ring.count || tail >= ring.count) {
-      this.host.violation('E1000_RX_RING_RANGE', `receive ring indexes out of range: RDH ${head}, RDT ${tail}, ring of ${ring.count} descriptors`);
+      this.host.violation(
+        'E1000_RX_RING_RANGE',
+        `receive ring indexes out of range: RDH ${head}, RDT ${tail}, ring of ${ring.count} descriptors`,
+      );
       return this.drop('ring-misconfigured');
     }
     const free = (tail - head + ring.count) % ring.count;
@@ -201,7 +238,9 @@ export class RxEngine {
       if (used === free) return this.overrun(); // null-address descriptors used the room up
       const descIova = ring.base + head * DESC_BYTES;
       if (!dma.copyOut(descIova, this.desc, 0, DESC_BYTES, 'rx-desc')) this.desc.fill(0);
-      const addr = this.descView.getUint32(RXD.ADDR, true) + this.descView.getUint32(RXD.ADDR + 4, true) * TWO_POW_32;
+      const addr =
+        this.descView.getUint32(RXD.ADDR, true) +
+        this.descView.getUint32(RXD.ADDR + 4, true) * TWO_POW_32;
       if (addr === 0) {
         // A descriptor without a buffer is skipped: handed back done, empty (§3.2.6).
         this.writeBack(descIova, 0, 0, RXD_STATUS.DD, 0, 0);
@@ -210,7 +249,14 @@ export class RxEngine {
         dma.copyIn(addr, this.work, offset, chunk, 'rx-data');
         offset += chunk;
         const isLast = offset >= total;
-        this.writeBack(descIova, chunk, isLast ? last.csum : 0, RXD_STATUS.DD | (isLast ? last.status : 0), isLast ? last.errors : 0, last.special);
+        this.writeBack(
+          descIova,
+          chunk,
+          isLast ? last.csum : 0,
+          RXD_STATUS.DD | (isLast ? last.status : 0),
+          isLast ? last.errors : 0,
+          last.special,
+        );
       }
       used++;
       head = head + 1 === ring.count ? 0 : head + 1;
@@ -219,14 +265,27 @@ export class RxEngine {
     return 'delivered';
   }
 
-  private writeBack(descIova: number, length: number, csum: number, status: number, errors: number, special: number): void {
+  private writeBack(
+    descIova: number,
+    length: number,
+    csum: number,
+    status: number,
+    errors: number,
+    special: number,
+  ): void {
     const v = this.writebackView;
     v.setUint16(RXD.LENGTH - RXD.WRITEBACK, length, true);
     v.setUint16(RXD.CSUM - RXD.WRITEBACK, csum, true);
     v.setUint8(RXD.STATUS - RXD.WRITEBACK, status);
     v.setUint8(RXD.ERRORS - RXD.WRITEBACK, errors);
     v.setUint16(RXD.SPECIAL - RXD.WRITEBACK, special, true);
-    this.host.dma.copyIn(descIova + RXD.WRITEBACK, this.writeback, 0, RXD.WRITEBACK_BYTES, 'rx-writeback');
+    this.host.dma.copyIn(
+      descIova + RXD.WRITEBACK,
+      this.writeback,
+      0,
+      RXD.WRITEBACK_BYTES,
+      'rx-writeback',
+    );
   }
 
   private overrun(): RxOutcome {
@@ -250,14 +309,20 @@ export class RxEngine {
     const { file } = this.host;
     const count = file.peek(REG.RDLEN) / DESC_BYTES;
     if (count === 0) return undefined;
-    return { base: (file.peek(REG.RDBAL) & RING_BASE_LOW_MASK) + file.peek(REG.RDBAH) * TWO_POW_32, count };
+    return {
+      base: (file.peek(REG.RDBAL) & RING_BASE_LOW_MASK) + file.peek(REG.RDBAH) * TWO_POW_32,
+      count,
+    };
   }
 
   private bufferBytes(rctl: number): number {
     const size = (rctl >> RCTL.BSIZE_SHIFT) & RCTL.BSIZE_MASK;
     if ((rctl & RCTL.BSEX) === 0) return BUFFER_BYTES[size];
     if (BUFFER_BYTES_EXTENDED[size] === 0) {
-      this.host.violation('E1000_RCTL_BSIZE', 'RCTL.BSEX = 1 with BSIZE = 00b is reserved; using 2048-byte buffers');
+      this.host.violation(
+        'E1000_RCTL_BSIZE',
+        'RCTL.BSEX = 1 with BSIZE = 00b is reserved; using 2048-byte buffers',
+      );
       return BUFFER_BYTES[0];
     }
     return BUFFER_BYTES_EXTENDED[size];
@@ -276,10 +341,16 @@ export class RxEngine {
       type = readU16BE(w, ETH.TYPE + ETH.VLAN_TAG_BYTES);
       ip += ETH.VLAN_TAG_BYTES;
     }
-    if (type !== ETH.TYPE_IPV4 || length < ip + IPV4.MIN_HEADER_BYTES || w[ip] >> 4 !== IPV4.VERSION) return { status: 0, errors: 0 };
+    if (
+      type !== ETH.TYPE_IPV4 ||
+      length < ip + IPV4.MIN_HEADER_BYTES ||
+      w[ip] >> 4 !== IPV4.VERSION
+    )
+      return { status: 0, errors: 0 };
     const headerBytes = (w[ip] & 0xf) * 4;
     const ipEnd = Math.min(length, ip + readU16BE(w, ip + IPV4.TOTAL_LENGTH));
-    if (headerBytes < IPV4.MIN_HEADER_BYTES || ip + headerBytes > ipEnd) return { status: 0, errors: 0 };
+    if (headerBytes < IPV4.MIN_HEADER_BYTES || ip + headerBytes > ipEnd)
+      return { status: 0, errors: 0 };
     let status = 0;
     let errors = 0;
     if (ipOffload) {
@@ -295,7 +366,12 @@ export class RxEngine {
     const udpUnchecked = isUdp && readU16BE(w, l4 + UDP_CHECKSUM) === 0;
     if (l4Offload && !fragment && (isTcp || (isUdp && !udpUnchecked))) {
       status |= RXD_STATUS.TCPCS;
-      const pseudo = onesSum(w, ip + IPV4.SRC, ip + IPV4.DST + IPV4.ADDR_BYTES, protocol + (ipEnd - l4));
+      const pseudo = onesSum(
+        w,
+        ip + IPV4.SRC,
+        ip + IPV4.DST + IPV4.ADDR_BYTES,
+        protocol + (ipEnd - l4),
+      );
       if (foldSum(onesSum(w, l4, ipEnd, pseudo)) !== SUM_OK) errors |= RXD_ERRORS.TCPE;
     }
     return { status, errors };

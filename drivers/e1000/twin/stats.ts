@@ -8,8 +8,22 @@ import type { BarFile } from '../../../runtime/sim/register-file.js';
 import { STAT, STATS_HIGH_WORDS, WORD_BYTES } from './registers.js';
 
 const SIZE_BUCKET_LIMITS = [64, 127, 255, 511, 1023] as const;
-const RX_SIZE_COUNTERS = [STAT.PRC64, STAT.PRC127, STAT.PRC255, STAT.PRC511, STAT.PRC1023, STAT.PRC1522] as const;
-const TX_SIZE_COUNTERS = [STAT.PTC64, STAT.PTC127, STAT.PTC255, STAT.PTC511, STAT.PTC1023, STAT.PTC1522] as const;
+const RX_SIZE_COUNTERS = [
+  STAT.PRC64,
+  STAT.PRC127,
+  STAT.PRC255,
+  STAT.PRC511,
+  STAT.PRC1023,
+  STAT.PRC1522,
+] as const;
+const TX_SIZE_COUNTERS = [
+  STAT.PTC64,
+  STAT.PTC127,
+  STAT.PTC255,
+  STAT.PTC511,
+  STAT.PTC1023,
+  STAT.PTC1522,
+] as const;
 const SMALLEST_COUNTED_BYTES = 64;
 
 export type Destination = 'unicast' | 'multicast' | 'broadcast';
@@ -17,7 +31,8 @@ export type Destination = 'unicast' | 'multicast' | 'broadcast';
 /** Index of the size bucket (64, 65-127, ..., 1024 and up), or -1 below 64 bytes. */
 function sizeBucket(bytesWithFcs: number): number {
   if (bytesWithFcs < SMALLEST_COUNTED_BYTES) return -1;
-  for (let i = 0; i < SIZE_BUCKET_LIMITS.length; i++) if (bytesWithFcs <= SIZE_BUCKET_LIMITS[i]) return i;
+  for (let i = 0; i < SIZE_BUCKET_LIMITS.length; i++)
+    if (bytesWithFcs <= SIZE_BUCKET_LIMITS[i]) return i;
   return SIZE_BUCKET_LIMITS.length;
 }
 

@@ -9,7 +9,20 @@
  */
 import type { RxOutcome, SimContext, SimPlugin } from '../../../runtime/sim/plugin.js';
 import type { BarFile } from '../../../runtime/sim/register-file.js';
-import { CTRL, DELAY_MASK, EECD, ICR, MDIC, RAH, RCTL, RDTR, RING_INDEX_MASK, RING_LENGTH_MASK, STATUS, TCTL } from './bits.js';
+import {
+  CTRL,
+  DELAY_MASK,
+  EECD,
+  ICR,
+  MDIC,
+  RAH,
+  RCTL,
+  RDTR,
+  RING_INDEX_MASK,
+  RING_LENGTH_MASK,
+  STATUS,
+  TCTL,
+} from './bits.js';
 import { buildEeprom, eerdAfterWrite, macFromEeprom } from './eeprom.js';
 import { ETH } from './ethernet.js';
 import { E1000Interrupts } from './interrupts.js';
@@ -78,7 +91,9 @@ export class E1000Twin implements SimPlugin {
     this.resetModel = options.resetModel ?? 'datasheet';
     this.resetDelayUs = options.resetDelayUs ?? DEFAULT_RESET_DELAY_US;
     const nullDevice = options.nullDevice;
-    this.nullFrameBytes = nullDevice ? ((nullDevice === true ? undefined : nullDevice.rxFrameBytes) ?? DEFAULT_NULL_RX_FRAME_BYTES) : undefined;
+    this.nullFrameBytes = nullDevice
+      ? ((nullDevice === true ? undefined : nullDevice.rxFrameBytes) ?? DEFAULT_NULL_RX_FRAME_BYTES)
+      : undefined;
     this.phy = new Phy(() => this.link);
   }
 
@@ -166,7 +181,9 @@ export class E1000Twin implements SimPlugin {
     c.claimRead(BAR0, REG.EECD, () => this.file.peek(REG.EECD));
     c.claimWrite(BAR0, REG.EECD, (value) => this.writeEecd(value));
     c.claimRead(BAR0, REG.EERD, () => this.file.peek(REG.EERD));
-    c.claimWrite(BAR0, REG.EERD, (value) => this.file.poke(REG.EERD, eerdAfterWrite(this.eeprom, value)));
+    c.claimWrite(BAR0, REG.EERD, (value) =>
+      this.file.poke(REG.EERD, eerdAfterWrite(this.eeprom, value)),
+    );
     c.claimRead(BAR0, REG.MDIC, () => this.file.peek(REG.MDIC));
     c.claimWrite(BAR0, REG.MDIC, (value) => this.writeMdic(value));
     c.claimWrite(BAR0, REG.RCTL, (value) => this.writeRctl(value));
@@ -215,7 +232,9 @@ export class E1000Twin implements SimPlugin {
     if (phyAddress !== PHY_ADDRESS) {
       result |= MDIC.E;
     } else if (op === MDIC.OP_READ) {
-      result = this.phy.readable(reg) ? (result & ~MDIC.DATA_MASK) | this.phy.read(reg) : result | MDIC.E;
+      result = this.phy.readable(reg)
+        ? (result & ~MDIC.DATA_MASK) | this.phy.read(reg)
+        : result | MDIC.E;
     } else if (op === MDIC.OP_WRITE) {
       if (this.phy.writable(reg)) this.phy.write(reg, value & MDIC.DATA_MASK);
       else result |= MDIC.E;
@@ -264,8 +283,12 @@ export class E1000Twin implements SimPlugin {
       this.file.poke(REG.RDT, value & RING_INDEX_MASK);
       this.rx.refillNull();
     });
-    c.claimWrite(BAR0, REG.TDH, (value) => this.writeHead(REG.TDH, value, REG.TCTL, TCTL.EN, 'transmit'));
-    c.claimWrite(BAR0, REG.RDH, (value) => this.writeHead(REG.RDH, value, REG.RCTL, RCTL.EN, 'receive'));
+    c.claimWrite(BAR0, REG.TDH, (value) =>
+      this.writeHead(REG.TDH, value, REG.TCTL, TCTL.EN, 'transmit'),
+    );
+    c.claimWrite(BAR0, REG.RDH, (value) =>
+      this.writeHead(REG.RDH, value, REG.RCTL, RCTL.EN, 'receive'),
+    );
     for (const offset of [REG.TDLEN, REG.RDLEN]) {
       c.claimWrite(BAR0, offset, (value) => this.file.poke(offset, value & RING_LENGTH_MASK));
     }
@@ -275,13 +298,23 @@ export class E1000Twin implements SimPlugin {
    * The device owns the head (§13.4.28, §13.4.39): software may set it only while the
    * queue is disabled. The write still lands, as on hardware, but it is recorded.
    */
-  private writeHead(offset: number, value: number, control: number, enable: number, queue: string): void {
+  private writeHead(
+    offset: number,
+    value: number,
+    control: number,
+    enable: number,
+    queue: string,
+  ): void {
     if (this.file.peek(control) & enable) {
-      this.ctx.violation('E1000_HEAD_WRITE', `software wrote the ${queue} head (0x${offset.toString(16)}) while the ${queue} unit is enabled; the device owns it`, {
-        bar: BAR0,
-        offset,
-        value,
-      });
+      this.ctx.violation(
+        'E1000_HEAD_WRITE',
+        `software wrote the ${queue} head (0x${offset.toString(16)}) while the ${queue} unit is enabled; the device owns it`,
+        {
+          bar: BAR0,
+          offset,
+          value,
+        },
+      );
     }
     this.file.poke(offset, value & RING_INDEX_MASK);
   }
@@ -292,11 +325,15 @@ export class E1000Twin implements SimPlugin {
     for (let offset = STATS_FIRST; offset <= STATS_LAST; offset += WORD_BYTES) {
       this.ctx.claimRead(BAR0, offset, (o) => this.stats.read(o));
       this.ctx.claimWrite(BAR0, offset, (value, o) =>
-        this.ctx.violation('E1000_COUNTER_WRITE', `write to statistics register 0x${o.toString(16)} ignored: counters are read-only and clear on read`, {
-          bar: BAR0,
-          offset: o,
-          value,
-        }),
+        this.ctx.violation(
+          'E1000_COUNTER_WRITE',
+          `write to statistics register 0x${o.toString(16)} ignored: counters are read-only and clear on read`,
+          {
+            bar: BAR0,
+            offset: o,
+            value,
+          },
+        ),
       );
     }
   }
@@ -309,7 +346,9 @@ export class E1000Twin implements SimPlugin {
 
   /** PHY loopback (PHY_CTRL bit 14) or MAC/transceiver loopback (RCTL.LBM != 00b). */
   private loopback(): boolean {
-    return this.phy.loopback || ((this.file.peek(REG.RCTL) >>> RCTL.LBM_SHIFT) & RCTL.LBM_MASK) !== 0;
+    return (
+      this.phy.loopback || ((this.file.peek(REG.RCTL) >>> RCTL.LBM_SHIFT) & RCTL.LBM_MASK) !== 0
+    );
   }
 
   /** A frame leaves the MAC. */
@@ -340,7 +379,20 @@ export class E1000Twin implements SimPlugin {
     const f = this.file;
     f.poke(REG.CTRL, CTRL.SLU | CTRL.FD | CTRL.SPEED_1000);
     f.poke(REG.EECD, EECD.EE_PRES);
-    for (const offset of [REG.EERD, REG.MDIC, REG.ICR, REG.IMS, REG.RCTL, REG.TDH, REG.TDT, REG.RDH, REG.RDT, REG.TDLEN, REG.RDLEN]) f.poke(offset, 0);
+    for (const offset of [
+      REG.EERD,
+      REG.MDIC,
+      REG.ICR,
+      REG.IMS,
+      REG.RCTL,
+      REG.TDH,
+      REG.TDT,
+      REG.RDH,
+      REG.RDT,
+      REG.TDLEN,
+      REG.RDLEN,
+    ])
+      f.poke(offset, 0);
     f.clearBits(REG.TCTL, TCTL.EN);
     f.poke(REG.VET, VET_8021Q);
     // RAL0/RAH0 are loaded from EEPROM words 0-2 (§13.5.2), valid.

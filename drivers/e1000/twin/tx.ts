@@ -76,7 +76,14 @@ export class TxEngine {
   private tooLong = false;
   /** POPTS of the frame's first data descriptor. */
   private popts = 0;
-  private readonly context: ChecksumContext = { ipcss: 0, ipcso: 0, ipcse: 0, tucss: 0, tucso: 0, tucse: 0 };
+  private readonly context: ChecksumContext = {
+    ipcss: 0,
+    ipcso: 0,
+    ipcse: 0,
+    tucss: 0,
+    tucso: 0,
+    tucse: 0,
+  };
   private busy = false;
   /** Frames sent since power-on (twin diagnostics, not a device register). */
   framesSent = 0;
@@ -100,7 +107,10 @@ export class TxEngine {
     const tail = file.peek(REG.TDT);
     if (head === tail) return;
     if (count === 0 || head >= count || tail >= count) {
-      this.host.violation('E1000_TX_RING_RANGE', `transmit ring indexes out of range: TDH ${head}, TDT ${tail}, ring of ${count} descriptors (TDLEN ${file.peek(REG.TDLEN)})`);
+      this.host.violation(
+        'E1000_TX_RING_RANGE',
+        `transmit ring indexes out of range: TDH ${head}, TDT ${tail}, ring of ${count} descriptors (TDLEN ${file.peek(REG.TDLEN)})`,
+      );
       return;
     }
     const base = (file.peek(REG.TDBAL) & RING_BASE_LOW_MASK) + file.peek(REG.TDBAH) * TWO_POW_32;
@@ -138,7 +148,10 @@ export class TxEngine {
         this.gatherData(cmd);
         reportBit = TXD_CMD.RS;
       } else {
-        this.host.violation('E1000_TX_BAD_DTYP', `transmit descriptor at 0x${descIova.toString(16)} has DEXT with reserved DTYP ${dtyp}; skipped`);
+        this.host.violation(
+          'E1000_TX_BAD_DTYP',
+          `transmit descriptor at 0x${descIova.toString(16)} has DEXT with reserved DTYP ${dtyp}; skipped`,
+        );
         return 'none';
       }
     } else {
@@ -161,12 +174,20 @@ export class TxEngine {
       tucso: d[TXCTX.TUCSO],
       tucse: v.getUint16(TXCTX.TUCSE, true),
     });
-    if (tucmd & TUCMD.TSE) this.host.violation('E1000_TX_TSO', 'context descriptor asks for TCP segmentation (TSE), which the twin does not model; sent unsegmented');
+    if (tucmd & TUCMD.TSE)
+      this.host.violation(
+        'E1000_TX_TSO',
+        'context descriptor asks for TCP segmentation (TSE), which the twin does not model; sent unsegmented',
+      );
   }
 
   private gatherData(cmd: number): void {
     if (!this.inFrame) this.popts = this.desc[TXD.CSS_OR_POPTS];
-    if (cmd & TXD_CMD.IC_OR_TSE) this.host.violation('E1000_TX_TSO', 'data descriptor with TSE: TCP segmentation is not modelled; sent unsegmented');
+    if (cmd & TXD_CMD.IC_OR_TSE)
+      this.host.violation(
+        'E1000_TX_TSO',
+        'data descriptor with TSE: TCP segmentation is not modelled; sent unsegmented',
+      );
     this.gather(this.descView.getUint32(TXD.LENGTH, true) & EXT_LENGTH_MASK);
     if (cmd & TXD_CMD.EOP) this.finish(cmd, true);
   }
@@ -185,9 +206,12 @@ export class TxEngine {
       return;
     }
     if (!this.host.nullDevice && bytes > 0) {
-      const addr = this.descView.getUint32(TXD.ADDR, true) + this.descView.getUint32(TXD.ADDR + 4, true) * TWO_POW_32;
+      const addr =
+        this.descView.getUint32(TXD.ADDR, true) +
+        this.descView.getUint32(TXD.ADDR + 4, true) * TWO_POW_32;
       // Blocked reads leave zeros: the frame still goes out, as QEMU sends it.
-      if (!this.host.dma.copyOut(addr, this.frame, this.length, bytes, 'tx-data')) this.frame.fill(0, this.length, this.length + bytes);
+      if (!this.host.dma.copyOut(addr, this.frame, this.length, bytes, 'tx-data'))
+        this.frame.fill(0, this.length, this.length + bytes);
     }
     this.length += bytes;
   }
@@ -201,11 +225,17 @@ export class TxEngine {
     this.inFrame = false;
     this.tooLong = false;
     if (tooLong) {
-      this.host.violation('E1000_TX_FRAME_TOO_LONG', `transmit frame longer than ${MAX_FRAME_BYTES} bytes dropped`);
+      this.host.violation(
+        'E1000_TX_FRAME_TOO_LONG',
+        `transmit frame longer than ${MAX_FRAME_BYTES} bytes dropped`,
+      );
       return;
     }
     if ((cmd & TXD_CMD.IFCS) === 0) {
-      this.host.violation('E1000_TX_NO_IFCS', 'frame sent without IFCS: the device appends no Ethernet CRC and a receiver drops it');
+      this.host.violation(
+        'E1000_TX_NO_IFCS',
+        'frame sent without IFCS: the device appends no Ethernet CRC and a receiver drops it',
+      );
     }
     if (this.host.nullDevice) {
       this.host.stats.txGood(Math.max(length, MIN_FRAME_NO_FCS) + ETH.FCS_BYTES, 'unicast');
@@ -213,7 +243,8 @@ export class TxEngine {
       return;
     }
     if (extended) this.insertOffloadChecksums(length);
-    else if (cmd & TXD_CMD.IC_OR_TSE) this.insertChecksum(this.desc[TXD.CSS_OR_POPTS], this.desc[TXD.CSO_OR_DTYP], 0, length);
+    else if (cmd & TXD_CMD.IC_OR_TSE)
+      this.insertChecksum(this.desc[TXD.CSS_OR_POPTS], this.desc[TXD.CSO_OR_DTYP], 0, length);
     if (cmd & TXD_CMD.VLE && file.peek(REG.CTRL) & CTRL.VME) length = this.insertVlanTag(length);
     if (file.peek(REG.TCTL) & TCTL.PSP && length < MIN_FRAME_NO_FCS) {
       this.frame.fill(0, length, MIN_FRAME_NO_FCS);
@@ -239,7 +270,10 @@ export class TxEngine {
   private insertChecksum(start: number, offset: number, end: number, length: number): void {
     const stop = end === 0 ? length : Math.min(end + 1, length);
     if (offset + 2 > stop || start >= stop) {
-      this.host.violation('E1000_TX_CHECKSUM_RANGE', `checksum start ${start}, offset ${offset}, end ${end} do not fit a ${length}-byte frame; not inserted`);
+      this.host.violation(
+        'E1000_TX_CHECKSUM_RANGE',
+        `checksum start ${start}, offset ${offset}, end ${end} do not fit a ${length}-byte frame; not inserted`,
+      );
       return;
     }
     const checksum = finishChecksum(onesSum(this.frame, start, stop));

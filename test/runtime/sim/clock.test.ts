@@ -59,7 +59,10 @@ describe('twin interrupts', () => {
 
   it('a frame injected right after wait() is seen by it', async () => {
     const dev = openSimDevice(fixtureIr(), new NullPlugin());
-    const irq = dev.interrupts() as unknown as { wait(ms: number): Promise<number>; signal(): void };
+    const irq = dev.interrupts() as unknown as {
+      wait(ms: number): Promise<number>;
+      signal(): void;
+    };
     const p = irq.wait(10);
     irq.signal();
     expect(await p).toBe(1);

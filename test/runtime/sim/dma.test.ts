@@ -38,7 +38,15 @@ describe('twin DMA: allocator and device-side IOVA space', () => {
     dev.dma.alloc(64);
     expect(dev.iova.readU32(0x1000, 'tx-desc')).toBe(0);
     expect(dev.iova.write(0x2000, new Uint8Array(4), 'rx-data')).toBe(false);
-    expect(dev.faults.items.map(({ iova, length, direction, tag, reason }) => ({ iova, length, direction, tag, reason }))).toEqual([
+    expect(
+      dev.faults.items.map(({ iova, length, direction, tag, reason }) => ({
+        iova,
+        length,
+        direction,
+        tag,
+        reason,
+      })),
+    ).toEqual([
       { iova: 0x1000, length: 4, direction: 'read', tag: 'tx-desc', reason: 'unmapped' },
       { iova: 0x2000, length: 4, direction: 'write', tag: 'rx-data', reason: 'unmapped' },
     ]);
@@ -49,7 +57,11 @@ describe('twin DMA: allocator and device-side IOVA space', () => {
     const r = dev.dma.alloc(100);
     expect(dev.iova.write(r.iova + 98, new Uint8Array([1, 2, 3, 4]))).toBe(false);
     expect(r.u8[98]).toBe(0);
-    expect(dev.faults.items[0]).toMatchObject({ iova: r.iova + 98, length: 4, reason: 'out-of-range' });
+    expect(dev.faults.items[0]).toMatchObject({
+      iova: r.iova + 98,
+      length: 4,
+      reason: 'out-of-range',
+    });
     // The byte just past the requested size faults even though the page is mapped.
     expect(dev.iova.readU8(r.iova + 100)).toBe(0);
     expect(dev.faults.items[1].reason).toBe('unmapped');
@@ -85,7 +97,12 @@ describe('twin DMA: allocator and device-side IOVA space', () => {
     const events = dev.log!.events();
     expect(events[0]).toMatchObject({ kind: 'dma-read', iova: r.iova, length: 4, tag: 'tx-desc' });
     expect([...(events[0] as { data: Uint8Array }).data]).toEqual([1, 2, 3, 4]);
-    expect(events[1]).toMatchObject({ kind: 'dma-fault', iova: 1, reason: 'unmapped', tag: 'tx-data' });
+    expect(events[1]).toMatchObject({
+      kind: 'dma-fault',
+      iova: 1,
+      reason: 'unmapped',
+      tag: 'tx-data',
+    });
   });
 
   it('rejects bad sizes and alignments with typed errors', () => {

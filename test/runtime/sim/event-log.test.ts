@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EventLog, NullPlugin, openSimDevice, type SimContext, type SimPlugin } from '../../../runtime/sim/index.js';
+import {
+  EventLog,
+  NullPlugin,
+  openSimDevice,
+  type SimContext,
+  type SimPlugin,
+} from '../../../runtime/sim/index.js';
 import { fixtureIr } from './fixture-ir.js';
 
 /** A toy device: writing register 0x200 (its "tail") makes it fetch 16 bytes at the IOVA in 0x204/0x208. */
@@ -88,6 +94,11 @@ describe('twin event log', () => {
     const dev = openSimDevice(fixtureIr(), new NullPlugin(), { log: true });
     dev.bar(0).write32(0x8, 1);
     dev.bar(0).read32(0x800);
-    expect(dev.log!.events().map((e) => e.kind)).toEqual(['mmio-write', 'violation', 'unknown-access', 'mmio-read']);
+    expect(dev.log!.events().map((e) => e.kind)).toEqual([
+      'mmio-write',
+      'violation',
+      'unknown-access',
+      'mmio-read',
+    ]);
   });
 });

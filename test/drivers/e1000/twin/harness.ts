@@ -7,7 +7,11 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { parseIr, type Device as IrDevice } from '../../../../spec/ir.js';
 import type { DmaRegion } from '../../../../runtime/types.js';
 import type { SimDevice, SimDeviceOptions } from '../../../../runtime/sim/index.js';
-import { openE1000Twin, type E1000Twin, type E1000TwinOptions } from '../../../../drivers/e1000/twin/index.js';
+import {
+  openE1000Twin,
+  type E1000Twin,
+  type E1000TwinOptions,
+} from '../../../../drivers/e1000/twin/index.js';
 
 export const R = {
   CTRL: 0x0000,
@@ -66,11 +70,44 @@ export const R = {
   BPTC: 0x40f4,
 } as const;
 
-export const CMD = { EOP: 0x01, IFCS: 0x02, IC: 0x04, RS: 0x08, DEXT: 0x20, VLE: 0x40, IDE: 0x80 } as const;
-export const RX_STATUS = { DD: 0x01, EOP: 0x02, IXSM: 0x04, VP: 0x08, TCPCS: 0x20, IPCS: 0x40 } as const;
+export const CMD = {
+  EOP: 0x01,
+  IFCS: 0x02,
+  IC: 0x04,
+  RS: 0x08,
+  DEXT: 0x20,
+  VLE: 0x40,
+  IDE: 0x80,
+} as const;
+export const RX_STATUS = {
+  DD: 0x01,
+  EOP: 0x02,
+  IXSM: 0x04,
+  VP: 0x08,
+  TCPCS: 0x20,
+  IPCS: 0x40,
+} as const;
 export const RX_ERRORS = { TCPE: 0x20, IPE: 0x40 } as const;
-export const ICR_BITS = { TXDW: 1 << 0, TXQE: 1 << 1, LSC: 1 << 2, RXDMT0: 1 << 4, RXO: 1 << 6, RXT0: 1 << 7, MDAC: 1 << 9 } as const;
-export const RCTL_BITS = { EN: 1 << 1, SBP: 1 << 2, UPE: 1 << 3, MPE: 1 << 4, LPE: 1 << 5, BAM: 1 << 15, VFE: 1 << 18, BSEX: 1 << 25, SECRC: 1 << 26 } as const;
+export const ICR_BITS = {
+  TXDW: 1 << 0,
+  TXQE: 1 << 1,
+  LSC: 1 << 2,
+  RXDMT0: 1 << 4,
+  RXO: 1 << 6,
+  RXT0: 1 << 7,
+  MDAC: 1 << 9,
+} as const;
+export const RCTL_BITS = {
+  EN: 1 << 1,
+  SBP: 1 << 2,
+  UPE: 1 << 3,
+  MPE: 1 << 4,
+  LPE: 1 << 5,
+  BAM: 1 << 15,
+  VFE: 1 << 18,
+  BSEX: 1 << 25,
+  SECRC: 1 << 26,
+} as const;
 export const TCTL_EN_PSP = (1 << 1) | (1 << 3);
 export const CTRL_VME = 1 << 30;
 export const CTRL_RST = 1 << 26;
@@ -103,7 +140,11 @@ export interface Twin {
   wr(offset: number, value: number): void;
 }
 
-export function openTwin(options: E1000TwinOptions = {}, sim: SimDeviceOptions = {}, ir: IrDevice = bareE1000Ir()): Twin {
+export function openTwin(
+  options: E1000TwinOptions = {},
+  sim: SimDeviceOptions = {},
+  ir: IrDevice = bareE1000Ir(),
+): Twin {
   const { device, twin } = openE1000Twin(ir, { rctlQuietUs: 0, ...options }, { log: true, ...sim });
   device.enableBusMaster();
   const bar = device.bar(0);
@@ -118,7 +159,12 @@ export interface TxRing {
   count: number;
   tail: number;
   /** Write a legacy descriptor at the tail (not yet handed to the device). */
-  postLegacy(buffer: number, length: number, cmd: number, extra?: { cso?: number; css?: number; special?: number }): number;
+  postLegacy(
+    buffer: number,
+    length: number,
+    cmd: number,
+    extra?: { cso?: number; css?: number; special?: number },
+  ): number;
   /** Write 16 raw bytes at the tail. */
   postRaw(bytes: Uint8Array): number;
   /** Hand everything posted to the device: one TDT write. */
@@ -134,6 +180,11 @@ export function setupTx(t: Twin, count = 8): TxRing {
   t.wr(R.TDH, 0);
   t.wr(R.TDT, 0);
   t.wr(R.TCTL, TCTL_EN_PSP);
+  const advance = (): number => {
+    const slot = tx.tail;
+    tx.tail = (tx.tail + 1) % count;
+    return slot;
+  };
   const tx: TxRing = {
     ring,
     count,
@@ -148,11 +199,11 @@ export function setupTx(t: Twin, count = 8): TxRing {
       d.setUint8(12, 0);
       d.setUint8(13, extra.css ?? 0);
       d.setUint16(14, extra.special ?? 0, true);
-      return tx.advance();
+      return advance();
     },
     postRaw(bytes) {
       ring.u8.set(bytes, tx.tail * 16);
-      return tx.advance();
+      return advance();
     },
     flush() {
       t.wr(R.TDT, tx.tail);
@@ -160,12 +211,7 @@ export function setupTx(t: Twin, count = 8): TxRing {
     status(slot) {
       return ring.u8[slot * 16 + 12];
     },
-    advance(): number {
-      const slot = tx.tail;
-      tx.tail = (tx.tail + 1) % count;
-      return slot;
-    },
-  } as TxRing & { advance(): number };
+  };
   return tx;
 }
 
@@ -175,14 +221,23 @@ export interface RxRing {
   count: number;
   /** Next slot software expects the device to fill. */
   next: number;
-  desc(slot: number): { length: number; csum: number; status: number; errors: number; special: number };
+  desc(slot: number): {
+    length: number;
+    csum: number;
+    status: number;
+    errors: number;
+    special: number;
+  };
   data(slot: number, length?: number): Uint8Array;
   /** Give `slot` back to the device (clear status, advance RDT). */
   recycle(slot: number): void;
 }
 
 /** RX ring with every slot but one posted (RDT = count - 1), buffers of `bufferBytes`. */
-export function setupRx(t: Twin, opts: { count?: number; bufferBytes?: number; rctl?: number } = {}): RxRing {
+export function setupRx(
+  t: Twin,
+  opts: { count?: number; bufferBytes?: number; rctl?: number } = {},
+): RxRing {
   const count = opts.count ?? 8;
   const bufferBytes = opts.bufferBytes ?? 2048;
   const ring = t.dev.dma.alloc(count * 16, 128);
@@ -226,7 +281,12 @@ export function setupRx(t: Twin, opts: { count?: number; bufferBytes?: number; r
 
 // ---- frames -------------------------------------------------------------------------
 
-export function ethernet(dst: Uint8Array, src: Uint8Array, type: number, payload: Uint8Array): Uint8Array {
+export function ethernet(
+  dst: Uint8Array,
+  src: Uint8Array,
+  type: number,
+  payload: Uint8Array,
+): Uint8Array {
   const f = new Uint8Array(14 + payload.length);
   f.set(dst, 0);
   f.set(src, 6);
@@ -248,7 +308,8 @@ export function frameTo(dst: Uint8Array, length: number, seed = 0): Uint8Array {
 /** Reference ones'-complement checksum (RFC 1071), written here as the test oracle. */
 export function inetChecksum(bytes: Uint8Array, seed = 0): number {
   let sum = seed;
-  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i] << 8) + (i + 1 < bytes.length ? bytes[i + 1] : 0);
+  for (let i = 0; i < bytes.length; i += 2)
+    sum += (bytes[i] << 8) + (i + 1 < bytes.length ? bytes[i + 1] : 0);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
 }
@@ -264,7 +325,11 @@ export function pseudoHeaderSum(ip: Uint8Array, protocol: number, l4Length: numb
  * 'offload' zeroes the IP checksum and seeds the L4 one with the pseudo-header sum, as
  * software prepares a frame for checksum offload.
  */
-export function ipv4Frame(protocol: 'udp' | 'tcp', payload: Uint8Array, checksums: 'valid' | 'offload'): Uint8Array {
+export function ipv4Frame(
+  protocol: 'udp' | 'tcp',
+  payload: Uint8Array,
+  checksums: 'valid' | 'offload',
+): Uint8Array {
   const l4Header = protocol === 'udp' ? 8 : 20;
   const l4 = new Uint8Array(l4Header + payload.length);
   l4.set(payload, l4Header);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CMD, CTRL_VME, ICR_BITS, R, TWIN_MAC, frameTo, inetChecksum, ipv4Frame, openTwin, setupTx, pseudoHeaderSum } from './harness.js';
+import {
+  CMD,
+  CTRL_VME,
+  ICR_BITS,
+  R,
+  TWIN_MAC,
+  frameTo,
+  inetChecksum,
+  ipv4Frame,
+  openTwin,
+  setupTx,
+  pseudoHeaderSum,
+} from './harness.js';
 
 function buffer(t: ReturnType<typeof openTwin>, bytes: Uint8Array) {
   const b = t.dev.dma.alloc(Math.max(bytes.length, 1));
@@ -48,7 +60,9 @@ describe('e1000 twin: transmit', () => {
     const tx = setupTx(t);
     const frame = frameTo(TWIN_MAC, 300, 7);
     const parts = [frame.subarray(0, 14), frame.subarray(14, 100), frame.subarray(100)];
-    parts.forEach((p, i) => tx.postLegacy(buffer(t, p).iova, p.length, CMD.IFCS | (i === 2 ? CMD.EOP | CMD.RS : 0)));
+    parts.forEach((p, i) =>
+      tx.postLegacy(buffer(t, p).iova, p.length, CMD.IFCS | (i === 2 ? CMD.EOP | CMD.RS : 0)),
+    );
     tx.flush();
     expect(t.dev.wire.take()).toEqual([frame]);
   });
@@ -78,7 +92,9 @@ describe('e1000 twin: transmit', () => {
     const fetch = t.dev.log!.ofKind('dma-read').find((e) => e.tag === 'tx-desc')!;
     expect([...fetch.data]).toEqual(new Array(16).fill(0));
     const events = t.dev.log!.events();
-    expect(events.indexOf(fetch)).toBeLessThan(events.findIndex((e) => e.kind === 'cpu-write' && e.iova === tx.ring.iova));
+    expect(events.indexOf(fetch)).toBeLessThan(
+      events.findIndex((e) => e.kind === 'cpu-write' && e.iova === tx.ring.iova),
+    );
   });
 
   it('records descriptor writes before the tail moves when the driver does it right', () => {
@@ -90,7 +106,9 @@ describe('e1000 twin: transmit', () => {
     tx.flush();
     const events = t.dev.log!.events();
     const descWrite = events.findIndex((e) => e.kind === 'cpu-write' && e.iova === tx.ring.iova);
-    const doorbell = events.findIndex((e) => e.kind === 'mmio-write' && e.offset === R.TDT && e.value === 1);
+    const doorbell = events.findIndex(
+      (e) => e.kind === 'mmio-write' && e.offset === R.TDT && e.value === 1,
+    );
     const fetch = events.findIndex((e) => e.kind === 'dma-read' && e.tag === 'tx-desc');
     expect(descWrite).toBeGreaterThanOrEqual(0);
     expect(descWrite).toBeLessThan(doorbell);
@@ -130,7 +148,13 @@ describe('e1000 twin: transmit', () => {
     expect(out.length).toBe(64);
     expect([...out].every((b) => b === 0)).toBe(true);
     expect(tx.status(slot) & 1).toBe(1);
-    expect(t.dev.faults.items[0]).toMatchObject({ iova: 0x1234_0000, length: 64, direction: 'read', tag: 'tx-data', reason: 'unmapped' });
+    expect(t.dev.faults.items[0]).toMatchObject({
+      iova: 0x1234_0000,
+      length: 64,
+      direction: 'read',
+      tag: 'tx-data',
+      reason: 'unmapped',
+    });
   });
 
   it('catches a ring base missing its high half (IOVAs are above 4 GiB)', () => {
@@ -176,7 +200,11 @@ describe('e1000 twin: transmit', () => {
     for (const protocol of ['udp', 'tcp'] as const) {
       const t = openTwin();
       const tx = setupTx(t);
-      const frame = ipv4Frame(protocol, Uint8Array.from({ length: 101 }, (_, i) => i * 3), 'offload');
+      const frame = ipv4Frame(
+        protocol,
+        Uint8Array.from({ length: 101 }, (_, i) => i * 3),
+        'offload',
+      );
       const l4At = 14 + 20;
       const csumAt = l4At + (protocol === 'udp' ? 6 : 16);
       const ctx = new Uint8Array(16);
@@ -214,7 +242,9 @@ describe('e1000 twin: transmit', () => {
     const tx = setupTx(t);
     t.wr(R.CTRL, t.rd(R.CTRL) | CTRL_VME);
     const frame = frameTo(TWIN_MAC, 80);
-    tx.postLegacy(buffer(t, frame).iova, frame.length, CMD.EOP | CMD.IFCS | CMD.RS | CMD.VLE, { special: 0x2064 });
+    tx.postLegacy(buffer(t, frame).iova, frame.length, CMD.EOP | CMD.IFCS | CMD.RS | CMD.VLE, {
+      special: 0x2064,
+    });
     tx.flush();
     const [out] = t.dev.wire.take();
     expect(out.length).toBe(84);
@@ -225,7 +255,11 @@ describe('e1000 twin: transmit', () => {
   it('counts what it sends (GPTC, TPT, GOTC, size buckets, broadcast and multicast)', () => {
     const t = openTwin();
     const tx = setupTx(t, 16);
-    const frames = [frameTo(TWIN_MAC, 60), frameTo(new Uint8Array(6).fill(0xff), 100), frameTo(Uint8Array.from([1, 0, 0x5e, 0, 0, 1]), 1514)];
+    const frames = [
+      frameTo(TWIN_MAC, 60),
+      frameTo(new Uint8Array(6).fill(0xff), 100),
+      frameTo(Uint8Array.from([1, 0, 0x5e, 0, 0, 1]), 1514),
+    ];
     for (const f of frames) tx.postLegacy(buffer(t, f).iova, f.length, CMD.EOP | CMD.IFCS | CMD.RS);
     tx.flush();
     expect(t.rd(R.GPTC)).toBe(3);
