@@ -160,8 +160,10 @@ export class SimDevice implements Device {
   receive(frame: Uint8Array): RxOutcome {
     if (this.closed) return 'dropped';
     if (!this.clock.isVirtual) this.clock.runDue();
+    // Logged around the plugin's work, so the DMA that delivers the frame sits between.
+    this.log?.push({ kind: 'frame-in', length: frame.length });
     const outcome = this.plugin.receive(frame);
-    this.log?.push({ kind: 'frame-in', length: frame.length, outcome });
+    this.log?.push({ kind: 'frame-in-outcome', outcome });
     return outcome;
   }
 

@@ -54,7 +54,8 @@ export type SimEvent = Stamp &
         value: number;
       }
     | { kind: 'frame-out'; length: number }
-    | { kind: 'frame-in'; length: number; outcome: string }
+    | { kind: 'frame-in'; length: number }
+    | { kind: 'frame-in-outcome'; outcome: string }
     | { kind: 'interrupt'; count: number }
     | { kind: 'note'; message: string }
   );

@@ -20,3 +20,5 @@ export function openE1000Twin(
   const twin = new E1000Twin(twinOptions);
   return { device: openSimDevice(ir, twin, simOptions), twin };
 }
+/** The twin's own datasheet register map (for cross-checking a spec against it). */
+export { REG as TWIN_REGISTERS, STAT as TWIN_COUNTERS } from './registers.js';

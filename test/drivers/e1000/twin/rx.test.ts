@@ -280,6 +280,29 @@ describe('e1000 twin: receive', () => {
     expect(t.dev.receive(frame)).toBe('queued');
   });
 
+  it('logs what the device fetched and wrote for a frame, in order', () => {
+    const t = openTwin();
+    setupRx(t);
+    t.dev.log!.clear();
+    t.dev.receive(frameTo(TWIN_MAC, 64));
+    const trail = t.dev.log!.events().map((e) => ('tag' in e ? `${e.kind}:${e.tag}` : e.kind));
+    expect(trail).toEqual([
+      'frame-in',
+      'dma-read:rx-desc',
+      'dma-write:rx-data',
+      'dma-write:rx-writeback',
+      'frame-in-outcome',
+    ]);
+  });
+
+  it('holds frames in real time too (wall-clock mode)', async () => {
+    const t = openTwin({ rctlQuietUs: 2000 }, { time: 'real' });
+    const rx = setupRx(t);
+    expect(t.dev.receive(frameTo(TWIN_MAC, 64))).toBe('queued');
+    await t.dev.clock.sleepUs(5000);
+    expect(rx.desc(0).status & RX_STATUS.DD).toBe(RX_STATUS.DD);
+  });
+
   it('ignores frames from the wire in loopback', () => {
     const t = openTwin();
     setupRx(t, { rctl: BASE_RCTL | (3 << 6) });

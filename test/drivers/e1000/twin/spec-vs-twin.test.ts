@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Device as IrDevice } from '../../../../spec/ir.js';
 import { R, RCTL_BITS, TCTL_EN_PSP, TWIN_MAC, frameTo, openTwin } from './harness.js';
 import { openIrRx, openIrTx, ringsIr } from './ir-driver.js';
+import { TWIN_COUNTERS, TWIN_REGISTERS } from '../../../../drivers/e1000/twin/index.js';
 
 const SPEC_INDEX = fileURLToPath(new URL('../../../../spec/index.ts', import.meta.url));
 const E1000_SPEC = fileURLToPath(new URL('../../../../drivers/e1000/e1000.nicdl', import.meta.url));
@@ -81,4 +82,28 @@ describe('a spec-driven driver on the e1000 twin', () => {
       expect(r.unknown).toEqual([]);
     },
   );
+});
+
+describe.skipIf(!frontEndReady)('drivers/e1000/e1000.nicdl against the twin register map', () => {
+  it('puts every register the twin models at the twin offset', async () => {
+    const ir = await loadE1000();
+    const spec = new Map(
+      ir.registers.filter((r) => r.space === undefined).map((r) => [r.name, r.offset]),
+    );
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const [name, offset] of Object.entries({ ...TWIN_REGISTERS, ...TWIN_COUNTERS })) {
+      // The twin names array element 0 and split halves (RAL0, GORCL, GORCH); the spec names the whole.
+      const candidates = [name, name.replace(/0$/, ''), name.replace(/[LH]$/, '')];
+      const found = candidates.find((c) => spec.has(c));
+      if (found === undefined) continue;
+      compared++;
+      const expected =
+        found === name || !name.endsWith('H') ? spec.get(found)! : spec.get(found)! + 4;
+      if (expected !== offset)
+        mismatches.push(`${name}: spec 0x${expected.toString(16)}, twin 0x${offset.toString(16)}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(60);
+  });
 });
