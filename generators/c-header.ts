@@ -5,7 +5,7 @@
  */
 import type { Descriptor, DescriptorField, Device, Field, Register } from '../spec/ir.js';
 import { headerText, hex, offsetDigits, oneLine, sectionRef } from './emit.js';
-import { barRegisters, barSize, descriptorLayouts, fieldMask, fieldsByLsb, spaceRegisters, typeBits } from './layout.js';
+import { barRegisters, barSize, descriptorLayouts, normalize, fieldMask, fieldsByLsb, spaceRegisters, typeBits } from './layout.js';
 
 /** Column the values start at, so the defines line up. */
 const VALUE_COLUMN = 48;
@@ -43,7 +43,8 @@ function u(n: number, digits = 8): string {
   return `${hex(n, digits, false)}u`;
 }
 
-export function generateCHeader(ir: Device): string {
+export function generateCHeader(spec: Device): string {
+  const ir = normalize(spec);
   const prefix = ir.name.toUpperCase();
   const guard = `NICDL_${prefix}_H`;
   const d = new Defines(prefix);

@@ -6,7 +6,7 @@
  */
 import type { Device, Field, Register } from '../spec/ir.js';
 import { headerText } from './emit.js';
-import { barRegisters, fieldAccess, fieldMask, modifyKeepMask, spaceRegisters } from './layout.js';
+import { barRegisters, fieldAccess, fieldMask, modifyKeepMask, normalize, spaceRegisters } from './layout.js';
 
 /** Bumped when the shape of this JSON changes (independent of the IR version). */
 export const JSON_FORMAT_VERSION = 1;
@@ -31,7 +31,8 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-export function generateJson(ir: Device): string {
+export function generateJson(spec: Device): string {
+  const ir = normalize(spec);
   const body = {
     generatedBy: headerText(ir),
     format: JSON_FORMAT_VERSION,

@@ -180,3 +180,32 @@ export function barSize(ir: Device, bar: number): number {
   const b = ir.bars.find((x) => x.index === bar);
   return b ? b.size : Math.max(0x1_0000, ...ir.bars.map((x) => x.size));
 }
+
+function sortFields(fields: Field[]): Field[] {
+  return [...fields]
+    .sort((a, b) => a.lsb - b.lsb || a.name.localeCompare(b.name))
+    .map((f) => (f.enum ? { ...f, enum: [...f.enum].sort((a, b) => a.value - b.value || a.name.localeCompare(b.name)) } : f));
+}
+
+function sortDescFields(fields: DescriptorField[]): DescriptorField[] {
+  return [...fields].sort((a, b) => a.offset - b.offset || a.name.localeCompare(b.name)).map((f) => ({ ...f, bits: sortFields(f.bits) }));
+}
+
+/**
+ * The IR in the one order every generator writes it in: registers by (space, BAR,
+ * offset), fields by bit, enum values by value, descriptor fields by offset. Generators
+ * start from this, so output never depends on the order a spec declared things in.
+ */
+export function normalize(ir: Device): Device {
+  return {
+    ...ir,
+    registers: [...ir.registers]
+      .sort((a, b) => (a.space ?? '').localeCompare(b.space ?? '') || a.bar - b.bar || a.offset - b.offset || a.name.localeCompare(b.name))
+      .map((r) => ({ ...r, fields: sortFields(r.fields) })),
+    descriptors: ir.descriptors.map((d) => ({
+      ...d,
+      fields: sortDescFields(d.fields),
+      ...(d.writeback ? { writeback: sortDescFields(d.writeback) } : {}),
+    })),
+  };
+}

@@ -6,7 +6,7 @@
  */
 import type { Device, Register } from '../../spec/ir.js';
 import { headerText, hex, oneLine, sectionRef } from '../emit.js';
-import { accessMeaning } from '../layout.js';
+import { accessMeaning, normalize } from '../layout.js';
 import { describeStep } from '../steps.js';
 import { descriptorLayoutDocs, registerDocs, ringRules, type BitRow, type DescFieldRow, type RegisterDoc } from './model.js';
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-assets.js';
@@ -199,7 +199,8 @@ function constantsSection(ir: Device): string {
   return `<h2 id="constants">Constants</h2><table class="map"><thead><tr><th>Name</th><th>Value</th><th>Description</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-export function generateHtml(ir: Device): string {
+export function generateHtml(spec: Device): string {
+  const ir = normalize(spec);
   const regs = registerDocs(ir);
   const facts: string[] = [];
   if (ir.ref) facts.push(`Reference: ${esc(ir.ref)}`);

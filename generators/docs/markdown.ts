@@ -6,6 +6,7 @@
 import type { Device } from '../../spec/ir.js';
 import { headerText, hex, oneLine, sectionRef } from '../emit.js';
 import { describeStep } from '../steps.js';
+import { normalize } from '../layout.js';
 import { descriptorLayoutDocs, registerDocs, ringRules, type RegisterDoc } from './model.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -40,7 +41,8 @@ function registerSection(doc: RegisterDoc): string[] {
   return out;
 }
 
-export function generateMarkdown(ir: Device): string {
+export function generateMarkdown(spec: Device): string {
+  const ir = normalize(spec);
   const out: string[] = [];
   const regs = registerDocs(ir);
   out.push(`# ${ir.name}${ir.doc ? ` — ${oneLine(ir.doc)}` : ''}`, '');

@@ -10,7 +10,7 @@ import type { Descriptor, DescriptorField, Device, Field } from '../../spec/ir.j
 import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, sectionRef } from '../emit.js';
 import { enumIsTotal, fieldMask, fieldWidth, typeBits } from '../layout.js';
-import { enumTypeName, getBits, setBits } from './bits.js';
+import { getBits, setBits } from './bits.js';
 import { bitRange } from './codecs.js';
 import { fieldStorage, type ViewName } from './dma.js';
 import { TsModule, type TsOptions } from './module.js';
@@ -33,6 +33,11 @@ export function fieldMethod(field: DescriptorField): { get: string; set: string 
 export function bitMethod(field: DescriptorField, bit: Field): { get: string; set: string } {
   const c = `${camel(field.name)}${bit.name}`;
   return { get: c, set: `set${pascal(field.name)}${bit.name}` };
+}
+
+/** Name of a descriptor bit field's enum const and type, e.g. `TxContextPaylenDtypDtyp`. */
+export function bitEnumName(cls: string, field: DescriptorField, bit: Field): string {
+  return `${cls}${pascal(field.name)}${pascal(bit.name)}`;
 }
 
 /** The bit field, its bit positions within the 32-bit word that stores it, and that word. */
@@ -77,7 +82,7 @@ function checkNames(d: Descriptor, cls: string, fields: DescriptorField[]): void
 
 function emitBitEnum(m: TsModule, cls: string, f: DescriptorField, b: Field): string {
   const w = m.body;
-  const name = enumTypeName(`${cls}_${f.name}`, b);
+  const name = bitEnumName(cls, f, b);
   w.gap();
   w.doc(`${cls}.${f.name}.${b.name} values.${oneLine(b.doc) ? ` ${oneLine(b.doc)}.` : ''}`);
   w.block(`export const ${name} = {`, () => {
@@ -185,7 +190,7 @@ function emitBit(m: TsModule, d: Descriptor, cls: string, f: DescriptorField, b:
   const { get, set } = bitMethod(f, b);
   const local = { lsb: pos.lsb, msb: pos.msb };
   const one = fieldWidth(b) === 1;
-  const enumName = b.enum ? enumTypeName(`${cls}_${f.name}`, b) : undefined;
+  const enumName = b.enum ? bitEnumName(cls, f, b) : undefined;
   const outType = one ? 'boolean' : enumName && enumIsTotal(b) ? enumName : 'number';
   const inType = one ? 'boolean | 0 | 1' : enumName ?? 'number';
   const summary = `${f.name}.${b.name} ${bitRange(b)}${oneLine(b.doc) ? ` — ${oneLine(b.doc)}` : ''}`;

@@ -6,6 +6,7 @@
  */
 import type { Device } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
+import { normalize } from '../layout.js';
 import { generateConstants } from './constants.js';
 import { generateCounters } from './counters.js';
 import { generateDescriptors } from './descriptors.js';
@@ -30,7 +31,8 @@ const GENERATORS = [
   generateSequences,
 ] as const;
 
-export function generateTs(ir: Device, options: Partial<TsOptions> = {}): GeneratedFiles {
+export function generateTs(spec: Device, options: Partial<TsOptions> = {}): GeneratedFiles {
+  const ir = normalize(spec);
   const opts: TsOptions = { runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT };
   const owner = new Map<string, string>();
   const files: GeneratedFiles = new Map();

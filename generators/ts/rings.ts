@@ -153,8 +153,11 @@ function emitFill(m: TsModule, ring: Ring, size: number): void {
   const w = m.body;
   const last = ring.direction === 'tx' ? ring.lastOfFrame : undefined;
   let lastHandled = last === undefined;
+  const usesLength = ring.post.some((p) => p.source === 'length');
+  const usesIova = ring.post.some((p) => p.source === 'buffer');
+  const sig = `slot: number, ${usesIova ? 'iova' : '_iova'}: number, ${usesLength ? 'length' : '_length'}: number, ${last ? 'last' : '_last'}: boolean`;
   w.line();
-  w.block('protected fill(slot: number, iova: number, length: number, last: boolean): void {', () => {
+  w.block(`protected fill(${sig}): void {`, () => {
     for (const p of ring.post) {
       const st = fieldStorage('this.', size, p.offset, p.type);
       const value = p.source === 'buffer' ? 'iova' : p.source === 'length' ? 'length' : hex(p.value ?? 0, 2);
