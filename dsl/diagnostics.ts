@@ -57,7 +57,7 @@ export const CATALOG = {
   NDL106: { severity: 'error', template: "{owner} has no field '{name}'" },
   NDL107: { severity: 'error', template: "unknown register space '{name}'" },
   NDL108: { severity: 'error', template: "unknown sequence '{name}'" },
-  NDL109: { severity: 'error', template: "'{name}' is not a parameter, {enumNote}constant" },
+  NDL109: { severity: 'error', template: "'{name}' is not {candidates}" },
   NDL110: { severity: 'warning', template: "parameter '{name}' of sequence '{sequence}' is never used" },
   NDL111: { severity: 'warning', template: "parameter '{name}' hides the constant of the same name" },
   NDL112: { severity: 'error', template: "constant '{name}' is defined in terms of itself: {cycle}" },

@@ -41,3 +41,17 @@ export class NicdlError extends Error {
 export function isNicdlError(e: unknown): e is NicdlError {
   return e instanceof NicdlError;
 }
+
+/**
+ * A spec with errors where a valid IR was required (`loadIr`). The message names the
+ * file and renders the first diagnostics; `detail.diagnostics` holds all of them.
+ */
+export class SpecError extends NicdlError {
+  override readonly name: string = 'SpecError';
+  constructor(
+    message: string,
+    readonly diagnostics: readonly unknown[],
+  ) {
+    super('E_SPEC', message, ExitCode.usage, { diagnostics });
+  }
+}

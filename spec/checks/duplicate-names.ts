@@ -1,0 +1,54 @@
+/**
+ * NDL101: a name declared twice in one namespace. Registers and counters share one,
+ * as do the fields of a register, the values of an enum, the fields of a descriptor
+ * layout, the bits of a descriptor field and the parameters of a sequence.
+ */
+import type { Ident, Span } from '../../dsl/ast.js';
+import { diag } from '../../dsl/diagnostics.js';
+import type { Check, CheckContext } from '../model.js';
+
+export const duplicateNames: Check = {
+  name: 'duplicate-names',
+  run(ctx) {
+    const { model } = ctx;
+    const dup = duplicates(ctx);
+    dup('register', model.registers.map((r) => r.node.name));
+    dup('constant', model.constants.map((c) => c.node.name));
+    dup('register space', model.spaces.map((s) => s.node.name));
+    dup('descriptor', model.descriptors.map((d) => d.node.name));
+    dup('ring', model.rings.map((r) => r.node.name));
+    dup('sequence', model.sequences.map((s) => s.node.name));
+    for (const r of model.registers) {
+      dup(`field of '${r.ir.name}'`, (r.node.fields ?? []).map((f) => f.name));
+      for (const f of r.node.fields ?? []) enumValues(dup, f.mods);
+    }
+    for (const d of model.descriptors) {
+      const layouts = d.node.layouts?.map((l) => l.fields) ?? [d.node.fields ?? []];
+      for (const fields of layouts) {
+        dup(`field of descriptor '${d.ir.name}'`, fields.map((f) => f.name));
+        for (const f of fields) {
+          dup(`bit field of '${d.ir.name}.${f.name.name}'`, (f.bits ?? []).map((b) => b.name));
+          for (const b of f.bits ?? []) enumValues(dup, b.mods);
+        }
+      }
+    }
+    for (const s of model.sequences) dup(`parameter of '${s.ir.name}'`, s.node.params);
+  },
+};
+
+type Dup = (what: string, names: readonly Ident[]) => void;
+
+function enumValues(dup: Dup, mods: ReadonlyArray<{ kind: string; values?: Array<{ name: Ident }> }>): void {
+  for (const m of mods) if (m.kind === 'enum' && m.values) dup('enum value', m.values.map((v) => v.name));
+}
+
+function duplicates(ctx: CheckContext): Dup {
+  return (what, names) => {
+    const first = new Map<string, Span>();
+    for (const id of names) {
+      const prev = first.get(id.name);
+      if (prev) ctx.report(diag('NDL101', id.loc, { what, name: id.name }, { notes: [{ message: 'first declared here', span: prev }] }));
+      else first.set(id.name, id.loc);
+    }
+  };
+}
