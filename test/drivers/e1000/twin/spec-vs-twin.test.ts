@@ -1,26 +1,17 @@
 /**
  * A driver that follows its spec, run on the twin that follows the datasheet: a right
  * spec works end to end, a wrong one is caught. Also checks drivers/e1000/e1000.nicdl
- * itself the same way once the front end can load it.
+ * itself the same way.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Device as IrDevice } from '../../../../spec/ir.js';
+import { loadIr } from '../../../../spec/index.js';
 import { R, RCTL_BITS, TCTL_EN_PSP, TWIN_MAC, frameTo, openTwin } from './harness.js';
 import { openIrRx, openIrTx, ringsIr } from './ir-driver.js';
 import { TWIN_COUNTERS, TWIN_REGISTERS } from '../../../../drivers/e1000/twin/index.js';
 
-const SPEC_INDEX = fileURLToPath(new URL('../../../../spec/index.ts', import.meta.url));
 const E1000_SPEC = fileURLToPath(new URL('../../../../drivers/e1000/e1000.nicdl', import.meta.url));
-const frontEndReady = existsSync(SPEC_INDEX);
-
-async function loadE1000(): Promise<IrDevice> {
-  const spec = (await import(/* @vite-ignore */ SPEC_INDEX)) as {
-    loadIr(path: string): IrDevice | Promise<IrDevice>;
-  };
-  return await spec.loadIr(E1000_SPEC);
-}
 
 /** Send one frame and receive one through rings driven only by `ir`; report what happened. */
 function roundTrip(ir: IrDevice) {
@@ -72,21 +63,18 @@ describe('a spec-driven driver on the e1000 twin', () => {
     expect(r.sent[0].subarray(0, 2)).not.toEqual(r.out.subarray(0, 2));
   });
 
-  it.skipIf(!frontEndReady)(
-    'drivers/e1000/e1000.nicdl: round trip works, no violations, no undeclared registers',
-    async () => {
-      const r = roundTrip(await loadE1000());
-      expect(r.sentOk && r.txDone && r.rxDone && r.rxEop).toBe(true);
-      expect(r.rxData).toEqual(r.inbound);
-      expect(r.violations).toEqual([]);
-      expect(r.unknown).toEqual([]);
-    },
-  );
+  it('drivers/e1000/e1000.nicdl: round trip works, no violations, no undeclared registers', () => {
+    const r = roundTrip(loadIr(E1000_SPEC));
+    expect(r.sentOk && r.txDone && r.rxDone && r.rxEop).toBe(true);
+    expect(r.rxData).toEqual(r.inbound);
+    expect(r.violations).toEqual([]);
+    expect(r.unknown).toEqual([]);
+  });
 });
 
-describe.skipIf(!frontEndReady)('drivers/e1000/e1000.nicdl against the twin register map', () => {
-  it('puts every register the twin models at the twin offset', async () => {
-    const ir = await loadE1000();
+describe('drivers/e1000/e1000.nicdl against the twin register map', () => {
+  it('puts every register the twin models at the twin offset', () => {
+    const ir = loadIr(E1000_SPEC);
     const spec = new Map(
       ir.registers.filter((r) => r.space === undefined).map((r) => [r.name, r.offset]),
     );
