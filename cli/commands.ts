@@ -4,15 +4,21 @@
  */
 import type { Command } from '@oclif/core';
 import Bind from './commands/bind.js';
+import Check from './commands/check.js';
 import Devices from './commands/devices.js';
 import Doc from './commands/doc.js';
+import Fmt from './commands/fmt.js';
 import Generate from './commands/generate.js';
+import Ir from './commands/ir.js';
 import Unbind from './commands/unbind.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   bind: Bind,
+  check: Check,
   devices: Devices,
   doc: Doc,
+  fmt: Fmt,
   generate: Generate,
+  ir: Ir,
   unbind: Unbind,
 };

@@ -100,13 +100,14 @@ function explainBad(bad: BadNode, prev: TopNode | undefined, context: Context, l
   // A failure at the region's end is about the token that stopped the region.
   if (at >= bad.loc.end) at = skipTrivia(text, bad.loc.end);
   const found = tokenAt(text, at);
-  // A token found on a later line is better shown where the item stopped: just after
-  // the last token it read.
-  const stop = endOfPreviousToken(text, at, from);
-  const span = lines.lineOf(stop) < lines.lineOf(at) ? lines.span(stop, stop + 1) : lines.span(at, at + found.length);
   const expected = error?.expected ? describeExpected(error.expected, context) : 'an item';
   const word = /^'([A-Za-z_][\w-]*)'$/.exec(found.text);
   const hint = word && error?.expected ? didYouMean(word[1], expectedWords(error.expected)) : undefined;
+  // When something was left unfinished (a value, a bracket) and the next token is on a
+  // later line, the caret goes where the item stopped: just after the last token read.
+  const unfinished = !hint && !(error?.expected ?? []).some((e) => e.text === '}');
+  const stop = endOfPreviousToken(text, at, from);
+  const span = unfinished && lines.lineOf(stop) < lines.lineOf(at) ? lines.span(stop, stop + 1) : lines.span(at, at + found.length);
   return diag('NDL001', span, { expected, found: found.text }, { hint });
 }
 
