@@ -18,7 +18,7 @@ export interface DmaFault {
 }
 
 export interface Violation {
-  /** Stable code, e.g. "E_SIM_RO_WRITE", or a plugin's own ("E1000_RDH_WRITE"). */
+  /** Stable code, e.g. "E_SIM_RO_WRITE", or a plugin's own ("E1000_HEAD_WRITE"). */
   code: string;
   message: string;
   bar?: number;
