@@ -3,9 +3,16 @@
  * result file. Every figure is reported beside a baseline measured in the same process,
  * because absolute times on shared 2-core machines are not stable.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The project root (the folder with package.json), whether run from bench/ or dist/bench/. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
 
 export interface Timing {
   /** Median nanoseconds per operation over the samples. */
@@ -63,7 +70,7 @@ export function goal(value: number, limit: number, comparison: '<=' | '>=' = '<=
 
 /** Writes bench/results/<name>.json. `headline` entries are merged into summary.json. */
 export function writeResult(name: string, data: Record<string, unknown> & { headline?: Record<string, number> }): void {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const body = { name, date: new Date().toISOString(), node: process.version, ...data };
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(body, null, 2) + '\n');
