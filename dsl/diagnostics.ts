@@ -49,7 +49,7 @@ export const CATALOG = {
   NDL012: { severity: 'error', template: 'unterminated block comment' },
   NDL013: { severity: 'error', template: "'{keyword}' is not allowed here: {reason}" },
   // ---- names
-  NDL101: { severity: 'error', template: "duplicate {what} '{name}'" },
+  NDL101: { severity: 'error', template: "duplicate {what} '{name}'{owner}" },
   NDL102: { severity: 'error', template: "unknown constant '{name}'" },
   NDL103: { severity: 'error', template: "unknown register '{name}'" },
   NDL104: { severity: 'error', template: "register '{register}' has no field '{name}'" },
@@ -64,9 +64,9 @@ export const CATALOG = {
   // ---- layout
   NDL201: { severity: 'error', template: "{what} '{name}' at {range} overlaps '{other}' at {otherRange}" },
   NDL202: { severity: 'error', template: "field '{name}' [{bits}] overlaps field '{other}' [{otherBits}]" },
-  NDL203: { severity: 'error', template: "field '{name}' [{bits}] does not fit in {owner}, which is {width} bits wide" },
-  NDL204: { severity: 'error', template: '{what} {value} does not fit in {width} bits' },
-  NDL205: { severity: 'error', template: "enum value '{name}' = {value} does not fit in field '{field}' ({width} bits)" },
+  NDL203: { severity: 'error', template: "field '{name}' [{bits}] does not fit in {owner}, which is {width} wide" },
+  NDL204: { severity: 'error', template: 'reset value {value} of {owner} does not fit in {width}' },
+  NDL205: { severity: 'error', template: "enum value '{name}' = {value} does not fit in field '{field}' ({width})" },
   NDL206: { severity: 'error', template: "reset of field '{field}' is {fieldReset} but the register's reset {regReset} has {bitsValue} in [{bits}]" },
   NDL207: { severity: 'error', template: "bit range [{msb}:{lsb}] is reversed: write the most significant bit first" },
   NDL208: { severity: 'error', template: "register '{name}' is u64: a 64-bit register must be 'split' (two 32-bit halves)" },
@@ -107,7 +107,7 @@ export const CATALOG = {
   NDL414: { severity: 'error', template: "ring '{ring}' gives '{property}' twice" },
   NDL415: { severity: 'error', template: "'{key}' in complete: {problem}" },
   NDL416: { severity: 'error', template: "'{path}' must name {expected}" },
-  NDL417: { severity: 'error', template: "value {value} does not fit in '{field}' ({width} bits)" },
+  NDL417: { severity: 'error', template: "value {value} does not fit in '{field}' ({width})" },
   NDL418: { severity: 'error', template: "ring '{ring}' 'on post' leaves '{done}' as the device last wrote it: a stale done bit would look like a completed slot" },
   NDL419: { severity: 'error', template: "ring '{ring}' formats differ in size: '{name}' is {size} bytes, '{first}' is {firstSize}" },
   NDL420: { severity: 'error', template: "descriptor '{name}' with two meanings needs 'read {{ … }}' then 'writeback {{ … }}'" },
@@ -116,9 +116,9 @@ export const CATALOG = {
   NDL501: { severity: 'error', template: "wait on '{target}' has no time limit: add 'within TIME'" },
   NDL502: { severity: 'error', template: 'sequence calls itself: {cycle}' },
   NDL503: { severity: 'error', template: "call of '{name}' cannot supply its parameter '{param}': the caller has no parameter of that name" },
-  NDL504: { severity: 'error', template: 'value {value} does not fit in {target} ({width} bits)' },
+  NDL504: { severity: 'error', template: 'value {value} does not fit in {target} ({width})' },
   NDL505: { severity: 'warning', template: 'poll interval {every} us is not shorter than the time limit {within} us' },
-  NDL506: { severity: 'error', template: "{problem}" },
+  NDL506: { severity: 'error', template: "element index of '{register}': {problem}" },
   NDL507: { severity: 'error', template: "field '{field}' is assigned twice" },
 } as const satisfies Record<string, Entry>;
 
@@ -154,6 +154,11 @@ export function diag(
   };
   if (opts.hint) d.hint = opts.hint;
   return d;
+}
+
+/** `1 bit`, `16 bits`: widths in messages. */
+export function bits(n: number): string {
+  return `${n} bit${n === 1 ? '' : 's'}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -3,6 +3,10 @@
  * (Damerau: a swap of two neighbours counts as one edit). A difference of case alone is
  * the closest of all. Names further than about a third of their length are not offered.
  */
+/** A name that differs only in case is nearer than any real edit. */
+const CASE_ONLY = 0.5;
+const CASE_TIE_BREAK = 0.01;
+
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
@@ -11,7 +15,9 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === name) continue;
     if (Math.abs(c.length - name.length) > limit) continue;
-    const score = c.toLowerCase() === lower ? 0.5 : editDistance(lower, c.toLowerCase()) + (c.toLowerCase() === c ? 0 : 0.1);
+    // Case-blind distance, with a small tie-break towards the candidate spelt in the same case.
+    const blind = editDistance(lower, c.toLowerCase());
+    const score = blind === 0 ? CASE_ONLY : blind + (editDistance(name, c) > blind ? CASE_TIE_BREAK : 0);
     if (score <= limit && score < bestScore) {
       best = c;
       bestScore = score;

@@ -19,35 +19,35 @@ export const duplicateNames: Check = {
     dup('ring', model.rings.map((r) => r.node.name));
     dup('sequence', model.sequences.map((s) => s.node.name));
     for (const r of model.registers) {
-      dup(`field of '${r.ir.name}'`, (r.node.fields ?? []).map((f) => f.name));
-      for (const f of r.node.fields ?? []) enumValues(dup, f.mods);
+      dup('field', (r.node.fields ?? []).map((f) => f.name), `register '${r.ir.name}'`);
+      for (const f of r.node.fields ?? []) enumValues(dup, f.mods, `field '${r.ir.name}.${f.name.name}'`);
     }
     for (const d of model.descriptors) {
       const layouts = d.node.layouts?.map((l) => l.fields) ?? [d.node.fields ?? []];
       for (const fields of layouts) {
-        dup(`field of descriptor '${d.ir.name}'`, fields.map((f) => f.name));
+        dup('field', fields.map((f) => f.name), `descriptor '${d.ir.name}'`);
         for (const f of fields) {
-          dup(`bit field of '${d.ir.name}.${f.name.name}'`, (f.bits ?? []).map((b) => b.name));
-          for (const b of f.bits ?? []) enumValues(dup, b.mods);
+          dup('bit field', (f.bits ?? []).map((b) => b.name), `'${d.ir.name}.${f.name.name}'`);
+          for (const b of f.bits ?? []) enumValues(dup, b.mods, `'${d.ir.name}.${f.name.name}.${b.name.name}'`);
         }
       }
     }
-    for (const s of model.sequences) dup(`parameter of '${s.ir.name}'`, s.node.params);
+    for (const s of model.sequences) dup('parameter', s.node.params, `sequence '${s.ir.name}'`);
   },
 };
 
-type Dup = (what: string, names: readonly Ident[]) => void;
+type Dup = (what: string, names: readonly Ident[], owner?: string) => void;
 
-function enumValues(dup: Dup, mods: ReadonlyArray<{ kind: string; values?: Array<{ name: Ident }> }>): void {
-  for (const m of mods) if (m.kind === 'enum' && m.values) dup('enum value', m.values.map((v) => v.name));
+function enumValues(dup: Dup, mods: ReadonlyArray<{ kind: string; values?: Array<{ name: Ident }> }>, owner: string): void {
+  for (const m of mods) if (m.kind === 'enum' && m.values) dup('enum value', m.values.map((v) => v.name), owner);
 }
 
 function duplicates(ctx: CheckContext): Dup {
-  return (what, names) => {
+  return (what, names, owner) => {
     const first = new Map<string, Span>();
     for (const id of names) {
       const prev = first.get(id.name);
-      if (prev) ctx.report(diag('NDL101', id.loc, { what, name: id.name }, { notes: [{ message: 'first declared here', span: prev }] }));
+      if (prev) ctx.report(diag('NDL101', id.loc, { what, name: id.name, owner: owner ? ` in ${owner}` : '' }, { notes: [{ message: 'first declared here', span: prev }] }));
       else first.set(id.name, id.loc);
     }
   };

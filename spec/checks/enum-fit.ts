@@ -1,5 +1,5 @@
 /** NDL205: an enum value wider than its field. */
-import { diag } from '../../dsl/diagnostics.js';
+import { bits, diag } from '../../dsl/diagnostics.js';
 import { fits } from '../lower/context.js';
 import type { Check, FieldModel } from '../model.js';
 import { fieldBits } from './util.js';
@@ -20,7 +20,7 @@ export const enumFit: Check = {
         for (const v of m.values) {
           const value = v.value.kind === 'num' ? v.value.value : f.ir.enum?.find((e) => e.name === v.name.name)?.value;
           if (value === undefined || Number.isNaN(value) || fits(value, width)) continue;
-          ctx.report(diag('NDL205', v.value.loc, { name: v.name.name, value: v.value.kind === 'num' ? v.value.raw : value, field: f.ir.name, width }));
+          ctx.report(diag('NDL205', v.value.loc, { name: v.name.name, value: v.value.kind === 'num' ? v.value.raw : value, field: f.ir.name, width: bits(width) }));
         }
       }
     }

@@ -1,5 +1,5 @@
 /** NDL203: a field reaches past its register (or descriptor field); NDL207: `[LSB:MSB]` written backwards. */
-import { diag } from '../../dsl/diagnostics.js';
+import { bits, diag } from '../../dsl/diagnostics.js';
 import { WIDTH_BITS } from '../lower/context.js';
 import type { Check, CheckContext, FieldModel } from '../model.js';
 import { bitsText } from './util.js';
@@ -20,7 +20,7 @@ function check(ctx: CheckContext, fields: readonly FieldModel[], owner: string, 
     if (f.ir.msb < f.ir.lsb) {
       ctx.report(diag('NDL207', { ...f.node.msb.loc, endLine: bitsNode.loc.endLine, endCol: bitsNode.loc.endCol, end: bitsNode.loc.end }, { msb: f.ir.msb, lsb: f.ir.lsb }));
     } else if (f.ir.msb >= width) {
-      ctx.report(diag('NDL203', f.node.msb.loc, { name: f.ir.name, bits: bitsText(f.ir), owner, width }));
+      ctx.report(diag('NDL203', f.node.msb.loc, { name: f.ir.name, bits: bitsText(f.ir), owner, width: bits(width) }));
     }
   }
 }

@@ -8,6 +8,8 @@ import { WIDTH_BITS } from '../lower/context.js';
 import type { Check } from '../model.js';
 import { BITS_PER_BYTE } from './util.js';
 
+const ON_POST = 'on post';
+
 export const postClearsDone: Check = {
   name: 'post-clears-done',
   run(ctx) {
@@ -27,7 +29,8 @@ export const postClearsDone: Check = {
       });
       if (!cleared) {
         const name = `${done.ir.field}.${done.ir.bit}`;
-        ctx.report(diag('NDL418', postNode.loc, { ring: ring.ir.name, done: name }, { hint: `add '${done.ir.field} = 0' to 'on post'` }));
+        const onPost = { ...postNode.loc, endLine: postNode.loc.line, endCol: postNode.loc.col + ON_POST.length, end: postNode.loc.start + ON_POST.length };
+        ctx.report(diag('NDL418', onPost, { ring: ring.ir.name, done: name }, { hint: `add '${done.ir.field} = 0' to 'on post'` }));
       }
     }
   },

@@ -4,7 +4,7 @@
  * must equal the field reset).
  */
 import type { NumExpr, Span } from '../../dsl/ast.js';
-import { diag } from '../../dsl/diagnostics.js';
+import { bits, diag } from '../../dsl/diagnostics.js';
 import { fits, hex } from '../lower/context.js';
 import type { Check } from '../model.js';
 import { bitsText, fieldBits } from './util.js';
@@ -18,7 +18,7 @@ export const resetFit: Check = {
     for (const r of ctx.model.registers) {
       const regReset = r.node.mods.find((m) => m.kind === 'reset');
       if (regReset && !fits(r.ir.reset, r.ir.width)) {
-        ctx.report(diag('NDL204', resetSpan(regReset.value), { what: `reset value of '${r.ir.name}'`, value: hex(r.ir.reset), width: r.ir.width }));
+        ctx.report(diag('NDL204', resetSpan(regReset.value), { owner: `register '${r.ir.name}'`, value: hex(r.ir.reset), width: bits(r.ir.width) }));
         continue;
       }
       for (const f of r.fields) {
@@ -26,7 +26,7 @@ export const resetFit: Check = {
         if (!mod || f.ir.reset === undefined) continue;
         const width = Math.min(fieldBits(f.ir), FIELD_VALUE_BITS);
         if (!fits(f.ir.reset, width)) {
-          ctx.report(diag('NDL204', resetSpan(mod.value), { what: `reset value of field '${f.ir.name}'`, value: hex(f.ir.reset), width }));
+          ctx.report(diag('NDL204', resetSpan(mod.value), { owner: `field '${f.ir.name}'`, value: hex(f.ir.reset), width: bits(width) }));
           continue;
         }
         if (!regReset) continue;

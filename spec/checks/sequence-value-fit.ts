@@ -1,6 +1,6 @@
 /** NDL504: a constant written to (or awaited from) a register or field that cannot hold it. */
 import type { Span } from '../../dsl/ast.js';
-import { diag } from '../../dsl/diagnostics.js';
+import { bits, diag } from '../../dsl/diagnostics.js';
 import { fits, hex } from '../lower/context.js';
 import type { Check, CheckContext } from '../model.js';
 import { fieldBits } from './util.js';
@@ -29,6 +29,6 @@ export const sequenceValueFit: Check = {
   },
 };
 
-function check(ctx: CheckContext, value: number, bits: number, target: string, span: Span): void {
-  if (!fits(value, bits)) ctx.report(diag('NDL504', span, { value: hex(value), target, width: bits }));
+function check(ctx: CheckContext, value: number, width: number, target: string, span: Span): void {
+  if (!fits(value, width)) ctx.report(diag('NDL504', span, { value: hex(value), target, width: bits(width) }));
 }

@@ -4,6 +4,7 @@
  * (docs/language.md, Rings). Missing or repeated properties are left to the checks.
  */
 import type { CompleteEntry, FieldPath, PostAssignNode, RingNode, RingProp, RingPropKind } from '../../dsl/ast.js';
+import { bits as bitsWord } from '../../dsl/diagnostics.js';
 import { didYouMean } from '../../dsl/suggest.js';
 import type { Ring } from '../ir.js';
 import type { BitRefModel, DescFieldModel, DescriptorModel, PostModel, RingModel, RingRegRef } from '../model.js';
@@ -219,7 +220,7 @@ function postAssign(cx: LowerContext, ring: RingModel, a: PostAssignNode): PostM
   if (value === undefined) return undefined;
   const width = WIDTH_BITS[field.ir.type];
   if (!fits(value, width)) {
-    cx.report('NDL417', v.loc, { value: v.kind === 'num' ? v.raw : value, field: field.ir.name, width });
+    cx.report('NDL417', v.loc, { value: v.kind === 'num' ? v.raw : value, field: field.ir.name, width: bitsWord(width) });
     return undefined;
   }
   return { ir: { ...base, source: 'const', value }, node: a, field };
@@ -252,7 +253,7 @@ function bitsValue(
     const n = t.value ? cx.num(t.value) : 2 ** bits - 1;
     if (n === undefined) return undefined;
     if (!fits(n, bits)) {
-      cx.report('NDL417', t.loc, { value: n, field: `${field.ir.name}.${bit.ir.name}`, width: bits });
+      cx.report('NDL417', t.loc, { value: n, field: `${field.ir.name}.${bit.ir.name}`, width: bitsWord(bits) });
       return undefined;
     }
     value |= BigInt(n) << BigInt(bit.ir.lsb);
