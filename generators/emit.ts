@@ -165,3 +165,15 @@ export function sectionRef(ref: string | undefined): string | undefined {
   if (ref === undefined || ref === '') return undefined;
   return /^[0-9]/.test(ref) ? `§${ref}` : ref;
 }
+
+/**
+ * A heading for an item: `NAME — doc (§ref)`. A doc of several sentences keeps its last
+ * full stop after the reference: `NAME — First. Second (§3.4).`
+ */
+export function titled(name: string, doc: string | undefined, ref: string | undefined, fallback = ''): string {
+  const text = (doc ?? '').trim() || fallback;
+  const section = sectionRef(ref);
+  if (text === '') return section ? `${name} (${section})` : name;
+  if (!section) return `${name} — ${text}`;
+  return text.endsWith('.') ? `${name} — ${text.slice(0, -1)} (${section}).` : `${name} — ${text} (${section})`;
+}

@@ -5,7 +5,7 @@
  * classes: a register value stays a number everywhere.
  */
 import type { Field, Register } from '../../spec/ir.js';
-import { hex, hex32, oneLine, sectionRef, str } from '../emit.js';
+import { hex, hex32, oneLine, sectionRef, str, titled } from '../emit.js';
 import { accessMeaning, enumIsTotal, fieldAccess, fieldMask, fieldMax, fieldsByLsb, fieldWidth, readClears } from '../layout.js';
 import { enumTypeName, fieldInputType, fieldOutputType, getField, setBits } from './bits.js';
 import type { TsModule } from './module.js';
@@ -57,9 +57,7 @@ export function emitEnums(m: TsModule, reg: Register): string[] {
 
 /** The register's heading for JSDoc: name, doc, datasheet section. */
 export function registerTitle(reg: Register): string {
-  const ref = sectionRef(reg.ref);
-  const doc = reg.doc ? ` — ${reg.doc.trim()}` : '';
-  return `${reg.name}${doc}${ref ? ` (${ref})` : ''}`;
+  return titled(reg.name, reg.doc, reg.ref);
 }
 
 /** Where and what the register is, in one line for JSDoc. */
@@ -103,17 +101,29 @@ function emitFieldCodec(m: TsModule, reg: Register, f: Field): void {
     if (f.enum) w.line(`values: ${enumTypeName(reg.name, f)},`);
     w.line(`get: (v: number): ${fieldOutputType(reg.name, f)} => ${getField('v', reg.name, f)},`);
     // Every field gets `set`, read-only ones too: composing an expected value is pure.
-    const x = valueIn(m, reg, f, 'x');
-    w.line(`set: (v: number, x: ${fieldInputType(reg.name, f)}): number => (${setBits('v', f, x)}) >>> 0,`);
+    const guard = rangeGuard(m, reg, f, 'x');
+    const set = `(${setBits('v', f, 'x')}) >>> 0`;
+    if (!guard) {
+      w.line(`set: (v: number, x: ${fieldInputType(reg.name, f)}): number => ${set},`);
+      return;
+    }
+    w.block(`set(v: number, x: ${fieldInputType(reg.name, f)}): number {`, () => {
+      w.line(guard);
+      w.line(`return ${set};`);
+    }, '},');
   }, '},');
 }
 
 /**
- * The expression for a field value `x` about to be placed: multi-bit numeric fields are
- * range-checked (E_FIELD_RANGE) rather than silently truncated; enum and one-bit fields
- * are safe by type.
+ * The statement that range-checks a value `x` about to be placed in a multi-bit numeric
+ * field (E_FIELD_RANGE rather than silent truncation), or undefined when the type already
+ * makes it safe (enum and one-bit fields). The check is inline — one compare on the hot
+ * path — and only the cold throw calls into the runtime.
  */
-export function valueIn(m: TsModule, reg: Pick<Register, 'name'>, f: Field, x: string): string {
-  if (f.enum || fieldWidth(f) === 1) return x;
-  return `${m.runtimeValue('fieldValue')}(${x}, ${fieldMax(f) > 0xffff ? hex32(fieldMax(f)) : fieldMax(f)}, ${str(`${reg.name}.${f.name}`)})`;
+export function rangeGuard(m: TsModule, reg: Pick<Register, 'name'>, f: Field, x: string): string | undefined {
+  if (f.enum || fieldWidth(f) === 1) return undefined;
+  const max = fieldMax(f) > 0xffff ? hex32(fieldMax(f)) : String(fieldMax(f));
+  const error = m.runtimeValue('fieldRangeError');
+  // `x >>> 0 !== x` is true for negatives, fractions, NaN and values of 2^32 and more.
+  return `if (${x} >>> 0 !== ${x} || ${x} > ${max}) throw ${error}(${x}, ${max}, ${str(`${reg.name}.${f.name}`)});`;
 }

@@ -3,7 +3,7 @@
  * its named constants, so a driver never retypes a number the spec already states.
  */
 import type { Device } from '../../spec/ir.js';
-import { hex, oneLine, sectionRef, str } from '../emit.js';
+import { hex, oneLine, sectionRef, str, titled } from '../emit.js';
 import { TsModule, type TsOptions } from './module.js';
 
 export const CONSTANTS_FILE = 'constants.ts';
@@ -11,7 +11,7 @@ export const CONSTANTS_FILE = 'constants.ts';
 export function generateConstants(ir: Device, options: TsOptions): { module: TsModule; exports: string[] } {
   const m = new TsModule(CONSTANTS_FILE, ir, options, 'Device identity and named constants.');
   const w = m.body;
-  w.doc(`${ir.name}${ir.doc ? ` — ${ir.doc.trim()}` : ''}`, sectionRef(ir.ref));
+  w.doc(titled(ir.name, ir.doc, ir.ref));
   w.block('export const device = {', () => {
     w.line(`name: ${str(ir.name)},`);
     w.line(`spec: { file: ${str(ir.source.file)}, sha256: ${str(ir.source.hash)} },`);

@@ -9,7 +9,7 @@ import type { Device, Register } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
 import { hex, oneLine, str } from '../emit.js';
 import { barRegisters, TWO_POW_32 } from '../layout.js';
-import { offsetLiteral } from './registers.js';
+import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
 import { TsModule, type TsOptions } from './module.js';
 
 export const COUNTERS_FILE = 'counters.ts';
@@ -43,7 +43,11 @@ export function generateCounters(ir: Device, options: TsOptions): { module: TsMo
       w.line(c.array ? `private readonly last${c.name} = new Float64Array(${c.array.count});` : `private last${c.name} = 0;`);
     }
     w.line();
-    w.line(`constructor(${bars.map((b) => `private readonly bar${b}: ${mmio}`).join(', ')}) {}`);
+    for (const b of bars) w.line(`${CONSTRUCTOR_FIELD} private readonly bar${b}: ${mmio};`);
+    w.line();
+    w.block(`constructor(${bars.map((b) => `bar${b}: ${mmio}`).join(', ')}) {`, () => {
+      for (const b of bars) w.line(`this.bar${b} = bar${b};`);
+    });
     w.line();
     w.doc('Reads every counter once and adds what it counted since the last call.');
     w.block('accumulate(): void {', () => {

@@ -8,12 +8,13 @@
  */
 import type { Descriptor, DescriptorField, Device, Field } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
-import { camel, hex, oneLine, pascal, sectionRef } from '../emit.js';
+import { camel, hex, oneLine, pascal, sectionRef, titled } from '../emit.js';
 import { enumIsTotal, fieldMask, fieldWidth, typeBits } from '../layout.js';
 import { getBits, setBits } from './bits.js';
 import { bitRange } from './codecs.js';
 import { fieldStorage, type ViewName } from './dma.js';
 import { TsModule, type TsOptions } from './module.js';
+import { CONSTRUCTOR_FIELD } from './registers.js';
 
 export const DESCRIPTORS_FILE = 'descriptors.ts';
 
@@ -122,20 +123,21 @@ function emitClass(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', cls: 
   const region = m.runtimeType('DmaRegion');
   const views = new Set<ViewName>();
   for (const f of fields) for (const v of fieldStorage('this.', d.size, f.offset, f.type).views) views.add(v);
-  const ref = sectionRef(d.ref);
   const meaning = kind === 'writeback' ? ` The same slots as ${d.name}, as the device writes them back.` : '';
   w.gap();
   w.doc(
-    `${cls} — ${d.doc ? d.doc.trim() : `${d.name} descriptor`}${ref ? ` (${ref})` : ''}, ${d.size} bytes.${meaning}`,
+    `${titled(cls, d.doc, d.ref, `${d.name} descriptor`)} ${d.size} bytes.${meaning}`,
     `A codec over one DMA region: slot \`i\` is bytes [${d.size}i, ${d.size}i + ${d.size}). Offsets are constants; nothing allocates.`,
     layoutTable(fields),
   );
   w.block(`export class ${cls} {`, () => {
     w.doc('Bytes per descriptor.');
     w.line(`static readonly SIZE = ${d.size};`);
-    for (const v of [...views].sort()) w.line(`private readonly ${v}: ${viewType(v)};`);
+    w.line(`${CONSTRUCTOR_FIELD} readonly region: ${region};`);
+    for (const v of [...views].sort()) w.line(`${CONSTRUCTOR_FIELD} private readonly ${v}: ${viewType(v)};`);
     w.line();
-    w.block(`constructor(readonly region: ${region}) {`, () => {
+    w.block(`constructor(region: ${region}) {`, () => {
+      w.line('this.region = region;');
       for (const v of [...views].sort()) w.line(`this.${v} = region.${v};`);
     });
     w.line();

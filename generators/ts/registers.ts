@@ -16,10 +16,18 @@ import { hex, hex32, offsetDigits, oneLine, pascal, str } from '../emit.js';
 import { barSize, canRead, canWrite, fieldAccess, fieldMask, fieldsByLsb, modifyKeepMask, barRegisters, TWO_POW_32 } from '../layout.js';
 import { NicdlError } from '../../spec/errors.js';
 import { fieldInputType, fieldOutputType, getField, setBits } from './bits.js';
-import { CODEC_KEYS, emitCodec, emitEnums, fieldSummary, hasFieldCode, registerTitle, valueIn } from './codecs.js';
+import { CODEC_KEYS, emitCodec, emitEnums, fieldSummary, hasFieldCode, rangeGuard, registerTitle } from './codecs.js';
 import { TsModule, type TsOptions } from './module.js';
 
 export const REGISTERS_FILE = 'registers.ts';
+
+/**
+ * How generated classes declare a field their constructor sets. A plain class field
+ * (ES2022 define semantics) would first be defined as undefined and then overwritten,
+ * and V8 stops treating an overwritten field as constant; `declare` emits no field, so
+ * the constructor's store is the field's only value and accessor loads stay cheap.
+ */
+export const CONSTRUCTOR_FIELD = 'declare';
 
 /** Methods of accessor classes; a field named so that get/set + name hits one is refused. */
 const ACCESSOR_MEMBERS = ['read', 'readBig', 'readAndClear', 'readAndClearBig', 'write', 'writeBig', 'writeFields', 'modify', 'reset', 'clear', 'clearFields', 'set', 'setFields', 'offsetOf', 'count'];
@@ -110,7 +118,9 @@ function emitWriter(m: TsModule, reg: Register): string {
       const note = access === 'w1c' ? ' Writing 1 clears the bit; 0 leaves it.' : access === 'w1s' ? ' Writing 1 sets the bit; 0 leaves it.' : '';
       w.doc(fieldSummary(reg, f) + (note ? `.${note}` : ''));
       w.block(`${f.name}(x: ${fieldInputType(reg.name, f)}): this {`, () => {
-        w.line(`this.value = ${setBits('this.value', f, valueIn(m, reg, f, 'x'))};`);
+        const guard = rangeGuard(m, reg, f, 'x');
+        if (guard) w.line(guard);
+        w.line(`this.value = ${setBits('this.value', f, 'x')};`);
         w.line('return this;');
       });
     }
@@ -163,8 +173,9 @@ function emitAccessor(m: TsModule, ir: Device, reg: Register): string {
   w.block(`export class ${name} {`, () => {
     if (reg.array) w.line(`readonly count = ${reg.array.count};`);
     if (writerFields(reg).length > 0) w.line(`private readonly w = new ${writerClass(reg)}();`);
-    w.gap();
-    w.line(`constructor(private readonly mmio: ${mmio}) {}`);
+    w.line(`${CONSTRUCTOR_FIELD} private readonly mmio: ${mmio};`);
+    w.line();
+    w.block(`constructor(mmio: ${mmio}) {`, () => w.line('this.mmio = mmio;'));
     if (reg.array) emitOffsetOf(m, ir, reg);
     if (reg.width === 64) emitSplitMethods(m, s);
     else emitWordMethods(m, s);
@@ -194,12 +205,12 @@ function accessorDoc(reg: Register): string {
 function emitOffsetOf(m: TsModule, ir: Device, reg: Register): void {
   const count = reg.array!.count;
   const w = m.body;
-  const isIndex = m.runtimeValue('isIndex');
   const indexError = m.runtimeValue('registerIndexError');
   w.line();
   w.doc(`Byte offset of element \`index\`; throws E_REGISTER_INDEX outside 0..${count - 1}.`);
   w.block('offsetOf(index: number): number {', () => {
-    w.line(`if (!${isIndex}(index, ${count})) throw ${indexError}(${str(reg.name)}, index, ${count});`);
+    // Inline: an integer in range. Only the cold throw calls into the runtime.
+    w.line(`if (!(index >= 0 && index < ${count} && (index | 0) === index)) throw ${indexError}(${str(reg.name)}, index, ${count});`);
     w.line(`return ${offsetLiteral(ir, reg)} + index * ${reg.array!.stride};`);
   });
 }
@@ -326,9 +337,11 @@ function emitFieldSetter(m: TsModule, s: Site, f: Field): void {
     ]);
     return;
   }
+  const guard = rangeGuard(m, reg, f, 'x');
   method(m, s, `Read-modify-write of ${f.name} alone.`, `set${f.name}(${params(s, `x: ${fieldInputType(reg.name, f)}`)}): void`, [
+    ...(guard ? [guard] : []),
     `const v = ${start};`,
-    `this.mmio.write32(${s.off}, (${setBits('v', f, valueIn(m, reg, f, 'x'))}) >>> 0);`,
+    `this.mmio.write32(${s.off}, (${setBits('v', f, 'x')}) >>> 0);`,
   ]);
 }
 
@@ -342,12 +355,14 @@ function emitRegisterSet(m: TsModule, ir: Device, regs: Register[]): string[] {
   w.gap();
   w.doc(`Every BAR register of ${ir.name}, each bound to its BAR's Mmio. Create once per device; accessors allocate nothing.`);
   w.block('export class Registers {', () => {
+    for (const b of bars) w.line(`${CONSTRUCTOR_FIELD} readonly bar${b}: ${mmio};`);
     for (const r of regs) {
       w.doc(oneLine(r.doc) || undefined);
-      w.line(`readonly ${r.name}: ${accessorClass(r)};`);
+      w.line(`${CONSTRUCTOR_FIELD} readonly ${r.name}: ${accessorClass(r)};`);
     }
     w.line();
-    w.block(`constructor(${bars.map((b) => `readonly bar${b}: ${mmio}`).join(', ')}) {`, () => {
+    w.block(`constructor(${bars.map((b) => `bar${b}: ${mmio}`).join(', ')}) {`, () => {
+      for (const b of bars) w.line(`this.bar${b} = bar${b};`);
       for (const r of regs) w.line(`this.${r.name} = new ${accessorClass(r)}(bar${r.bar});`);
     });
   });

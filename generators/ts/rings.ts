@@ -7,11 +7,11 @@
  */
 import type { DescBitRef, Device, Ring } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
-import { camel, hex, oneLine, pascal, sectionRef, str } from '../emit.js';
+import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
 import { fieldStorage, type FieldType } from './dma.js';
 import { DESCRIPTORS_FILE, layoutClass } from './descriptors.js';
-import { offsetLiteral } from './registers.js';
+import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
 import { TsModule, type TsOptions } from './module.js';
 
 export const RINGS_FILE = 'rings.ts';
@@ -101,10 +101,9 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
   const cls = ringClass(ring);
   const layout = ringLayoutName(ring);
   const formats = ring.formats.length > 0 ? ring.formats : [ring.descriptor];
-  const ref = sectionRef(ring.ref);
   w.gap();
   w.doc(
-    `${ring.name} — ${ring.doc ? oneLine(ring.doc) : `${ring.direction.toUpperCase()} ring`}${ref ? ` (${ref})` : ''}.`,
+    titled(ring.name, ring.doc ? oneLine(ring.doc) : undefined, ring.ref, `${ring.direction.toUpperCase()} ring`),
     `Software owns ${regs.tail.name} (the tail: written once per flush, never read back); the device owns ${regs.head.name} ` +
       `(the head: written only by init(), while the ring is disabled). A slot is back when ${ring.done.field}.${ring.done.bit} is set.`,
     `Posting writes ${desc.name}: ${ring.post.map(describePost).join(', ')}.`,
@@ -116,11 +115,11 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
       const d = descriptorNamed(ir, f, `ring ${ring.name}`);
       m.sibling(DESCRIPTORS_FILE, layoutClass(d, 'read'));
       w.doc(`Codec over this ring's slots as ${d.name} descriptors.`);
-      w.line(`readonly ${camel(d.name)}: ${layoutClass(d, 'read')};`);
+      w.line(`${CONSTRUCTOR_FIELD} readonly ${camel(d.name)}: ${layoutClass(d, 'read')};`);
       if (d.writeback) {
         m.sibling(DESCRIPTORS_FILE, layoutClass(d, 'writeback'));
         w.doc(`Codec over this ring's slots as the device writes ${d.name} back.`);
-        w.line(`readonly ${camel(d.name)}Writeback: ${layoutClass(d, 'writeback')};`);
+        w.line(`${CONSTRUCTOR_FIELD} readonly ${camel(d.name)}Writeback: ${layoutClass(d, 'writeback')};`);
       }
     }
     w.line();

@@ -8,7 +8,7 @@
  */
 import type { Device, Field, Register, Sequence, Step, Value } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
-import { hex, hex32, pascal, safeIdent, sectionRef, str, where } from '../emit.js';
+import { hex, hex32, pascal, safeIdent, str, titled, where } from '../emit.js';
 import { canRead, canWrite, elementOffset, fieldMask, fieldMax, modifyKeepMask, registerNamed, TWO_POW_32 } from '../layout.js';
 import { placeConst } from './bits.js';
 import { describeStep } from '../steps.js';
@@ -59,7 +59,6 @@ function emitSequence(m: TsModule, ir: Device, seq: Sequence): string[] {
   const mmio = m.runtimeType('Mmio');
   const clock = m.runtimeType('Clock');
   const exports: string[] = [];
-  const ref = sectionRef(seq.ref);
   w.gap();
   if (seq.params.length > 0) {
     w.doc(`Parameters of ${seq.name}.`);
@@ -70,7 +69,7 @@ function emitSequence(m: TsModule, ir: Device, seq: Sequence): string[] {
     w.line();
   }
   const loc = where(seq.loc);
-  w.doc(`${seq.name}${seq.doc ? ` — ${seq.doc.trim()}` : ''}${ref ? ` (${ref})` : ''}`, loc ? `Spec: ${loc}` : undefined);
+  w.doc(titled(seq.name, seq.doc, seq.ref), loc ? `Spec: ${loc}` : undefined);
   const sig = seq.params.length > 0 ? `mmio: ${mmio}, clock: ${clock}, params: ${paramsType(seq)}` : `mmio: ${mmio}, clock: ${clock}`;
   const usesClock = seq.steps.some((s) => s.op === 'wait' || s.op === 'delay' || s.op === 'call');
   w.block(`export async function ${sequenceFunction(seq)}(${usesClock ? sig : sig.replace('clock:', '_clock:')}): Promise<void> {`, () => {

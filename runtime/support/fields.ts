@@ -13,15 +13,22 @@ import { ExitCode, NicdlError } from '../../spec/errors.js';
 export function fieldValue(value: number, max: number, what: string): number {
   // `>>> 0` keeps the value only when it is already a non-negative 32-bit integer.
   if (value >>> 0 === value && value <= max) return value;
-  throw new NicdlError(
-    'E_FIELD_RANGE',
-    `${what}: value ${value} does not fit the field (0..${max})`,
-    ExitCode.usage,
-    { field: what, value, max },
-  );
+  throw fieldRangeError(value, max, what);
 }
 
-/** Throws E_REGISTER_INDEX: `index` is not an element of register array `name[count]`. */
+/**
+ * The E_FIELD_RANGE error generated accessors throw after their own inline range check
+ * (`value` does not fit a field whose largest value is `max`).
+ */
+export function fieldRangeError(value: number, max: number, what: string): NicdlError {
+  return new NicdlError('E_FIELD_RANGE', `${what}: value ${value} does not fit the field (0..${max})`, ExitCode.usage, {
+    field: what,
+    value,
+    max,
+  });
+}
+
+/** The E_REGISTER_INDEX error: `index` is not an element of register array `name[count]`. */
 export function registerIndexError(name: string, index: number, count: number): NicdlError {
   return new NicdlError(
     'E_REGISTER_INDEX',

@@ -100,14 +100,22 @@ export function ringConfig(layout: RingLayout, options: RingOptions = {}): { cou
 }
 
 export abstract class DescriptorRing {
-  readonly count: number;
+  // Fields the constructor sets are `declare`d: a class field would be defined as
+  // undefined first and then overwritten, which costs V8 its constant-field fast path.
+  declare readonly layout: RingLayout;
+  declare readonly mmio: Mmio;
+  declare readonly region: DmaRegion;
+  declare readonly count: number;
   /** Bytes each RX `refill` posts; for TX, the default the spec names. */
-  readonly bufferBytes: number;
-  readonly checked: boolean;
-  protected readonly u8: Uint8Array;
-  protected readonly u16: Uint16Array;
-  protected readonly u32: Uint32Array;
-  protected readonly view: DataView;
+  declare readonly bufferBytes: number;
+  declare readonly checked: boolean;
+  declare protected readonly u8: Uint8Array;
+  declare protected readonly u16: Uint16Array;
+  declare protected readonly u32: Uint32Array;
+  declare protected readonly view: DataView;
+  /** Byte offset of the tail register (the doorbell), and the most bytes one slot carries. */
+  declare private readonly tailOffset: number;
+  declare private readonly maxLength: number;
 
   /** Next slot software fills: the value the tail register gets on flush. */
   private nextSlot = 0;
@@ -118,19 +126,14 @@ export abstract class DescriptorRing {
   /** Slots posted and not yet completed: [clean, next). */
   private used = 0;
 
-  private readonly iovas: Float64Array;
-  private readonly lengths: Float64Array;
-  private readonly cookies: Float64Array;
-  private readonly lasts: Uint8Array;
+  declare private readonly iovas: Float64Array;
+  declare private readonly lengths: Float64Array;
+  declare private readonly cookies: Float64Array;
+  declare private readonly lasts: Uint8Array;
   private readonly out: RingCompletion = { slot: 0, buffer: 0, cookie: 0, length: 0, eop: false, errors: 0 };
-  private readonly iterator: CompletionIterator;
+  declare private readonly iterator: CompletionIterator;
 
-  protected constructor(
-    readonly layout: RingLayout,
-    readonly mmio: Mmio,
-    readonly region: DmaRegion,
-    options: RingOptions = {},
-  ) {
+  protected constructor(layout: RingLayout, mmio: Mmio, region: DmaRegion, options: RingOptions = {}) {
     const { count, bufferBytes } = ringConfig(layout, options);
     const bytes = count * layout.descriptorBytes;
     if (region.iova % layout.alignBytes !== 0) {
@@ -145,6 +148,9 @@ export abstract class DescriptorRing {
         neededBytes: bytes,
       });
     }
+    this.layout = layout;
+    this.mmio = mmio;
+    this.region = region;
     this.count = count;
     this.bufferBytes = bufferBytes;
     this.checked = options.checked ?? false;
@@ -152,6 +158,8 @@ export abstract class DescriptorRing {
     this.u16 = region.u16;
     this.u32 = region.u32;
     this.view = region.view;
+    this.tailOffset = layout.registers.tail;
+    this.maxLength = layout.buffer.max;
     this.iovas = new Float64Array(count);
     this.lengths = new Float64Array(count);
     this.cookies = new Float64Array(count);
@@ -217,7 +225,7 @@ export abstract class DescriptorRing {
    * call flush() once per burst. `last` = false posts a non-final fragment of a frame.
    */
   post(iova: number, length: number, cookie = 0, last = true): boolean {
-    if (!(length > 0 && length <= this.layout.buffer.max)) this.throwLength(length);
+    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
     if (this.used === this.count - 1) return false;
     const slot = this.nextSlot;
     if (this.checked) this.checkOwnership('post', slot);
@@ -266,7 +274,7 @@ export abstract class DescriptorRing {
   flush(): void {
     if (this.nextSlot === this.tailWritten) return;
     this.tailWritten = this.nextSlot;
-    this.mmio.write32(this.layout.registers.tail, this.nextSlot);
+    this.mmio.write32(this.tailOffset, this.nextSlot);
   }
 
   /**

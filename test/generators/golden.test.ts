@@ -1,27 +1,40 @@
 /**
  * Golden outputs of every target for the fixture, e1000.nicdl and the examples, and
  * determinism: the same IR gives the same bytes, whatever order its items were declared in.
- * Regenerate after an intended change: NICDL_UPDATE_GOLDEN=1 npx vitest run test/generators/golden.test.ts
+ * e1000's TypeScript golden is drivers/e1000/generated itself, so a stale copy fails here.
+ * Accept an intended change: NICDL_UPDATE_GOLDEN=1 npx vitest run test/generators/golden.test.ts
+ * (for e1000's TypeScript: npm run generate).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { join } from 'node:path';
 import { generateDocs, generateTarget } from '../../generators/index.js';
 import type { Device } from '../../spec/ir.js';
-import { goldenFiles, listFiles, readGolden, updating, writeGoldens } from './helpers/golden.js';
+import { listFiles, otherFiles, readGolden, tsFiles, updating, writeGoldens } from './helpers/golden.js';
 import { allCases, MINI } from './helpers/specs.js';
 import { propParams } from './helpers/props.js';
 
+function expectSame(dir: string, files: Map<string, string>, only: (name: string) => boolean, fix: string): void {
+  const stale = listFiles(dir).filter((f) => only(f) && !files.has(f));
+  expect(stale, `files in ${dir} no generator produces any more (${fix})`).toEqual([]);
+  for (const [name, text] of files) {
+    const golden = readGolden(dir, name);
+    expect(golden, `${join(dir, name)} is missing (${fix})`).toBeDefined();
+    expect(text === golden, `${join(dir, name)} is stale (${fix})`).toBe(true);
+  }
+}
+
 describe.each(allCases())('golden outputs of $name', (spec) => {
-  it('match the committed files byte for byte', async () => {
-    const files = goldenFiles(await spec.load(), spec.goldenDir);
+  it('TypeScript matches the committed modules byte for byte', async () => {
+    const files = tsFiles(await spec.load(), spec.tsDir);
+    if (updating) writeGoldens(spec.tsDir, files);
+    expectSame(spec.tsDir, files, (f) => f.endsWith('.ts'), spec.regenerate);
+  });
+
+  it('C header, JSON, Markdown and HTML match the committed files', async () => {
+    const files = otherFiles(await spec.load());
     if (updating) writeGoldens(spec.goldenDir, files);
-    const stale = listFiles(spec.goldenDir).filter((f) => !files.has(f));
-    expect(stale, `golden files no generator produces any more in ${spec.goldenDir}`).toEqual([]);
-    for (const [name, text] of files) {
-      const golden = readGolden(spec.goldenDir, name);
-      expect(golden, `${spec.goldenDir}/${name} is missing (NICDL_UPDATE_GOLDEN=1 to create)`).toBeDefined();
-      expect(text === golden, `${name} differs from its golden (NICDL_UPDATE_GOLDEN=1 to accept)`).toBe(true);
-    }
+    expectSame(spec.goldenDir, files, (f) => !f.startsWith('ts/'), 'NICDL_UPDATE_GOLDEN=1');
   });
 });
 
@@ -34,9 +47,9 @@ function everything(ir: Device): string {
 }
 
 describe('determinism', () => {
-  it('generates the same bytes twice', () => {
-    const ir = MINI.load;
-    return ir().then((d) => expect(everything(d)).toBe(everything(structuredClone(d))));
+  it('generates the same bytes twice', async () => {
+    const ir = await MINI.load();
+    expect(everything(ir)).toBe(everything(structuredClone(ir)));
   });
 
   it('does not depend on the order registers, fields and enum values are listed in', async () => {

@@ -19,11 +19,14 @@ export function runtimeImportFrom(dir: string): string {
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
-/** Every golden file of `ir` by path relative to its golden directory. */
-export function goldenFiles(ir: Device, dir: string): Map<string, string> {
+/** The TypeScript modules of `ir` as they must read in `tsDir` (runtime imported relatively). */
+export function tsFiles(ir: Device, tsDir: string): Map<string, string> {
+  return generateTarget(ir, 'ts', { runtimeImport: runtimeImportFrom(tsDir) });
+}
+
+/** The other targets' files (C header, JSON, Markdown, HTML) by file name. */
+export function otherFiles(ir: Device): Map<string, string> {
   const out = new Map<string, string>();
-  const tsDir = join(dir, 'ts');
-  for (const [name, text] of generateTarget(ir, 'ts', { runtimeImport: runtimeImportFrom(tsDir) })) out.set(`ts/${name}`, text);
   for (const target of ['c-header', 'json'] as const) for (const [name, text] of generateTarget(ir, target)) out.set(name, text);
   for (const [name, text] of generateDocs(ir)) out.set(name, text);
   return out;

@@ -20,7 +20,11 @@ export class Counters {
   readonly QPRC = new Float64Array(4);
   private lastTPR = 0;
 
-  constructor(private readonly bar0: Mmio) {}
+  declare private readonly bar0: Mmio;
+
+  constructor(bar0: Mmio) {
+    this.bar0 = bar0;
+  }
 
   /** Reads every counter once and adds what it counted since the last call. */
   accumulate(): void {

@@ -11,7 +11,7 @@ export const TxLegacyBits = {
 } as const;
 
 /**
- * TxLegacy — Legacy transmit descriptor (§3.3.3), 16 bytes.
+ * TxLegacy — Legacy transmit descriptor (§3.3.3) 16 bytes.
  *
  * A codec over one DMA region: slot `i` is bytes [16i, 16i + 16). Offsets are constants; nothing
  * allocates.
@@ -27,11 +27,13 @@ export const TxLegacyBits = {
 export class TxLegacy {
   /** Bytes per descriptor. */
   static readonly SIZE = 16;
-  private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
-  private readonly u8: Uint8Array;
+  declare readonly region: DmaRegion;
+  declare private readonly u16: Uint16Array;
+  declare private readonly u32: Uint32Array;
+  declare private readonly u8: Uint8Array;
 
-  constructor(readonly region: DmaRegion) {
+  constructor(region: DmaRegion) {
+    this.region = region;
     this.u16 = region.u16;
     this.u32 = region.u32;
     this.u8 = region.u8;
@@ -256,7 +258,7 @@ export const TxContextBits = {
 } as const;
 
 /**
- * TxContext — TCP/IP context descriptor, 16 bytes.
+ * TxContext — TCP/IP context descriptor 16 bytes.
  *
  * A codec over one DMA region: slot `i` is bytes [16i, 16i + 16). Offsets are constants; nothing
  * allocates.
@@ -275,11 +277,13 @@ export const TxContextBits = {
 export class TxContext {
   /** Bytes per descriptor. */
   static readonly SIZE = 16;
-  private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
-  private readonly u8: Uint8Array;
+  declare readonly region: DmaRegion;
+  declare private readonly u16: Uint16Array;
+  declare private readonly u32: Uint32Array;
+  declare private readonly u8: Uint8Array;
 
-  constructor(readonly region: DmaRegion) {
+  constructor(region: DmaRegion) {
+    this.region = region;
     this.u16 = region.u16;
     this.u32 = region.u32;
     this.u8 = region.u8;
@@ -471,7 +475,7 @@ export const RxLegacyBits = {
 } as const;
 
 /**
- * RxLegacy — Legacy receive descriptor (§3.2.3), 16 bytes.
+ * RxLegacy — Legacy receive descriptor (§3.2.3) 16 bytes.
  *
  * A codec over one DMA region: slot `i` is bytes [16i, 16i + 16). Offsets are constants; nothing
  * allocates.
@@ -486,11 +490,13 @@ export const RxLegacyBits = {
 export class RxLegacy {
   /** Bytes per descriptor. */
   static readonly SIZE = 16;
-  private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
-  private readonly u8: Uint8Array;
+  declare readonly region: DmaRegion;
+  declare private readonly u16: Uint16Array;
+  declare private readonly u32: Uint32Array;
+  declare private readonly u8: Uint8Array;
 
-  constructor(readonly region: DmaRegion) {
+  constructor(region: DmaRegion) {
+    this.region = region;
     this.u16 = region.u16;
     this.u32 = region.u32;
     this.u8 = region.u8;
@@ -624,7 +630,7 @@ export class RxLegacy {
 }
 
 /**
- * RxExtended — Extended receive descriptor: one slot, two meanings, 16 bytes.
+ * RxExtended — Extended receive descriptor: one slot, two meanings 16 bytes.
  *
  * A codec over one DMA region: slot `i` is bytes [16i, 16i + 16). Offsets are constants; nothing
  * allocates.
@@ -635,9 +641,11 @@ export class RxLegacy {
 export class RxExtended {
   /** Bytes per descriptor. */
   static readonly SIZE = 16;
-  private readonly u32: Uint32Array;
+  declare readonly region: DmaRegion;
+  declare private readonly u32: Uint32Array;
 
-  constructor(readonly region: DmaRegion) {
+  constructor(region: DmaRegion) {
+    this.region = region;
     this.u32 = region.u32;
   }
 
@@ -683,7 +691,7 @@ export const RxExtendedWritebackBits = {
 } as const;
 
 /**
- * RxExtendedWriteback — Extended receive descriptor: one slot, two meanings, 16 bytes. The same
+ * RxExtendedWriteback — Extended receive descriptor: one slot, two meanings 16 bytes. The same
  * slots as RxExtended, as the device writes them back.
  *
  * A codec over one DMA region: slot `i` is bytes [16i, 16i + 16). Offsets are constants; nothing
@@ -698,10 +706,12 @@ export const RxExtendedWritebackBits = {
 export class RxExtendedWriteback {
   /** Bytes per descriptor. */
   static readonly SIZE = 16;
-  private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
+  declare readonly region: DmaRegion;
+  declare private readonly u16: Uint16Array;
+  declare private readonly u32: Uint32Array;
 
-  constructor(readonly region: DmaRegion) {
+  constructor(region: DmaRegion) {
+    this.region = region;
     this.u16 = region.u16;
     this.u32 = region.u32;
   }

@@ -24,7 +24,7 @@ export const TX_RING_LAYOUT: RingLayout = {
 };
 
 /**
- * tx — Transmit ring (§3.4).
+ * tx — Transmit ring (§3.4)
  *
  * Software owns TDT (the tail: written once per flush, never read back); the device owns TDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
@@ -35,9 +35,9 @@ export const TX_RING_LAYOUT: RingLayout = {
  */
 export class TxRing extends DescriptorRing {
   /** Codec over this ring's slots as TxLegacy descriptors. */
-  readonly txLegacy: TxLegacy;
+  declare readonly txLegacy: TxLegacy;
   /** Codec over this ring's slots as TxContext descriptors. */
-  readonly txContext: TxContext;
+  declare readonly txContext: TxContext;
 
   /**
    * Builds the ring over `region` (aligned and large enough; checked). Call init() before enabling
@@ -97,7 +97,7 @@ export const RX_RING_LAYOUT: RingLayout = {
 };
 
 /**
- * rx — Receive ring (§3.2).
+ * rx — Receive ring (§3.2)
  *
  * Software owns RDT (the tail: written once per flush, never read back); the device owns RDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
@@ -108,7 +108,7 @@ export const RX_RING_LAYOUT: RingLayout = {
  */
 export class RxRing extends DescriptorRing {
   /** Codec over this ring's slots as RxLegacy descriptors. */
-  readonly rxLegacy: RxLegacy;
+  declare readonly rxLegacy: RxLegacy;
 
   /**
    * Builds the ring over `region` (aligned and large enough; checked). Call init() before enabling
