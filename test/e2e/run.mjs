@@ -15,7 +15,8 @@ import { QEMU_BINARY } from './lib/qemu.mjs';
 import { builtCommands, missingRequirement } from './lib/nicdl.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SCENARIO_DIR = join(here, 'scenarios');
+// NICDL_E2E_SCENARIO_DIR: another directory of scenarios (used to test this runner).
+const SCENARIO_DIR = process.env.NICDL_E2E_SCENARIO_DIR ?? join(here, 'scenarios');
 const DEFAULT_SCENARIO_TIMEOUT_MS = 180_000;
 
 const args = process.argv.slice(2);
@@ -34,7 +35,9 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const indent = (text) => String(text).replace(/^/gm, '      ');
 
 async function loadScenarios() {
-  const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.mjs')).sort();
+  const files = readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort();
   const all = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(join(SCENARIO_DIR, file)).href);
@@ -47,19 +50,25 @@ async function loadScenarios() {
     const list = Array.isArray(mod.default) ? mod.default : [mod.default];
     for (const s of list) {
       if (!s || typeof s.run !== 'function' || !s.name) {
-        throw new Error(`${file}: default export must be { name, run }, an array of them, or an async function`);
+        throw new Error(
+          `${file}: default export must be { name, run }, an array of them, or an async function`,
+        );
       }
       all.push({ ...s, file });
     }
   }
-  return all.filter((s) => filters.length === 0 || filters.some((f) => s.file.includes(f) || s.name.includes(f)));
+  return all.filter(
+    (s) => filters.length === 0 || filters.some((f) => s.file.includes(f) || s.name.includes(f)),
+  );
 }
 
 /** Fails loudly, before any scenario, when the guest cannot even be assembled. */
 function preflight() {
   const q = spawnSync(QEMU_BINARY, ['--version'], { encoding: 'utf8' });
   if (q.error || q.status !== 0) {
-    throw new Error(`${QEMU_BINARY} not runnable (apt-get install qemu-system-x86): ${q.error?.message ?? q.stderr}`);
+    throw new Error(
+      `${QEMU_BINARY} not runnable (apt-get install qemu-system-x86): ${q.error?.message ?? q.stderr}`,
+    );
   }
   const t0 = Date.now();
   const guest = buildGuest({ log: (m) => console.log(`e2e: ${m}`) });
@@ -89,7 +98,11 @@ async function runScenario(s) {
   let guest = null;
   const timeout = new Promise((_, reject) =>
     controller.signal.addEventListener('abort', () =>
-      reject(new Error(abortAll.signal.aborted ? 'interrupted' : `scenario timed out after ${secs(timeoutMs)}`)),
+      reject(
+        new Error(
+          abortAll.signal.aborted ? 'interrupted' : `scenario timed out after ${secs(timeoutMs)}`,
+        ),
+      ),
     ),
   );
   timeout.catch(() => {});
@@ -124,7 +137,9 @@ async function main() {
   const t0 = Date.now();
   try {
     const p = preflight();
-    console.log(`e2e: ${p.qemu}; guest ${p.guest.key} (${p.buildMs < 50 ? 'cached' : `built in ${secs(p.buildMs)}`})`);
+    console.log(
+      `e2e: ${p.qemu}; guest ${p.guest.key} (${p.buildMs < 50 ? 'cached' : `built in ${secs(p.buildMs)}`})`,
+    );
   } catch (e) {
     console.error(`e2e: FAIL cannot build the guest: ${e.message}`);
     console.log(`0 passed, 1 failed`);
@@ -140,7 +155,9 @@ async function main() {
     }
     if (bootBroken || abortAll.signal.aborted) {
       failed++;
-      console.log(`FAIL  ${s.name}  (not run: ${bootBroken ? 'the guest does not boot' : 'interrupted'})`);
+      console.log(
+        `FAIL  ${s.name}  (not run: ${bootBroken ? 'the guest does not boot' : 'interrupted'})`,
+      );
       continue;
     }
     const r = await runScenario(s);
@@ -153,7 +170,8 @@ async function main() {
       console.log(`FAIL  ${s.name}  (${timing})`);
       console.log(indent(r.error?.stack ?? r.error));
       if (r.error?.artifacts) console.log(`      artifacts: ${r.error.artifacts}`);
-      if (r.error instanceof GuestBootError && !abortAll.signal.aborted && !r.bootMs) bootBroken = r.error;
+      if (r.error instanceof GuestBootError && !abortAll.signal.aborted && !r.bootMs)
+        bootBroken = r.error;
     }
     if (r.steps.length) console.log(`      steps: ${r.steps.join(', ')}`);
   }

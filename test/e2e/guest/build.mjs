@@ -6,13 +6,30 @@
 // cached in test/e2e/.work/guest/<kernel version>-<hash of our scripts and inputs>/.
 // Run directly to (re)build and print the paths: node test/e2e/guest/build.mjs
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpioWriter } from './cpio.mjs';
 import { extractVmlinux, findGuestKernel } from './kernel.mjs';
-import { ROOT_MODULES, loadModulesDep, moduleName, modulesDepSubset, readModule, resolveModules } from './modules.mjs';
+import {
+  ROOT_MODULES,
+  loadModulesDep,
+  moduleName,
+  modulesDepSubset,
+  readModule,
+  resolveModules,
+} from './modules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const E2E_DIR = join(here, '..');
@@ -53,13 +70,16 @@ function cacheKey(kernel, busybox) {
 
 function buildInitramfs(kernel, busybox) {
   const cpio = new CpioWriter();
-  for (const d of ['dev', 'proc', 'sys', 'tmp', 'root', 'run', 'bin', 'usr/bin', 'etc/e2e']) cpio.dirs(d);
+  for (const d of ['dev', 'proc', 'sys', 'tmp', 'root', 'run', 'bin', 'usr/bin', 'etc/e2e'])
+    cpio.dirs(d);
   cpio.symlink('sbin', 'bin').symlink('usr/sbin', '../bin');
   // The kernel opens /dev/console before /init runs, before devtmpfs is mounted.
   cpio.charDevice('dev/console', CONSOLE_MAJOR, CONSOLE_MINOR);
 
   cpio.file('bin/busybox', readFileSync(busybox), EXECUTABLE);
-  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const a of applets) if (a !== 'busybox') cpio.symlink(`bin/${a}`, 'busybox');
   cpio.symlink('init', 'bin/busybox');
 
@@ -98,7 +118,11 @@ export function buildGuest({ log = () => {} } = {}) {
   const key = cacheKey(kernel, busybox);
   const dir = join(WORK_DIR, 'guest', key);
   const manifestPath = join(dir, 'guest.json');
-  if (existsSync(manifestPath)) return JSON.parse(readFileSync(manifestPath, 'utf8'));
+  if (existsSync(manifestPath)) {
+    const now = new Date();
+    utimesSync(dir, now, now); // "in use": keeps pruneOldGuests away from it
+    return JSON.parse(readFileSync(manifestPath, 'utf8'));
+  }
 
   const t0 = Date.now();
   log(`building guest ${key}`);
@@ -124,7 +148,22 @@ export function buildGuest({ log = () => {} } = {}) {
     if (!existsSync(manifestPath)) throw e;
   }
   log(`built guest in ${Date.now() - t0} ms`);
+  pruneOldGuests(dir);
   return manifest;
+}
+
+// Each guest holds a 66 MB vmlinux. Older builds go once unused for an hour (a run started
+// before the scripts changed may still be booting one).
+const STALE_GUEST_MS = 60 * 60 * 1000;
+
+function pruneOldGuests(keep) {
+  const parent = dirname(keep);
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    if (path === keep) continue;
+    if (Date.now() - statSync(path).mtimeMs > STALE_GUEST_MS)
+      rmSync(path, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -57,7 +57,9 @@ export class CpioWriter {
     const clean = name.replace(/^\/+/, '');
     if (this.#names.has(clean)) throw new Error(`cpio: duplicate entry ${clean}`);
     this.#names.add(clean);
-    this.#chunks.push(header(clean, mode, data.length, this.#ino++, dev, (mode & S_IFDIR) === S_IFDIR ? 2 : 1));
+    this.#chunks.push(
+      header(clean, mode, data.length, this.#ino++, dev, (mode & S_IFDIR) === S_IFDIR ? 2 : 1),
+    );
     this.#chunks.push(data, padding(data.length));
     return this;
   }
@@ -65,10 +67,27 @@ export class CpioWriter {
 
 function header(name, mode, size, ino, dev, nlink) {
   const nameBytes = Buffer.from(name + '\0');
-  const fields = [ino, mode, 0 /* uid */, 0 /* gid */, nlink, 0 /* mtime: reproducible */, size,
-    0, 0 /* dev major, minor */, dev.major, dev.minor, nameBytes.length, 0 /* check */];
+  const fields = [
+    ino,
+    mode,
+    0 /* uid */,
+    0 /* gid */,
+    nlink,
+    0 /* mtime: reproducible */,
+    size,
+    0,
+    0 /* dev major, minor */,
+    dev.major,
+    dev.minor,
+    nameBytes.length,
+    0 /* check */,
+  ];
   const text = NEWC_MAGIC + fields.map((f) => f.toString(16).padStart(8, '0')).join('');
-  return Buffer.concat([Buffer.from(text, 'latin1'), nameBytes, padding(HEADER_BYTES + nameBytes.length)]);
+  return Buffer.concat([
+    Buffer.from(text, 'latin1'),
+    nameBytes,
+    padding(HEADER_BYTES + nameBytes.length),
+  ]);
 }
 
 const padding = (n) => Buffer.alloc((ALIGN - (n % ALIGN)) % ALIGN);

@@ -32,7 +32,10 @@ export function compareKernelVersions(a, b) {
     const y = pb[i] ?? '';
     const nx = Number(x);
     const ny = Number(y);
-    const c = Number.isInteger(nx) && Number.isInteger(ny) && x !== '' && y !== '' ? nx - ny : x.localeCompare(y);
+    const c =
+      Number.isInteger(nx) && Number.isInteger(ny) && x !== '' && y !== ''
+        ? nx - ny
+        : x.localeCompare(y);
     if (c !== 0) return c;
   }
   return 0;
@@ -58,7 +61,11 @@ export function findGuestKernel(env = process.env) {
         ` (apt-get install linux-image-amd64)${wanted ? `; NICDL_E2E_KERNEL=${wanted} not found` : ''}`,
     );
   }
-  return { version, image: join(BOOT_DIR, `vmlinuz-${version}`), modulesDir: join(MODULES_ROOT, version) };
+  return {
+    version,
+    image: join(BOOT_DIR, `vmlinuz-${version}`),
+    modulesDir: join(MODULES_ROOT, version),
+  };
 }
 
 /** Locates the compressed kernel inside a bzImage through the boot protocol header. */
@@ -97,7 +104,8 @@ export function decompressPayload(payload) {
   const starts = (magic) => payload.subarray(0, magic.length).equals(magic);
   if (starts(XZ_MAGIC)) return decompressWith('xz', ['-dc'], payload);
   if (starts(ZSTD_MAGIC)) return decompressWith('zstd', ['-dcq'], payload);
-  if (starts(GZIP_MAGIC)) return gunzipSync(payload.subarray(0, payload.length - SIZE_TRAILER_BYTES));
+  if (starts(GZIP_MAGIC))
+    return gunzipSync(payload.subarray(0, payload.length - SIZE_TRAILER_BYTES));
   throw new Error(`unknown kernel compression, magic ${payload.subarray(0, 6).toString('hex')}`);
 }
 

@@ -38,7 +38,11 @@ export function parseModulesDep(text) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const path = line.slice(0, colon).trim();
-    const deps = line.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    const deps = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     modules.set(moduleName(path), { path, deps });
   }
   return modules;
@@ -59,7 +63,10 @@ export function resolveModules(modules, roots) {
     visiting.add(m.path);
     for (const dep of m.deps) {
       const d = byPath.get(dep);
-      if (!d) throw new Error(`${m.path} depends on ${dep}, which modules.dep does not list (via ${via})`);
+      if (!d)
+        throw new Error(
+          `${m.path} depends on ${dep}, which modules.dep does not list (via ${via})`,
+        );
       visit(d, via);
     }
     visiting.delete(m.path);

@@ -18,12 +18,15 @@ export const IPPROTO_UDP = 17;
 
 export function macBytes(mac) {
   const b = Buffer.from(mac.split(':').map((h) => parseInt(h, 16)));
-  if (b.length !== 6 || mac.split(':').some((h) => !/^[0-9a-f]{2}$/i.test(h))) throw new Error(`bad MAC ${mac}`);
+  if (b.length !== 6 || mac.split(':').some((h) => !/^[0-9a-f]{2}$/i.test(h)))
+    throw new Error(`bad MAC ${mac}`);
   return b;
 }
 
 export function macString(buf, offset = 0) {
-  return [...buf.subarray(offset, offset + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+  return [...buf.subarray(offset, offset + 6)]
+    .map((x) => x.toString(16).padStart(2, '0'))
+    .join(':');
 }
 
 export function ipBytes(ip) {
@@ -108,7 +111,17 @@ function pseudoHeaderSum(src, dst, proto, length) {
 }
 
 /** An IPv4/UDP frame with correct IP and UDP checksums (set `udpChecksum: false` for 0). */
-export function ipv4Udp({ srcMac, dstMac, srcIp, dstIp, srcPort, dstPort, payload, id = 0, udpChecksum = true }) {
+export function ipv4Udp({
+  srcMac,
+  dstMac,
+  srcIp,
+  dstIp,
+  srcPort,
+  dstPort,
+  payload,
+  id = 0,
+  udpChecksum = true,
+}) {
   const udp = Buffer.alloc(UDP_HEADER_BYTES + payload.length);
   udp.writeUInt16BE(srcPort, 0);
   udp.writeUInt16BE(dstPort, 2);
@@ -116,7 +129,10 @@ export function ipv4Udp({ srcMac, dstMac, srcIp, dstIp, srcPort, dstPort, payloa
   Buffer.from(payload).copy(udp, UDP_HEADER_BYTES);
   if (udpChecksum) {
     // RFC 768: a computed 0 is sent as 0xffff, since 0 means "no checksum".
-    udp.writeUInt16BE(internetChecksum(udp, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, udp.length)) || 0xffff, 6);
+    udp.writeUInt16BE(
+      internetChecksum(udp, pseudoHeaderSum(srcIp, dstIp, IPPROTO_UDP, udp.length)) || 0xffff,
+      6,
+    );
   }
   const ip = Buffer.alloc(IPV4_HEADER_BYTES);
   ip[0] = 0x45; // version 4, 5 words of header
@@ -127,7 +143,12 @@ export function ipv4Udp({ srcMac, dstMac, srcIp, dstIp, srcPort, dstPort, payloa
   ipBytes(srcIp).copy(ip, 12);
   ipBytes(dstIp).copy(ip, 16);
   ip.writeUInt16BE(internetChecksum(ip), 10);
-  return ethernet({ dst: dstMac, src: srcMac, type: ETHERTYPE_IPV4, payload: Buffer.concat([ip, udp]) });
+  return ethernet({
+    dst: dstMac,
+    src: srcMac,
+    type: ETHERTYPE_IPV4,
+    payload: Buffer.concat([ip, udp]),
+  });
 }
 
 /**
@@ -161,8 +182,14 @@ const TEST_MAGIC = 0x6e69_6364; // "nicd"
 const TEST_HEADER_BYTES = ETH_HEADER_BYTES + 10;
 
 export function testFrame({ dst, src, seq, length }) {
-  if (length < TEST_HEADER_BYTES || length < ETH_MIN_FRAME_BYTES) throw new Error(`test frame too short: ${length}`);
-  const frame = ethernet({ dst, src, type: ETHERTYPE_TEST, payload: Buffer.alloc(length - ETH_HEADER_BYTES) });
+  if (length < TEST_HEADER_BYTES || length < ETH_MIN_FRAME_BYTES)
+    throw new Error(`test frame too short: ${length}`);
+  const frame = ethernet({
+    dst,
+    src,
+    type: ETHERTYPE_TEST,
+    payload: Buffer.alloc(length - ETH_HEADER_BYTES),
+  });
   frame.writeUInt32BE(TEST_MAGIC, ETH_HEADER_BYTES);
   frame.writeUInt32BE(seq >>> 0, ETH_HEADER_BYTES + 4);
   frame.writeUInt16BE(length, ETH_HEADER_BYTES + 8);
@@ -182,6 +209,7 @@ export function parseTestFrame(frame) {
   const seq = frame.readUInt32BE(ETH_HEADER_BYTES + 4);
   const length = frame.readUInt16BE(ETH_HEADER_BYTES + 8);
   let intact = frame.length >= length;
-  for (let i = TEST_HEADER_BYTES; intact && i < length; i++) intact = frame[i] === patternByte(seq, i);
+  for (let i = TEST_HEADER_BYTES; intact && i < length; i++)
+    intact = frame[i] === patternByte(seq, i);
   return { seq, length, intact };
 }

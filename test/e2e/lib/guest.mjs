@@ -8,14 +8,24 @@
 //   });
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGuest, WORK_DIR } from '../guest/build.mjs';
 import { hostFiles, stageHostFiles } from '../guest/hostnode.mjs';
 import { ControlChannel } from './control.mjs';
-import { GUEST_CTL, GUEST_SHARE, MAX_NICS, nicMac, nicPciAddress } from './layout.mjs';
+import { GUEST_SHARE, MAX_NICS, nicMac, nicPciAddress } from './layout.mjs';
 import { Peer, freeUdpPort } from './peer.mjs';
 import { QEMU_BINARY, kernelCommandLine, qemuArgs } from './qemu.mjs';
 
@@ -65,11 +75,17 @@ export class GuestCommandError extends Error {
  * Options: name, nics [{kind: 'dgram'|'user', model='e1000', mac}], modules (groups loaded
  * at boot, see guest/modules.mjs), smp, memMb, bootTimeoutMs, commandTimeoutMs, pcap,
  * append (kernel command line), hostFiles (host programs/directories to share beside node,
- * with their libraries), signal (AbortSignal: abort kills QEMU), log (progress lines).
+ * with their libraries), qemuArgs (extra QEMU arguments, appended), signal (AbortSignal:
+ * abort kills QEMU), log (progress lines).
  */
 export async function withGuest(options, fn) {
   const ambient = scenarioContext.getStore() ?? {};
-  const guest = new Guest({ ...DEFAULTS, ...ambient, ...options, signal: options.signal ?? ambient.signal });
+  const guest = new Guest({
+    ...DEFAULTS,
+    ...ambient,
+    ...options,
+    signal: options.signal ?? ambient.signal,
+  });
   ambient.onGuest?.(guest);
   let failure = null;
   try {
@@ -111,7 +127,8 @@ export class Guest {
   constructor(opts) {
     // A NIC modelled as the 82574L gets its own kernel driver as the original driver.
     const wantsE1000e = opts.nics.some((n) => n.model === 'e1000e');
-    const modules = wantsE1000e && opts.modules.includes('nic') ? [...opts.modules, 'e1000e'] : opts.modules;
+    const modules =
+      wantsE1000e && opts.modules.includes('nic') ? [...opts.modules, 'e1000e'] : opts.modules;
     opts = { ...opts, modules: [...new Set(modules)] };
     this.#opts = opts;
     this.name = opts.name ?? 'guest';
@@ -139,6 +156,7 @@ export class Guest {
       initrd: image.initrd,
       append: kernelCommandLine({ moduleGroups: o.modules, shell: o.shell, append: o.append }),
       consoleLog: this.consolePath,
+      interactive: o.interactive,
       controlSocket,
       nics: this.nics,
       shares: [
@@ -147,21 +165,32 @@ export class Guest {
         { tag: 'hostnode', hostPath: hostNode, readonly: true },
       ],
     });
-    writeFileSync(join(this.runDir, 'qemu.cmdline'), [QEMU_BINARY, ...args].map(shellQuote).join(' ') + '\n');
+    args.push(...(o.qemuArgs ?? []));
+    writeFileSync(
+      join(this.runDir, 'qemu.cmdline'),
+      [QEMU_BINARY, ...args].map(shellQuote).join(' ') + '\n',
+    );
     this.#spawn(args);
     o.signal?.addEventListener('abort', this.#onAbort, { once: true });
     if (o.signal?.aborted) this.#onAbort();
 
-    const bootTimer = setTimeout(() => this.#kill(`no READY within ${o.bootTimeoutMs} ms`), o.bootTimeoutMs);
+    // bootTimeoutMs 0: wait as long as it takes (interactive use).
+    const bootTimer =
+      o.bootTimeoutMs > 0
+        ? setTimeout(() => this.#kill(`no READY within ${o.bootTimeoutMs} ms`), o.bootTimeoutMs)
+        : null;
     try {
       this.guestUptimeAtReady = await Promise.race([this.#control.ready, this.#dead]);
     } catch (e) {
-      throw new GuestBootError(`${e.message}\n${this.#diagnosis()}`);
+      const why = this.#killReason ? `QEMU ${this.#killReason}` : e.message;
+      throw new GuestBootError(`${why}\n${this.#diagnosis()}`);
     } finally {
       clearTimeout(bootTimer);
     }
     this.bootMs = Date.now() - t0;
-    log(`guest ${this.name} booted in ${this.bootMs} ms (guest uptime ${this.guestUptimeAtReady} s)`);
+    log(
+      `guest ${this.name} booted in ${this.bootMs} ms (guest uptime ${this.guestUptimeAtReady} s)`,
+    );
   }
 
   get consolePath() {
@@ -181,7 +210,10 @@ export class Guest {
     if (this.#dead.settled) throw new Error(`guest is not running: ${this.#dead.reason}`);
     const id = String(this.#nextJob++);
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(String(v))}\n`);
-    writeFileSync(join(this.ctlDir, `${id}.sh`), `cd ${shellQuote(cwd)} || exit 97\n${exports.join('')}${command}\n`);
+    writeFileSync(
+      join(this.ctlDir, `${id}.sh`),
+      `cd ${shellQuote(cwd)} || exit 97\n${exports.join('')}${command}\n`,
+    );
     const job = new Job(this, id, command, timeoutMs);
     this.#jobs.set(id, job);
     this.#control.send(`RUN ${id}`);
@@ -201,7 +233,10 @@ export class Guest {
   async ok(command, opts) {
     const r = await this.run(command, opts);
     if (r.code !== 0) {
-      throw new GuestCommandError(`guest command failed (exit ${r.code}): ${command}\n${formatOutput(r)}`, r);
+      throw new GuestCommandError(
+        `guest command failed (exit ${r.code}): ${command}\n${formatOutput(r)}`,
+        r,
+      );
     }
     return r.stdout;
   }
@@ -221,7 +256,11 @@ export class Guest {
       `i=0; until ${condition}; do i=$((i+1)); [ $i -ge ${tries} ] && exit 1; sleep ${GUEST_POLL_MS / 1000}; done`,
       { timeoutMs: timeoutMs + this.#opts.commandTimeoutMs },
     );
-    if (r.code !== 0) throw new GuestCommandError(`guest: timed out after ${timeoutMs} ms waiting for ${what}\n${formatOutput(r)}`, r);
+    if (r.code !== 0)
+      throw new GuestCommandError(
+        `guest: timed out after ${timeoutMs} ms waiting for ${what}\n${formatOutput(r)}`,
+        r,
+      );
   }
 
   /** The kernel's network interface name of NIC `index` (e.g. eth0), or null if unbound. */
@@ -240,6 +279,11 @@ export class Guest {
   /** Sends a KILL request for a job (used by Job.kill). */
   signalJob(id, signal) {
     this.#control.send(`KILL ${id} ${signal}`);
+  }
+
+  /** Resolves when QEMU has exited (the guest powered off, or was killed). */
+  async exited() {
+    await this.#dead.catch(() => {});
   }
 
   async shutdown() {
@@ -296,9 +340,13 @@ export class Guest {
   #spawn(args) {
     const logPath = join(this.runDir, 'qemu.log');
     writeFileSync(logPath, '');
-    this.#qemu = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Interactive (shell.mjs): the terminal is the guest console, QEMU's errors still logged.
+    const stdio = this.#opts.interactive
+      ? ['inherit', 'inherit', 'pipe']
+      : ['ignore', 'pipe', 'pipe'];
+    this.#qemu = spawn(QEMU_BINARY, args, { stdio });
     const append = (d) => writeFileSync(logPath, d, { flag: 'a' });
-    this.#qemu.stdout.on('data', append);
+    this.#qemu.stdout?.on('data', append);
     this.#qemu.stderr.on('data', append);
     let settle;
     this.#dead = new Promise((_, reject) => (settle = reject));
@@ -310,8 +358,12 @@ export class Guest {
       this.#dead.reason = reason;
       settle(new Error(`QEMU ${reason}`));
     };
-    this.#qemu.on('error', (e) => die(`could not start: ${e.message} (apt-get install qemu-system-x86)`));
-    this.#qemu.on('exit', (code, sig) => die(this.#killReason ?? `exited (${sig ?? `code ${code}`})`));
+    this.#qemu.on('error', (e) =>
+      die(`could not start: ${e.message} (apt-get install qemu-system-x86)`),
+    );
+    this.#qemu.on('exit', (code, sig) =>
+      die(this.#killReason ?? `exited (${sig ?? `code ${code}`})`),
+    );
   }
 
   #killReason = null;
@@ -324,7 +376,7 @@ export class Guest {
 
   #diagnosis() {
     const qemuLog = readTail(join(this.runDir, 'qemu.log'), 2000);
-    const consoleTail = readTail(this.consolePath, 3000);
+    const consoleTail = readTail(this.consolePath, 3000).replaceAll('\r', '');
     return `--- qemu.log (tail) ---\n${qemuLog}\n--- console (tail) ---\n${consoleTail}`;
   }
 }
@@ -366,8 +418,14 @@ export class Job {
       const out = this.output();
       const m = out.match(pattern);
       if (m) return m;
-      if (this.#settled) throw new Error(`job ${this.id} ended without printing ${pattern}:\n${out}${this.stderr()}`);
-      if (Date.now() > deadline) throw new Error(`job ${this.id} printed no ${pattern} in ${timeoutMs} ms:\n${out}${this.stderr()}`);
+      if (this.#settled)
+        throw new Error(
+          `job ${this.id} ended without printing ${pattern}:\n${out}${this.stderr()}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `job ${this.id} printed no ${pattern} in ${timeoutMs} ms:\n${out}${this.stderr()}`,
+        );
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -381,19 +439,28 @@ export class Job {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#timer);
-    this.#resolve({ code: status, stdout: this.output(), stderr: this.stderr(), ms: Date.now() - this.#t0 });
+    this.#resolve({
+      code: status,
+      stdout: this.output(),
+      stderr: this.stderr(),
+      ms: Date.now() - this.#t0,
+    });
   }
 
   fail(error) {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#timer);
-    this.#reject(new GuestCommandError(`${error.message} (while running: ${this.command})`, this.#partial()));
+    this.#reject(
+      new GuestCommandError(`${error.message} (while running: ${this.command})`, this.#partial()),
+    );
   }
 
   #timeout(ms) {
     this.kill('KILL');
-    this.fail(new Error(`guest command timed out after ${ms} ms\n${formatOutput(this.#partial())}`));
+    this.fail(
+      new Error(`guest command timed out after ${ms} ms\n${formatOutput(this.#partial())}`),
+    );
   }
 
   #partial() {
@@ -412,7 +479,8 @@ function pruneFailures() {
   const dirs = readdirSync(FAILURES_DIR)
     .map((d) => ({ d, t: statSync(join(FAILURES_DIR, d)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const { d } of dirs.slice(KEEP_FAILURES)) rmSync(join(FAILURES_DIR, d), { recursive: true, force: true });
+  for (const { d } of dirs.slice(KEEP_FAILURES))
+    rmSync(join(FAILURES_DIR, d), { recursive: true, force: true });
 }
 
 function readOr(path, fallback = '') {
@@ -428,7 +496,12 @@ function readTail(path, bytes) {
   return text.length > bytes ? '...' + text.slice(-bytes) : text;
 }
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'guest';
+const slug = (s) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40) || 'guest';
 
 export function shellQuote(s) {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;

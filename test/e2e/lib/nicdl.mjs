@@ -15,5 +15,7 @@ export async function builtCommands(projectRoot) {
 /** Why a scenario cannot run yet (missing commands), or null if it can. */
 export function missingRequirement(requires, commands) {
   const missing = (requires?.nicdl ?? []).filter((c) => !commands.includes(c));
-  return missing.length ? `needs nicdl command${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not in dist/cli/commands.js yet)` : null;
+  return missing.length
+    ? `needs nicdl command${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not in dist/cli/commands.js yet)`
+    : null;
 }

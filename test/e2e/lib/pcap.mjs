@@ -14,11 +14,15 @@ export function readPcap(path) {
   if (!le && buf.readUInt32BE(0) !== MAGIC_US) throw new Error(`${path}: not a pcap file`);
   const u32 = (o) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   const records = [];
-  for (let off = GLOBAL_HEADER_BYTES; off + RECORD_HEADER_BYTES <= buf.length; ) {
+  for (let off = GLOBAL_HEADER_BYTES; off + RECORD_HEADER_BYTES <= buf.length;) {
     const inclLen = u32(off + 8);
     const start = off + RECORD_HEADER_BYTES;
     if (start + inclLen > buf.length) break; // a record still being written
-    records.push({ timeUs: u32(off) * 1e6 + u32(off + 4), data: buf.subarray(start, start + inclLen), originalLength: u32(off + 12) });
+    records.push({
+      timeUs: u32(off) * 1e6 + u32(off + 4),
+      data: buf.subarray(start, start + inclLen),
+      originalLength: u32(off + 12),
+    });
     off = start + inclLen;
   }
   return records;

@@ -48,7 +48,9 @@ export class Peer {
   send(frame) {
     if (!this.#remotePort) throw new Error('peer: send before connect()');
     return new Promise((resolve, reject) =>
-      this.#socket.send(frame, this.#remotePort, LOOPBACK, (err) => (err ? reject(err) : resolve())),
+      this.#socket.send(frame, this.#remotePort, LOOPBACK, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
   }
 
@@ -88,7 +90,11 @@ export class Peer {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
-        reject(new Error(`peer: timed out after ${timeoutMs} ms waiting for ${count} ${what}; got ${matched.length} (of ${this.frames.length} frames)`));
+        reject(
+          new Error(
+            `peer: timed out after ${timeoutMs} ms waiting for ${count} ${what}; got ${matched.length} (of ${this.frames.length} frames)`,
+          ),
+        );
       }, timeoutMs);
       for (const f of this.frames) if (waiter(f)) return;
       this.#waiters.add(waiter);
@@ -106,7 +112,9 @@ export class Peer {
 
   async #bind() {
     this.#socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
-    await new Promise((resolve, reject) => this.#socket.bind(0, LOOPBACK, resolve).once('error', reject));
+    await new Promise((resolve, reject) =>
+      this.#socket.bind(0, LOOPBACK, resolve).once('error', reject),
+    );
     this.#socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
   }
 
@@ -131,6 +139,14 @@ export function answerArp(peer, { ip, mac }) {
   return peer.onFrame((frame) => {
     const a = parseArp(frame);
     if (!a || a.op !== ARP_REQUEST || a.targetIp !== ip) return;
-    void peer.send(arp({ op: ARP_REPLY, senderMac: mac, senderIp: ip, targetMac: a.senderMac, targetIp: a.senderIp }));
+    void peer.send(
+      arp({
+        op: ARP_REPLY,
+        senderMac: mac,
+        senderIp: ip,
+        targetMac: a.senderMac,
+        targetIp: a.senderIp,
+      }),
+    );
   });
 }

@@ -33,8 +33,14 @@ function nicArgs(nic) {
       : // restrict=on: the guest reaches slirp's own 10.0.2.2 and nothing beyond this machine.
         `user,id=${id},restrict=on`;
   const slot = nicPciAddress(nic.index).slice('0000:00:'.length);
-  const args = ['-netdev', backend, '-device', `${nic.model},netdev=${id},mac=${nic.mac},bus=pcie.0,addr=${slot}`];
-  if (nic.pcapPath) args.push('-object', `filter-dump,id=dump${nic.index},netdev=${id},file=${nic.pcapPath}`);
+  const args = [
+    '-netdev',
+    backend,
+    '-device',
+    `${nic.model},netdev=${id},mac=${nic.mac},bus=pcie.0,addr=${slot}`,
+  ];
+  if (nic.pcapPath)
+    args.push('-object', `filter-dump,id=dump${nic.index},netdev=${id},file=${nic.pcapPath}`);
   return args;
 }
 
@@ -50,6 +56,7 @@ function shareArgs(share, index) {
 
 /** argv for QEMU (without the binary). */
 export function qemuArgs(cfg) {
+  // prettier-ignore
   return [
     '-machine', 'q35',
     '-accel', 'tcg,thread=multi',
@@ -63,11 +70,25 @@ export function qemuArgs(cfg) {
     '-kernel', cfg.kernel,
     '-initrd', cfg.initrd,
     '-append', cfg.append,
-    '-chardev', `file,id=console,path=${cfg.consoleLog}`,
-    '-serial', 'chardev:console',
+    ...consoleArgs(cfg),
+    // ttyS1: the control channel (lib/control.mjs), QEMU connects to our Unix socket.
     '-chardev', `socket,id=control,path=${cfg.controlSocket}`,
     '-serial', 'chardev:control',
     ...cfg.nics.flatMap(nicArgs),
     ...cfg.shares.flatMap(shareArgs),
   ];
+}
+
+/** ttyS0, the kernel console: a file, or the terminal for an interactive shell. */
+function consoleArgs(cfg) {
+  if (cfg.interactive)
+    return [
+      '-chardev',
+      'stdio,id=console,mux=on,signal=off',
+      '-serial',
+      'chardev:console',
+      '-mon',
+      'chardev=console',
+    ];
+  return ['-chardev', `file,id=console,path=${cfg.consoleLog}`, '-serial', 'chardev:console'];
 }

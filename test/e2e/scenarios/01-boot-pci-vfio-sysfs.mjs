@@ -32,16 +32,23 @@ export default {
       const link = await g.ok(`readlink ${dev}/iommu_group`);
       const group = link.trim().split('/').pop();
       assert.match(group, /^\d+$/);
-      const members = (await g.ok(`ls /sys/kernel/iommu_groups/${group}/devices`)).trim().split(/\s+/);
+      const members = (await g.ok(`ls /sys/kernel/iommu_groups/${group}/devices`))
+        .trim()
+        .split(/\s+/);
       assert.deepEqual(members, [nic.pciAddress], 'the e1000 must be alone in its IOMMU group');
       return group;
     });
 
     await t.step('vfio modules', async () => {
-      assert.doesNotMatch(await g.ok('cat /proc/modules'), /^vfio_pci /m, 'vfio-pci loaded before we asked');
+      assert.doesNotMatch(
+        await g.ok('cat /proc/modules'),
+        /^vfio_pci /m,
+        'vfio-pci loaded before we asked',
+      );
       await g.ok('modprobe vfio-pci && modprobe vfio_iommu_type1');
       const modules = await g.ok('cat /proc/modules');
-      for (const m of ['vfio', 'vfio_iommu_type1', 'vfio_pci_core', 'vfio_pci']) assert.match(modules, new RegExp(`^${m} `, 'm'));
+      for (const m of ['vfio', 'vfio_iommu_type1', 'vfio_pci_core', 'vfio_pci'])
+        assert.match(modules, new RegExp(`^${m} `, 'm'));
       await g.ok('test -c /dev/vfio/vfio');
     });
 
@@ -52,7 +59,11 @@ export default {
       );
       assert.equal(await g.pciDriver(nic.pciAddress), 'vfio-pci');
       await g.ok(`test -c /dev/vfio/${group}`);
-      assert.equal(await g.netdev(0), null, 'net device still present while vfio-pci holds the NIC');
+      assert.equal(
+        await g.netdev(0),
+        null,
+        'net device still present while vfio-pci holds the NIC',
+      );
     });
 
     await t.step('restore e1000', async () => {

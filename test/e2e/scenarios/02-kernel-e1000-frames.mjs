@@ -45,7 +45,9 @@ export default {
     const ifname = await g.netdev(0);
     assert.ok(ifname, 'no net device for the e1000');
     const stats = async () => {
-      const out = await g.ok(`cd /sys/class/net/${ifname}/statistics && cat rx_packets tx_packets rx_bytes`);
+      const out = await g.ok(
+        `cd /sys/class/net/${ifname}/statistics && cat rx_packets tx_packets rx_bytes`,
+      );
       const [rxPackets, txPackets, rxBytes] = out.trim().split(/\s+/).map(Number);
       return { rxPackets, txPackets, rxBytes };
     };
@@ -55,7 +57,9 @@ export default {
       await g.ok(
         `echo 1 > /proc/sys/net/ipv6/conf/${ifname}/disable_ipv6; ip addr add ${GUEST_IP}/24 dev ${ifname} && ip link set ${ifname} up`,
       );
-      await g.waitFor(`[ "$(cat /sys/class/net/${ifname}/carrier 2>/dev/null)" = 1 ]`, { what: 'carrier' });
+      await g.waitFor(`[ "$(cat /sys/class/net/${ifname}/carrier 2>/dev/null)" = 1 ]`, {
+        what: 'carrier',
+      });
     });
     const before = await stats();
     answerArp(g.peer, { ip: HOST_IP, mac: HOST_MAC });
@@ -63,7 +67,16 @@ export default {
     await echo.waitForOutput(/listening/);
 
     const sent = Array.from({ length: DATAGRAMS }, (_, i) =>
-      ipv4Udp({ srcMac: HOST_MAC, dstMac: nic.mac, srcIp: HOST_IP, dstIp: GUEST_IP, srcPort: HOST_PORT, dstPort: ECHO_PORT, payload: payload(i), id: i }),
+      ipv4Udp({
+        srcMac: HOST_MAC,
+        dstMac: nic.mac,
+        srcIp: HOST_IP,
+        dstIp: GUEST_IP,
+        srcPort: HOST_PORT,
+        dstPort: ECHO_PORT,
+        payload: payload(i),
+        id: i,
+      }),
     );
     const isEcho = (f) => {
       const c = verifyIpv4Checksums(f);
@@ -74,9 +87,13 @@ export default {
       for (let i = 0; i < DATAGRAMS; i += WINDOW) {
         await g.peer.sendAll(sent.slice(i, i + WINDOW));
         const want = Math.min(i + WINDOW, DATAGRAMS);
-        got = await g.peer.waitForCount(want, { filter: isEcho, timeoutMs: 20_000, what: 'UDP echoes' }).catch(async (e) => {
-          throw new Error(`${e.message}\nguest UDP counters:\n${await g.ok('grep Udp: /proc/net/snmp')}`);
-        });
+        got = await g.peer
+          .waitForCount(want, { filter: isEcho, timeoutMs: 20_000, what: 'UDP echoes' })
+          .catch(async (e) => {
+            throw new Error(
+              `${e.message}\nguest UDP counters:\n${await g.ok('grep Udp: /proc/net/snmp')}`,
+            );
+          });
       }
       return got;
     });
@@ -84,7 +101,9 @@ export default {
     const summary = JSON.parse((await echo.done).stdout.trim().split('\n').pop());
     assert.equal(summary.received, DATAGRAMS, 'guest socket received every datagram');
 
-    const arpRequest = g.peer.frames.map(parseArp).find((a) => a && a.op === ARP_REQUEST && a.targetIp === HOST_IP);
+    const arpRequest = g.peer.frames
+      .map(parseArp)
+      .find((a) => a && a.op === ARP_REQUEST && a.targetIp === HOST_IP);
     assert.ok(arpRequest, 'the guest asked for the host by ARP');
     assert.equal(arpRequest.senderMac, nic.mac);
     assert.equal(arpRequest.senderIp, GUEST_IP);
@@ -96,13 +115,26 @@ export default {
       assert.equal(eth.src, nic.mac);
       assert.equal(eth.dst, HOST_MAC);
       const udpPayload = eth.payload.subarray(20 + 8, 20 + eth.payload.readUInt16BE(2) - 20);
-      assert.deepEqual(udpPayload, payload(i), `echo ${i} carries datagram ${i}, intact and in order`);
+      assert.deepEqual(
+        udpPayload,
+        payload(i),
+        `echo ${i} carries datagram ${i}, intact and in order`,
+      );
     });
 
     const after = await stats();
-    assert.ok(after.rxPackets - before.rxPackets >= DATAGRAMS, `rx_packets grew by ${after.rxPackets - before.rxPackets}`);
-    assert.ok(after.txPackets - before.txPackets >= DATAGRAMS + 1, 'tx_packets counts the echoes and the ARP request');
+    assert.ok(
+      after.rxPackets - before.rxPackets >= DATAGRAMS,
+      `rx_packets grew by ${after.rxPackets - before.rxPackets}`,
+    );
+    assert.ok(
+      after.txPackets - before.txPackets >= DATAGRAMS + 1,
+      'tx_packets counts the echoes and the ARP request',
+    );
     const sentBytes = sent.reduce((n, f) => n + f.length, 0);
-    assert.ok(after.rxBytes - before.rxBytes >= sentBytes, `rx_bytes grew by ${after.rxBytes - before.rxBytes} < ${sentBytes}`);
+    assert.ok(
+      after.rxBytes - before.rxBytes >= sentBytes,
+      `rx_bytes grew by ${after.rxBytes - before.rxBytes} < ${sentBytes}`,
+    );
   },
 };

@@ -19,8 +19,12 @@ export default {
     const ifname = await g.netdev(slirp.index);
     assert.ok(ifname, 'no net device for the slirp NIC');
     await t.step('link up', async () => {
-      await g.ok(`ip addr add ${SLIRP.guestIp}/${SLIRP.prefix} dev ${ifname} && ip link set ${ifname} up`);
-      await g.waitFor(`[ "$(cat /sys/class/net/${ifname}/carrier 2>/dev/null)" = 1 ]`, { what: 'carrier' });
+      await g.ok(
+        `ip addr add ${SLIRP.guestIp}/${SLIRP.prefix} dev ${ifname} && ip link set ${ifname} up`,
+      );
+      await g.waitFor(`[ "$(cat /sys/class/net/${ifname}/carrier 2>/dev/null)" = 1 ]`, {
+        what: 'carrier',
+      });
     });
     const out = await t.step('ping', () => g.ok(`ping -c ${PINGS} -W 5 ${SLIRP.gatewayIp}`));
     assert.match(out, new RegExp(`${PINGS} packets transmitted, ${PINGS} packets received`), out);
@@ -29,8 +33,12 @@ export default {
       .map((r) => ({ eth: parseEthernet(r.data), ip: verifyIpv4Checksums(r.data) }))
       .filter((p) => p.ip?.proto === IPPROTO_ICMP)
       .map((p) => ({ type: p.eth.payload[20], src: p.ip.src, dst: p.ip.dst }));
-    const requests = icmp.filter((p) => p.type === ICMP_ECHO_REQUEST && p.src === SLIRP.guestIp && p.dst === SLIRP.gatewayIp);
-    const replies = icmp.filter((p) => p.type === ICMP_ECHO_REPLY && p.src === SLIRP.gatewayIp && p.dst === SLIRP.guestIp);
+    const requests = icmp.filter(
+      (p) => p.type === ICMP_ECHO_REQUEST && p.src === SLIRP.guestIp && p.dst === SLIRP.gatewayIp,
+    );
+    const replies = icmp.filter(
+      (p) => p.type === ICMP_ECHO_REPLY && p.src === SLIRP.gatewayIp && p.dst === SLIRP.guestIp,
+    );
     assert.equal(requests.length, PINGS, 'echo requests on the wire');
     assert.equal(replies.length, PINGS, 'echo replies on the wire');
   },

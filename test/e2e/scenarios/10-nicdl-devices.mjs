@@ -18,7 +18,10 @@ export default {
       assert.equal(d.vendor, E1000.vendor);
       assert.equal(d.device, E1000.device);
       assert.equal(d.driver, await g.pciDriver(nic.pciAddress));
-      const group = (await g.ok(`readlink /sys/bus/pci/devices/${nic.pciAddress}/iommu_group`)).trim().split('/').pop();
+      const group = (await g.ok(`readlink /sys/bus/pci/devices/${nic.pciAddress}/iommu_group`))
+        .trim()
+        .split('/')
+        .pop();
       assert.equal(String(d.iommuGroup), group);
       assert.deepEqual(d.netdevs, [await g.netdev(nic.index)]);
     }

@@ -9,7 +9,10 @@ export default {
   timeoutMs: 90_000,
   async run(g, t) {
     const [nic, other] = g.nics;
-    const group = (await g.ok(`readlink /sys/bus/pci/devices/${nic.pciAddress}/iommu_group`)).trim().split('/').pop();
+    const group = (await g.ok(`readlink /sys/bus/pci/devices/${nic.pciAddress}/iommu_group`))
+      .trim()
+      .split('/')
+      .pop();
     const otherNetdev = await g.netdev(other.index);
 
     await t.step('bind', async () => {

@@ -48,7 +48,7 @@ kill_job() {
 
 if grep -q 'nicdl.shell=1' /proc/cmdline; then
   # Debug mode (test/e2e/shell.mjs): a root shell on the console with job control.
-  (while true; do setsid cttyhack sh -l < /dev/ttyS0 > /dev/ttyS0 2>&1; done) &
+  (cd /share && while true; do setsid cttyhack sh -l < /dev/ttyS0 > /dev/ttyS0 2>&1; done) &
 fi
 
 read -r up _ < /proc/uptime
