@@ -85,7 +85,7 @@ function emitBitEnum(m: TsModule, cls: string, f: DescriptorField, b: Field): st
   const w = m.body;
   const name = bitEnumName(cls, f, b);
   w.gap();
-  w.doc(`${cls}.${f.name}.${b.name} values.${oneLine(b.doc) ? ` ${oneLine(b.doc)}.` : ''}`);
+  w.doc(`${cls}.${f.name}.${b.name} values${oneLine(b.doc) ? `: ${oneLine(b.doc)}` : ''}.`);
   w.block(`export const ${name} = {`, () => {
     for (const e of [...b.enum!].sort((x, y) => x.value - y.value)) {
       w.doc(oneLine(e.doc) || undefined);

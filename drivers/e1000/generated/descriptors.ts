@@ -277,7 +277,7 @@ export class TxLegacy {
   }
 }
 
-/** TxContext.dtyp.DTYP values. descriptor type. */
+/** TxContext.dtyp.DTYP values: descriptor type. */
 export const TxContextDtypDtyp = {
   /** TCP/IP context */
   CONTEXT: 0,
@@ -558,7 +558,7 @@ export class TxContext {
   }
 }
 
-/** TxData.dtyp.DTYP values. descriptor type. */
+/** TxData.dtyp.DTYP values: descriptor type. */
 export const TxDataDtypDtyp = {
   /** TCP/IP context */
   CONTEXT: 0,
