@@ -6,7 +6,6 @@
 import type { DmaAllocator, Mmio } from '../../../runtime/index.js';
 import {
   Counters,
-  CtrlSpeed,
   IMS,
   RctlBsize,
   registers,
@@ -58,7 +57,7 @@ regs.CTRL.setSPEED(3);
 regs.IMS.clear(1);
 // @ts-expect-error `write` GORC is a clear-on-read counter
 regs.GORC.write(0);
-// @ts-expect-error `CtrlSpeed` a CTRL value is no TCTL field
-regs.TCTL.modify((w) => w.CT(CtrlSpeed));
+// @ts-expect-error `SLU` TCTL's writer has only TCTL's fields
+regs.TCTL.modify((w) => w.SLU(1));
 // @ts-expect-error `head` rings never expose a way to write the head register
 tx.head = 0;
