@@ -177,3 +177,17 @@ export function titled(name: string, doc: string | undefined, ref: string | unde
   if (!section) return `${name} — ${text}`;
   return text.endsWith('.') ? `${name} — ${text.slice(0, -1)} (${section}).` : `${name} — ${text} (${section})`;
 }
+
+/** The first sentence of a doc comment (for tables and headings), without its full stop. */
+export function firstSentence(doc: string | undefined): string {
+  const text = oneLine(doc);
+  const m = /^(.*?[.!?])(\s|$)/.exec(text);
+  return (m ? m[1] : text).replace(/\.$/, '');
+}
+
+/** A duration in the largest unit that keeps it whole: `10 ms`, `1 s`, `150 us`. */
+export function duration(us: number): string {
+  if (us !== 0 && us % 1_000_000 === 0) return `${us / 1_000_000} s`;
+  if (us !== 0 && us % 1000 === 0) return `${us / 1000} ms`;
+  return `${us} us`;
+}

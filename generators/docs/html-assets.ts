@@ -47,7 +47,8 @@ table.diagram td { height:34px; text-align:center; vertical-align:middle; paddin
 table.diagram td.field { background:var(--field); border:1px solid var(--field-line); }
 table.diagram td.rsvd { background:var(--rsvd); }
 table.diagram td.none { border:none; }
-table.diagram td.narrow span { display:inline-block; font-size:10px; letter-spacing:-.02em; }
+table.diagram td.narrow { white-space:normal; line-height:1.05; }
+table.diagram td.narrow span { display:inline-block; font-size:10px; letter-spacing:-.02em; overflow-wrap:anywhere; }
 table.diagram tr.bitfields + tr.bitnums th { padding-top:8px; }
 table.diagram.bytes { max-width:760px; }
 table.diagram .rowlabel { width:36px; color:var(--dim); font-size:11px; text-align:right; padding-right:6px; border:none; background:none; }

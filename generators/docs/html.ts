@@ -5,16 +5,33 @@
  * layouts as byte diagrams, ring rules and sequences.
  */
 import type { Device, Register } from '../../spec/ir.js';
-import { headerText, hex, oneLine, sectionRef } from '../emit.js';
+import { firstSentence, headerText, hex, oneLine, sectionRef } from '../emit.js';
 import { accessMeaning, normalize } from '../layout.js';
 import { describeStep } from '../steps.js';
-import { descriptorLayoutDocs, registerDocs, ringRules, type BitRow, type DescFieldRow, type RegisterDoc } from './model.js';
+import { descriptorLayoutDocs, registerDocs, registerId, ringRules, type BitRow, type DescFieldRow, type RegisterDoc } from './model.js';
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-assets.js';
 
 /** Bits per row of a register diagram. */
 const DIAGRAM_BITS_PER_ROW = 16;
 /** Bytes per row of a descriptor diagram (one 64-bit line, as the datasheets draw them). */
 const DIAGRAM_BYTES_PER_ROW = 8;
+
+/** A name that may wrap after its underscores in a narrow diagram cell. */
+function breakable(name: string): string {
+  return esc(name).replace(/_/g, '_<wbr>');
+}
+
+/** The rest of a doc comment after its first sentence, as a paragraph (or nothing). */
+function moreDoc(doc: string | undefined): string {
+  const full = (doc ?? '').trim();
+  const first = firstSentence(doc);
+  if (full === '' || oneLine(full).replace(/\.$/, '') === first) return '';
+  // Source line breaks are layout, not meaning: a blank line separates paragraphs.
+  return full
+    .split(/\n\s*\n/)
+    .map((para) => `<p>${esc(oneLine(para))}</p>`)
+    .join('');
+}
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -46,7 +63,7 @@ function bitDiagram(doc: RegisterDoc): string {
       const name = row.name ?? '';
       const narrow = name.length > span * 3 ? ' narrow' : '';
       const cls = row.name ? `field${narrow}` : 'rsvd';
-      cells.push(`<td colspan="${span}" class="${cls}" title="${esc(`[${row.bits}] ${name || 'reserved'}${row.description && row.name ? ` — ${row.description}` : ''}`)}"><span>${esc(name)}</span></td>`);
+      cells.push(`<td colspan="${span}" class="${cls}" title="${esc(`[${row.bits}] ${name || 'reserved'}${row.description && row.name ? ` — ${row.description}` : ''}`)}"><span>${breakable(name)}</span></td>`);
       b = bottom - 1;
     }
     rows.push(`<tr class="bitnums">${numbers.join('')}</tr><tr class="bitfields">${cells.join('')}</tr>`);
@@ -76,7 +93,7 @@ function registerSection(doc: RegisterDoc): string {
     ...(reg.width <= 32 ? [`reset <code>${esc(doc.resetText)}</code>`] : []),
     ...(doc.ref ? [esc(doc.ref)] : []),
   ];
-  const docText = reg.doc ? `<p>${esc(reg.doc.trim()).replace(/\n/g, '<br>')}</p>` : '';
+  const docText = moreDoc(reg.doc);
   const notes = doc.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
   const diagram = reg.fields.length > 0 ? bitDiagram(doc) + fieldTable(doc) : '';
   return `<section class="reg" id="${doc.id}" data-search="${searchText(reg.name, reg.doc, fieldNames, doc.where)}">
@@ -137,8 +154,8 @@ function descriptorSection(ir: Device): string {
           .map((r) => `<tr><td class="bits">${esc(r.bytes)}</td><td><code>${esc(r.name)}</code></td><td>${r.type}</td><td>${esc(r.bits)}</td><td>${esc(r.description)}</td></tr>`)
           .join('\n');
         return `<section class="desc" id="${layout.id}" data-search="${searchText(layout.title, d.doc, layout.rows.map((r) => `${r.name} ${r.bits}`).join(' '))}">
-<h3><a href="#${layout.id}">${esc(layout.title)}</a> <span class="summary">${d.size} bytes${d.doc ? ` — ${esc(oneLine(d.doc))}` : ''}${ref ? ` (${esc(ref)})` : ''}</span></h3>
-${byteDiagram(d.size, layout.rows)}
+<h3><a href="#${layout.id}">${esc(layout.title)}</a> <span class="summary">${d.size} bytes${d.doc ? ` — ${esc(firstSentence(d.doc))}` : ''}${ref ? ` (${esc(ref)})` : ''}</span></h3>
+${moreDoc(d.doc)}${byteDiagram(d.size, layout.rows)}
 <table class="fields"><thead><tr><th>Bytes</th><th>Field</th><th>Type</th><th>Bits</th><th>Description</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
@@ -153,21 +170,32 @@ function ringSection(ir: Device): string {
     .map((r) => {
       const ref = sectionRef(r.ref);
       return `<section class="ring" id="ring-${r.name}" data-search="${searchText('ring', r.name, r.doc, r.descriptor, ...Object.values(r.registers))}">
-<h3><a href="#ring-${r.name}">${esc(r.name)}</a> <span class="summary">${esc(oneLine(r.doc) || `${r.direction} ring`)}${ref ? ` (${esc(ref)})` : ''}</span></h3>
-<ul class="rules">${ringRules(r).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
+<h3><a href="#ring-${r.name}">${esc(r.name)}</a> <span class="summary">${esc(firstSentence(r.doc) || `${r.direction} ring`)}${ref ? ` (${esc(ref)})` : ''}</span></h3>
+${moreDoc(r.doc)}<ul class="rules">${ringRules(ir, r).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
 </section>`;
     })
     .join('\n');
 }
 
+/** Register and sequence names in an (escaped) step, turned into links to their sections. */
+function linkNames(text: string, links: Map<string, string>): string {
+  return text.replace(/\b[A-Za-z_][A-Za-z0-9_]*\b/g, (word) => {
+    const id = links.get(word);
+    return id ? `<a href="#${id}">${word}</a>` : word;
+  });
+}
+
 function sequenceSection(ir: Device): string {
+  const links = new Map<string, string>();
+  for (const r of ir.registers) if (r.space === undefined) links.set(r.name, registerId(r));
+  for (const s of ir.sequences) links.set(s.name, `seq-${s.name}`);
   return ir.sequences
     .map((s) => {
       const ref = sectionRef(s.ref);
-      const steps = s.steps.map((st) => `<li><code>${esc(describeStep(st))}</code></li>`).join('');
+      const steps = s.steps.map((st) => `<li><code>${linkNames(esc(describeStep(st)), links)}</code></li>`).join('');
       return `<section class="seq" id="seq-${s.name}" data-search="${searchText('sequence', s.name, s.doc, s.steps.map(describeStep).join(' '))}">
-<h3><a href="#seq-${s.name}">${esc(s.name)}</a>${s.params.length > 0 ? `<span class="dim">(${esc(s.params.join(', '))})</span>` : ''} <span class="summary">${esc(oneLine(s.doc))}${ref ? ` (${esc(ref)})` : ''}</span></h3>
-<ol class="steps">${steps}</ol>
+<h3><a href="#seq-${s.name}">${esc(s.name)}</a>${s.params.length > 0 ? `<span class="dim">(${esc(s.params.join(', '))})</span>` : ''} <span class="summary">${esc(firstSentence(s.doc))}${ref ? ` (${esc(ref)})` : ''}</span></h3>
+${moreDoc(s.doc)}<ol class="steps">${steps}</ol>
 </section>`;
     })
     .join('\n');

@@ -4,10 +4,16 @@
  * layouts, ring rules, sequences and constants.
  */
 import type { Device } from '../../spec/ir.js';
-import { headerText, hex, oneLine, sectionRef } from '../emit.js';
+import { firstSentence, headerText, hex, oneLine, sectionRef } from '../emit.js';
 import { describeStep } from '../steps.js';
 import { normalize } from '../layout.js';
 import { descriptorLayoutDocs, registerDocs, ringRules, type RegisterDoc } from './model.js';
+
+/** The doc comment as a paragraph when it says more than its first sentence (the heading). */
+function more(doc: string | undefined): string[] {
+  if (!doc || oneLine(doc).replace(/\.$/, '') === firstSentence(doc)) return [];
+  return [doc.trim(), ''];
+}
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string): string {
@@ -26,7 +32,7 @@ function registerSection(doc: RegisterDoc): string[] {
   if (reg.width <= 32) facts.push(`reset \`${doc.resetText}\``);
   if (doc.ref) facts.push(doc.ref);
   out.push(facts.join(' · '), '');
-  if (reg.doc && reg.doc.includes('\n')) out.push(reg.doc.trim(), '');
+  out.push(...more(reg.doc));
   for (const n of doc.notes) out.push(`> ${n}`, '');
   if (doc.rows.length > 0) {
     const rows = doc.rows.map((r) => [
@@ -87,7 +93,8 @@ export function generateMarkdown(spec: Device): string {
     for (const desc of ir.descriptors) {
       const ref = sectionRef(desc.ref);
       for (const layout of descriptorLayoutDocs(desc)) {
-        out.push(`### ${layout.title} — ${desc.size} bytes${desc.doc && !layout.title.endsWith(')') ? `, ${oneLine(desc.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '');
+        out.push(`### ${layout.title} — ${desc.size} bytes${desc.doc && !layout.title.endsWith(')') ? `, ${firstSentence(desc.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '');
+        if (layout.title === desc.name) out.push(...more(desc.doc));
         out.push(...table(['Bytes', 'Field', 'Type', 'Bits', 'Description'], layout.rows.map((r) => [r.bytes, r.name, r.type, r.bits, r.description])), '');
       }
     }
@@ -97,8 +104,8 @@ export function generateMarkdown(spec: Device): string {
     out.push('## Rings', '');
     for (const r of ir.rings) {
       const ref = sectionRef(r.ref);
-      out.push(`### ${r.name}${r.doc ? ` — ${oneLine(r.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '');
-      for (const rule of ringRules(r)) out.push(`- ${rule}`);
+      out.push(`### ${r.name}${r.doc ? ` — ${firstSentence(r.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '', ...more(r.doc));
+      for (const rule of ringRules(ir, r)) out.push(`- ${rule}`);
       out.push('');
     }
   }
@@ -107,7 +114,7 @@ export function generateMarkdown(spec: Device): string {
     out.push('## Sequences', '');
     for (const s of ir.sequences) {
       const ref = sectionRef(s.ref);
-      out.push(`### ${s.name}${s.params.length > 0 ? `(${s.params.join(', ')})` : ''}${s.doc ? ` — ${oneLine(s.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '');
+      out.push(`### ${s.name}${s.params.length > 0 ? `(${s.params.join(', ')})` : ''}${s.doc ? ` — ${firstSentence(s.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '', ...more(s.doc));
       s.steps.forEach((step, i) => out.push(`${i + 1}. \`${describeStep(step)}\``));
       out.push('');
     }

@@ -5,7 +5,8 @@
  * renderers only format these.
  */
 import type { Descriptor, DescriptorField, Device, Field, Register, Ring } from '../../spec/ir.js';
-import { hex, hex32, offsetDigits, oneLine, sectionRef } from '../emit.js';
+import { firstSentence, hex, hex32, offsetDigits, oneLine, sectionRef } from '../emit.js';
+import { describePost } from '../steps.js';
 import { accessMeaning, barRegisters, barSize, descriptorLayouts, fieldAccess, fieldMask, modifyKeepMask, reservedRuns, spaceRegisters, typeBits } from '../layout.js';
 
 export interface BitRow {
@@ -45,9 +46,10 @@ export function registerId(reg: Register): string {
 }
 
 function fieldDescription(f: Field): string {
-  const parts = [oneLine(f.doc)];
-  if (f.selfClearing) parts.push('Self-clearing: the device clears it when the action completes.');
+  const doc = oneLine(f.doc);
   const ref = sectionRef(f.ref);
+  const parts = [doc === '' || /[.!?]$/.test(doc) ? doc : `${doc}.`];
+  if (f.selfClearing) parts.push('Self-clearing: the device clears it when the action completes.');
   if (ref) parts.push(`(${ref})`);
   return parts.filter((p) => p !== '').join(' ');
 }
@@ -113,7 +115,7 @@ export function registerDoc(ir: Device, reg: Register): RegisterDoc {
     id: registerId(reg),
     where,
     placement,
-    summary: oneLine(reg.doc),
+    summary: firstSentence(reg.doc),
     ref: sectionRef(reg.ref),
     resetText: reg.width <= 32 ? hex32(reg.reset) : '0',
     rows: bitRows(reg),
@@ -176,8 +178,9 @@ export function descriptorLayoutDocs(d: Descriptor): Array<{ title: string; id: 
 }
 
 /** The ring's rules as sentences. */
-export function ringRules(r: Ring): string[] {
-  const post = r.post.map((p) => `${p.field} = ${p.source === 'const' ? hex(p.value ?? 0, 2) : p.source}`).join(', ');
+export function ringRules(ir: Device, r: Ring): string[] {
+  const desc = ir.descriptors.find((d) => d.name === r.descriptor);
+  const post = r.post.map((p) => describePost(desc, p)).join(', ');
   const rules = [
     `Direction ${r.direction}: the device ${r.direction === 'tx' ? 'reads buffers software posts' : 'writes into buffers software posts'}.`,
     `Descriptor ${r.descriptor}${r.formats.length > 1 ? `; the ring also carries ${r.formats.filter((f) => f !== r.descriptor).join(', ')}` : ''}.`,

@@ -5,10 +5,11 @@
  * slot, the done bit, and for RX the written-back length, end-of-packet and error fields.
  * A `rings` object builds each ring with its descriptor memory: `rings.tx(mmio, dma)`.
  */
-import type { DescBitRef, Device, Ring } from '../../spec/ir.js';
+import type { DescBitRef, Descriptor, Device, Ring } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
+import { describeBits, describePost } from '../steps.js';
 import { fieldStorage, type FieldType } from './dma.js';
 import { DESCRIPTORS_FILE, layoutClass } from './descriptors.js';
 import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
@@ -106,7 +107,7 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
     titled(ring.name, ring.doc ? oneLine(ring.doc) : undefined, ring.ref, `${ring.direction.toUpperCase()} ring`),
     `Software owns ${regs.tail.name} (the tail: written once per flush, never read back); the device owns ${regs.head.name} ` +
       `(the head: written only by init(), while the ring is disabled). A slot is back when ${ring.done.field}.${ring.done.bit} is set.`,
-    `Posting writes ${desc.name}: ${ring.post.map(describePost).join(', ')}.`,
+    `Posting writes ${desc.name}: ${ring.post.map((p) => describePost(desc, p)).join(', ')}.`,
     `Count ${ring.count.min}..${ring.count.max} step ${ring.count.step} (default ${ring.count.default}), base aligned to ${ring.align} bytes, ` +
       `at most ${ring.buffer.max} bytes per slot.`,
   );
@@ -138,18 +139,15 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
       w.line(`return new ${cls}(mmio, ${base}.allocateRegion(${layout}, dma, options), options);`);
     });
     if (ring.direction === 'rx') emitRxMembers(m, ring, desc.size);
-    emitFill(m, ring, desc.size);
+    emitFill(m, ring, desc);
     emitDone(m, ring.done, desc.size);
   });
   return cls;
 }
 
-function describePost(p: Ring['post'][number]): string {
-  return `${p.field} = ${p.source === 'const' ? hex(p.value ?? 0, 2) : p.source}`;
-}
-
-function emitFill(m: TsModule, ring: Ring, size: number): void {
+function emitFill(m: TsModule, ring: Ring, desc: Descriptor): void {
   const w = m.body;
+  const size = desc.size;
   const last = ring.direction === 'tx' ? ring.lastOfFrame : undefined;
   let lastHandled = last === undefined;
   const usesLength = ring.post.some((p) => p.source === 'length');
@@ -163,12 +161,13 @@ function emitFill(m: TsModule, ring: Ring, size: number): void {
       if (p.source === 'const' && last && p.offset === last.offset && p.type === last.type) {
         // The frame's last descriptor keeps the end-of-frame bit; earlier fragments clear it.
         const v = p.value ?? 0;
-        w.line(`// ${p.field} = ${hex(v, 2)}; ${last.field}.${last.bit} only on the last descriptor of a frame`);
+        const bits = desc.fields.find((f) => f.name === p.field)?.bits;
+        w.line(`// ${p.field} = ${describeBits(v, bits)}; ${last.field}.${last.bit} only on the last descriptor of a frame`);
         for (const l of st.write(`last ? ${hex(v | last.mask, 2)} : ${hex(v & ~last.mask, 2)}`)) w.line(l);
         lastHandled = true;
         continue;
       }
-      w.line(`// ${p.field} = ${p.source === 'const' ? value : p.source}`);
+      w.line(`// ${describePost(desc, p)}`);
       for (const l of st.write(value)) w.line(l);
     }
     if (!lastHandled && last) {

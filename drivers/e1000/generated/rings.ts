@@ -34,8 +34,8 @@ export const TX_RING_LAYOUT: RingLayout = {
  * Software owns TDT (the tail: written once per flush, never read back); the device owns TDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
  *
- * Posting writes TxLegacy: addr = buffer, length = length, cso = 0x00, cmd = 0x0B, status = 0x00,
- * css = 0x00, special = 0x00.
+ * Posting writes TxLegacy: addr = buffer, length = length, cso = 0, cmd = EOP | IFCS | RS, status =
+ * 0, css = 0, special = 0.
  *
  * Count 8..65528 step 8 (default 256), base aligned to 128 bytes, at most 16288 bytes per slot.
  */
@@ -71,15 +71,15 @@ export class TxRing extends DescriptorRing {
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
     // length = length
     this.u16[slot * 8 + 4] = length;
-    // cso = 0x00
+    // cso = 0
     this.u8[slot * 16 + 10] = 0x00;
-    // cmd = 0x0B; cmd.EOP only on the last descriptor of a frame
+    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
     this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
-    // status = 0x00
+    // status = 0
     this.u8[slot * 16 + 12] = 0x00;
-    // css = 0x00
+    // css = 0
     this.u8[slot * 16 + 13] = 0x00;
-    // special = 0x00
+    // special = 0
     this.u16[slot * 8 + 7] = 0x00;
   }
 
@@ -121,7 +121,7 @@ export const RX_RING_LAYOUT: RingLayout = {
  * Software owns RDT (the tail: written once per flush, never read back); the device owns RDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
  *
- * Posting writes RxLegacy: addr = buffer, status = 0x00, errors = 0x00.
+ * Posting writes RxLegacy: addr = buffer, status = 0, errors = 0.
  *
  * Count 8..65528 step 8 (default 256), base aligned to 128 bytes, at most 16384 bytes per slot.
  */
@@ -176,9 +176,9 @@ export class RxRing extends DescriptorRing {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
-    // status = 0x00
+    // status = 0
     this.u8[slot * 16 + 12] = 0x00;
-    // errors = 0x00
+    // errors = 0
     this.u8[slot * 16 + 13] = 0x00;
   }
 

@@ -19,13 +19,13 @@ export async function reset(mmio: Mmio, clock: Clock): Promise<void> {
   mmio.write32(0x00400, 0x0000_0008);
   // 4. read STATUS (drivers/e1000/e1000.nicdl:992:5)
   mmio.read32(0x00008);
-  // 5. delay 10000 us (drivers/e1000/e1000.nicdl:993:5)
+  // 5. delay 10 ms (drivers/e1000/e1000.nicdl:993:5)
   await clock.sleepUs(10000);
   // 6. modify CTRL { RST = 1 } (drivers/e1000/e1000.nicdl:994:5)
   mmio.write32(0x00000, ((mmio.read32(0x00000) & 0xFBFF_FFFF) | 0x0400_0000) >>> 0);
   // 7. delay 10 us (drivers/e1000/e1000.nicdl:995:5)
   await clock.sleepUs(10);
-  // 8. wait CTRL.RST == 0 within 10000 us every 100 us (drivers/e1000/e1000.nicdl:996:5)
+  // 8. wait CTRL.RST == 0 within 10 ms every 100 us (drivers/e1000/e1000.nicdl:996:5)
   await pollRegister(mmio, clock, {
     offset: 0x00000,
     mask: 0x0400_0000,
@@ -36,7 +36,7 @@ export async function reset(mmio: Mmio, clock: Clock): Promise<void> {
     intervalUs: 100,
     where: { sequence: 'reset', step: 8, location: 'drivers/e1000/e1000.nicdl:996:5', target: 'CTRL.RST' },
   });
-  // 9. delay 5000 us (drivers/e1000/e1000.nicdl:997:5)
+  // 9. delay 5 ms (drivers/e1000/e1000.nicdl:997:5)
   await clock.sleepUs(5000);
   // 10. write IMC = 0xFFFF_FFFF (drivers/e1000/e1000.nicdl:998:5)
   mmio.write32(0x000D8, 0xFFFF_FFFF);
@@ -408,7 +408,7 @@ export async function link_up(mmio: Mmio, _clock: Clock): Promise<void> {
  * Spec: drivers/e1000/e1000.nicdl:1177:3
  */
 export async function wait_link(mmio: Mmio, clock: Clock): Promise<void> {
-  // 1. wait STATUS.LU == 1 within 5000000 us every 10000 us (drivers/e1000/e1000.nicdl:1178:5)
+  // 1. wait STATUS.LU == 1 within 5 s every 10 ms (drivers/e1000/e1000.nicdl:1178:5)
   await pollRegister(mmio, clock, {
     offset: 0x00008,
     mask: 0x0000_0002,
@@ -434,7 +434,7 @@ export interface ReadEepromWordParams {
 export async function read_eeprom_word(mmio: Mmio, clock: Clock, params: ReadEepromWordParams): Promise<void> {
   // 1. write EERD = 0 { START = 1, ADDR = addr } (drivers/e1000/e1000.nicdl:1183:5)
   mmio.write32(0x00014, (0x0000_0001 | (fieldValue(params.addr, 255, 'read_eeprom_word.addr -> EERD.ADDR') << 8)) >>> 0);
-  // 2. wait EERD.DONE == 1 within 10000 us every 10 us (drivers/e1000/e1000.nicdl:1184:5)
+  // 2. wait EERD.DONE == 1 within 10 ms every 10 us (drivers/e1000/e1000.nicdl:1184:5)
   await pollRegister(mmio, clock, {
     offset: 0x00014,
     mask: 0x0000_0010,
@@ -461,7 +461,7 @@ export interface MdicReadParams {
 export async function mdic_read(mmio: Mmio, clock: Clock, params: MdicReadParams): Promise<void> {
   // 1. write MDIC = 0 { REGADD = reg, PHYADD = 1, OP = 2 } (drivers/e1000/e1000.nicdl:1189:5)
   mmio.write32(0x00020, (0x0820_0000 | (fieldValue(params.reg, 31, 'mdic_read.reg -> MDIC.REGADD') << 16)) >>> 0);
-  // 2. wait MDIC.R == 1 within 10000 us every 50 us (drivers/e1000/e1000.nicdl:1190:5)
+  // 2. wait MDIC.R == 1 within 10 ms every 50 us (drivers/e1000/e1000.nicdl:1190:5)
   await pollRegister(mmio, clock, {
     offset: 0x00020,
     mask: 0x1000_0000,
@@ -488,7 +488,7 @@ export interface MdicWriteParams {
 export async function mdic_write(mmio: Mmio, clock: Clock, params: MdicWriteParams): Promise<void> {
   // 1. write MDIC = 0 { DATA = value, REGADD = reg, PHYADD = 1, OP = 1 } (drivers/e1000/e1000.nicdl:1195:5)
   mmio.write32(0x00020, (0x0420_0000 | fieldValue(params.value, 65535, 'mdic_write.value -> MDIC.DATA') | (fieldValue(params.reg, 31, 'mdic_write.reg -> MDIC.REGADD') << 16)) >>> 0);
-  // 2. wait MDIC.R == 1 within 10000 us every 50 us (drivers/e1000/e1000.nicdl:1196:5)
+  // 2. wait MDIC.R == 1 within 10 ms every 50 us (drivers/e1000/e1000.nicdl:1196:5)
   await pollRegister(mmio, clock, {
     offset: 0x00020,
     mask: 0x1000_0000,

@@ -31,7 +31,7 @@ export const RX_RING_LAYOUT: RingLayout = {
  * RX_HEAD (the head: written only by init(), while the ring is disabled). A slot is back when
  * status.DD is set.
  *
- * Posting writes RxDesc: addr = buffer, status = 0x00.
+ * Posting writes RxDesc: addr = buffer, status = 0.
  *
  * Count 8..256 step 8 (default 64), base aligned to 64 bytes, at most 2048 bytes per slot.
  */
@@ -86,7 +86,7 @@ export class RxRing extends DescriptorRing {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
-    // status = 0x00
+    // status = 0
     this.u8[slot * 16 + 12] = 0x00;
   }
 

@@ -19,7 +19,7 @@ export interface UpParams {
 export async function up(mmio: Mmio, clock: Clock, params: UpParams): Promise<void> {
   // 1. modify CTRL { RST = 1 } (examples/blinky.nicdl:85:5)
   mmio.write32(0x0000, ((mmio.read32(0x0000) & 0xFFFF_FFFD) | 0x0000_0002) >>> 0);
-  // 2. wait CTRL.RST == 0 within 1000 us every 10 us (examples/blinky.nicdl:86:5)
+  // 2. wait CTRL.RST == 0 within 1 ms every 10 us (examples/blinky.nicdl:86:5)
   await pollRegister(mmio, clock, {
     offset: 0x0000,
     mask: 0x0000_0002,

@@ -29,7 +29,7 @@ export const TX_RING_LAYOUT: RingLayout = {
  * Software owns TDT (the tail: written once per flush, never read back); the device owns TDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
  *
- * Posting writes TxLegacy: addr = buffer, length = length, cmd = 0x0B, status = 0x00.
+ * Posting writes TxLegacy: addr = buffer, length = length, cmd = EOP | IFCS | RS, status = 0.
  *
  * Count 8..65536 step 8 (default 256), base aligned to 128 bytes, at most 16288 bytes per slot.
  */
@@ -62,9 +62,9 @@ export class TxRing extends DescriptorRing {
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
     // length = length
     this.u16[slot * 8 + 4] = length;
-    // cmd = 0x0B; cmd.EOP only on the last descriptor of a frame
+    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
     this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
-    // status = 0x00
+    // status = 0
     this.u8[slot * 16 + 12] = 0x00;
   }
 
@@ -102,7 +102,7 @@ export const RX_RING_LAYOUT: RingLayout = {
  * Software owns RDT (the tail: written once per flush, never read back); the device owns RDH (the
  * head: written only by init(), while the ring is disabled). A slot is back when status.DD is set.
  *
- * Posting writes RxLegacy: addr = buffer, status = 0x00.
+ * Posting writes RxLegacy: addr = buffer, status = 0.
  *
  * Count 8..65536 step 8 (default 256), base aligned to 128 bytes, at most 16384 bytes per slot.
  */
@@ -157,7 +157,7 @@ export class RxRing extends DescriptorRing {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
-    // status = 0x00
+    // status = 0
     this.u8[slot * 16 + 12] = 0x00;
   }
 

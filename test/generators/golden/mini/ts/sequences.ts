@@ -15,7 +15,7 @@ export async function reset(mmio: Mmio, clock: Clock): Promise<void> {
   mmio.read32(0x00008);
   // 5. modify CTRL { RST = 1 } (test/generators/fixtures/mini.nicdl:304:3)
   mmio.write32(0x00000, ((mmio.read32(0x00000) & 0xFBFF_FFFF) | 0x0400_0000) >>> 0);
-  // 6. wait CTRL.RST == 0 within 10000 us every 100 us (test/generators/fixtures/mini.nicdl:305:3)
+  // 6. wait CTRL.RST == 0 within 10 ms every 100 us (test/generators/fixtures/mini.nicdl:305:3)
   await pollRegister(mmio, clock, {
     offset: 0x00000,
     mask: 0x0400_0000,
@@ -26,7 +26,7 @@ export async function reset(mmio: Mmio, clock: Clock): Promise<void> {
     intervalUs: 100,
     where: { sequence: 'reset', step: 6, location: 'test/generators/fixtures/mini.nicdl:305:3', target: 'CTRL.RST' },
   });
-  // 7. delay 1000 us (test/generators/fixtures/mini.nicdl:306:3)
+  // 7. delay 1 ms (test/generators/fixtures/mini.nicdl:306:3)
   await clock.sleepUs(1000);
   // 8. write IMC = 0xFFFF_FFFF (test/generators/fixtures/mini.nicdl:307:3)
   mmio.write32(0x000D8, 0xFFFF_FFFF);
@@ -66,7 +66,7 @@ export async function tx_ring(mmio: Mmio, clock: Clock, params: TxRingParams): P
 
 /** wait_link — Wait until the link is up. */
 export async function wait_link(mmio: Mmio, clock: Clock): Promise<void> {
-  // 1. wait STATUS.LU != 0 within 1000000 us every 10 us (test/generators/fixtures/mini.nicdl:340:3)
+  // 1. wait STATUS.LU != 0 within 1 s every 10 us (test/generators/fixtures/mini.nicdl:340:3)
   await pollRegister(mmio, clock, {
     offset: 0x00008,
     mask: 0x0000_0002,
