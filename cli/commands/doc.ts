@@ -22,7 +22,7 @@ export default class Doc extends NicdlCommand {
 
   async run(): Promise<{ spec: string; out: string; files: string[] } & WriteReport> {
     const { args, flags } = await this.parse(Doc);
-    const ir = await loadSpecIr(args.spec);
+    const ir = loadSpecIr(args.spec);
     const files = generateDocs(ir);
     const report = writeGenerated(flags.out, files);
     for (const name of files.keys()) this.log(`nicdl: wrote ${flags.out}/${name}`);

@@ -7,18 +7,16 @@ import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { parseIr, type Device } from '../../spec/ir.js';
+import { loadIr } from '../../spec/index.js';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { DEFAULT_RUNTIME_IMPORT, generateTarget, TARGETS, type Target } from '../../generators/index.js';
 import { writeGenerated, type WriteReport } from '../../generators/output.js';
-
-/** The language front end; looked up at run time so IR JSON input works without it. */
-const SPEC_MODULE = '../../spec/index.js';
 
 /**
  * The IR of `path`: a `.json` file is taken as IR (validated); anything else is a .nicdl
  * spec, lowered by the front end (which reports located diagnostics on errors).
  */
-export async function loadSpecIr(path: string): Promise<Device> {
+export function loadSpecIr(path: string): Device {
   if (path.endsWith('.json')) {
     let value: unknown;
     try {
@@ -28,8 +26,7 @@ export async function loadSpecIr(path: string): Promise<Device> {
     }
     return parseIr(value);
   }
-  const front = (await import(SPEC_MODULE)) as { loadIr(path: string): Device | Promise<Device> };
-  return await front.loadIr(path);
+  return loadIr(path);
 }
 
 export default class Generate extends NicdlCommand {
@@ -58,7 +55,7 @@ export default class Generate extends NicdlCommand {
   async run(): Promise<{ spec: string; target: string; out: string; ms: number } & WriteReport> {
     const { args, flags } = await this.parse(Generate);
     const t0 = performance.now();
-    const ir = await loadSpecIr(args.spec);
+    const ir = loadSpecIr(args.spec);
     const files = generateTarget(ir, flags.target as Target, { runtimeImport: flags['runtime-import'] });
     const report = writeGenerated(flags.out, files);
     const ms = Math.round((performance.now() - t0) * 10) / 10;
