@@ -139,6 +139,7 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
       w.line(`return new ${cls}(mmio, ${base}.allocateRegion(${layout}, dma, options), options);`);
     });
     if (ring.direction === 'rx') emitRxMembers(m, ring, desc.size);
+    else emitTxMembers(m, ring, desc.size);
     emitFill(m, ring, desc);
     emitDone(m, ring.done, desc.size);
   });
@@ -200,8 +201,8 @@ function emitRxMembers(m: TsModule, ring: Ring, size: number): void {
   w.doc('Posts an empty buffer of `bufferBytes` for the device to fill; false when the ring is full.');
   w.block('refill(iova: number, cookie = 0): boolean {', () => w.line('return this.post(iova, this.bufferBytes, cookie);'));
   w.line();
-  w.doc(`Bytes the device wrote into completed \`slot\`${ring.lengthField ? ` (${ring.lengthField.field})` : ' (the spec names no length field: the posted size)'}.`);
-  w.block('receivedLength(slot: number): number {', () => w.line(`return ${len ?? 'this.postedLengthAt(slot)'};`));
+  w.doc(`Bytes the device wrote into completed \`slot\`${ring.lengthField ? ` (${ring.lengthField.field})` : ' (the spec names no length field: the buffer size)'}.`);
+  w.block(`receivedLength(${len ? 'slot' : '_slot'}: number): number {`, () => w.line(`return ${len ?? 'this.bufferBytes'};`));
   w.line();
   w.doc(`Whether completed \`slot\` ends its frame${ring.eop ? ` (${ring.eop.field}.${ring.eop.bit})` : ' (the spec names no end-of-packet bit: always)'}.`);
   w.block(`isEop(${ring.eop ? 'slot' : '_slot'}: number): boolean {`, () => w.line(ring.eop ? `return ${eop};` : 'return true;'));
@@ -214,6 +215,29 @@ function emitRxMembers(m: TsModule, ring: Ring, size: number): void {
     w.line('out.length = this.receivedLength(slot);');
     w.line('out.eop = this.isEop(slot);');
     w.line('out.errors = this.errorsAt(slot);');
+  });
+}
+
+/** TX: what a completed slot carried, read back from its descriptor. */
+function emitTxMembers(m: TsModule, ring: Ring, size: number): void {
+  const w = m.body;
+  const completion = m.runtimeType('RingCompletion');
+  const lengthPost = ring.post.find((p) => p.source === 'length');
+  const len = lengthPost ? fieldStorage('this.', size, lengthPost.offset, lengthPost.type).read : undefined;
+  const last = ring.lastOfFrame;
+  w.line();
+  w.doc(`Bytes posted into \`slot\`${lengthPost ? ` (its ${lengthPost.field} field)` : ' (the spec posts no length: 0)'}.`);
+  w.block(`postedLength(${len ? 'slot' : '_slot'}: number): number {`, () => w.line(`return ${len ?? '0'};`));
+  w.line();
+  w.doc(`Whether \`slot\` was posted as the last descriptor of its frame${last ? ` (${last.field}.${last.bit})` : ' (no end-of-frame bit: always)'}.`);
+  w.block(`isLastOfFrame(${last ? 'slot' : '_slot'}: number): boolean {`, () =>
+    w.line(last ? `return (${bitHolder(size, last)} & ${hex(last.mask, 2)}) !== 0;` : 'return true;'),
+  );
+  w.line();
+  w.block(`override describe(slot: number, out: ${completion}): void {`, () => {
+    w.line('super.describe(slot, out);');
+    w.line('out.length = this.postedLength(slot);');
+    w.line('out.eop = this.isLastOfFrame(slot);');
   });
 }
 

@@ -126,10 +126,10 @@ export abstract class DescriptorRing {
   /** Slots posted and not yet completed: [clean, next). */
   private used = 0;
 
+  // Per-slot bookkeeping software needs back at completion; what the descriptor itself
+  // still holds (posted length, end-of-frame bit) is read from it instead of copied here.
   declare private readonly iovas: Float64Array;
-  declare private readonly lengths: Float64Array;
   declare private readonly cookies: Float64Array;
-  declare private readonly lasts: Uint8Array;
   private readonly out: RingCompletion = { slot: 0, buffer: 0, cookie: 0, length: 0, eop: false, errors: 0 };
   declare private readonly iterator: CompletionIterator;
 
@@ -161,9 +161,7 @@ export abstract class DescriptorRing {
     this.tailOffset = layout.registers.tail;
     this.maxLength = layout.buffer.max;
     this.iovas = new Float64Array(count);
-    this.lengths = new Float64Array(count);
     this.cookies = new Float64Array(count);
-    this.lasts = new Uint8Array(count);
     this.iterator = new CompletionIterator(this, this.out);
   }
 
@@ -231,9 +229,7 @@ export abstract class DescriptorRing {
     if (this.checked) this.checkOwnership('post', slot);
     this.fill(slot, iova, length, last);
     this.iovas[slot] = iova;
-    this.lengths[slot] = length;
     this.cookies[slot] = cookie;
-    this.lasts[slot] = last ? 1 : 0;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
     return true;
@@ -263,9 +259,7 @@ export abstract class DescriptorRing {
     if (this.used === this.count - 1) throw ringError('E_RING_FULL', this.layout, 'commit() on a full ring; call reserve() first', {});
     const slot = this.nextSlot;
     this.iovas[slot] = 0;
-    this.lengths[slot] = 0;
     this.cookies[slot] = cookie;
-    this.lasts[slot] = 0;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
   }
@@ -318,23 +312,21 @@ export abstract class DescriptorRing {
     return this.cookies[slot];
   }
 
-  /** The bytes posted into `slot`. */
-  postedLengthAt(slot: number): number {
-    return this.lengths[slot];
-  }
-
   /** The device's head register (a diagnostic read; the ring never needs it). */
   deviceHead(): number {
     return this.mmio.read32(this.layout.registers.head);
   }
 
-  /** Fills `out` for completed `slot`. Generated RX rings add the written-back fields. */
+  /**
+   * Fills `out` for completed `slot`. Generated rings override it to add what the
+   * descriptor says: TX the posted length and end-of-frame bit, RX the written-back ones.
+   */
   describe(slot: number, out: RingCompletion): void {
     out.slot = slot;
     out.buffer = this.iovas[slot];
     out.cookie = this.cookies[slot];
-    out.length = this.lengths[slot];
-    out.eop = this.lasts[slot] === 1;
+    out.length = 0;
+    out.eop = true;
     out.errors = 0;
   }
 

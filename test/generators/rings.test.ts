@@ -222,6 +222,14 @@ describe.each(allCases())('rings of $name', (spec) => {
       const eop = ring.lastOfFrame!;
       expect(device.field(0, eop) & eop.mask).toBe(0);
       expect(device.field(1, eop) & eop.mask).toBe(eop.mask);
+      r.flush();
+      device.process(2);
+      const got: object[] = [];
+      for (const c of r.completed()) got.push({ cookie: c.cookie, length: c.length, eop: c.eop });
+      expect(got).toEqual([
+        { cookie: 0, length: 100, eop: false },
+        { cookie: 1, length: 100, eop: true },
+      ]);
     }
   });
 });

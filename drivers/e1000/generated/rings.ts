@@ -65,6 +65,22 @@ export class TxRing extends DescriptorRing {
     return new TxRing(mmio, DescriptorRing.allocateRegion(TX_RING_LAYOUT, dma, options), options);
   }
 
+  /** Bytes posted into `slot` (its length field). */
+  postedLength(slot: number): number {
+    return this.u16[slot * 8 + 4];
+  }
+
+  /** Whether `slot` was posted as the last descriptor of its frame (cmd.EOP). */
+  isLastOfFrame(slot: number): boolean {
+    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+  }
+
+  override describe(slot: number, out: RingCompletion): void {
+    super.describe(slot, out);
+    out.length = this.postedLength(slot);
+    out.eop = this.isLastOfFrame(slot);
+  }
+
   protected fill(slot: number, iova: number, length: number, last: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
