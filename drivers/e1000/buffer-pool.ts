@@ -1,0 +1,130 @@
+/**
+ * A pool of fixed-size packet buffers carved out of one DMA region, handed out by index.
+ * The free list is a stack of indices in an Int32Array: alloc and free are a load and a
+ * store, and nothing allocates after construction. A buffer's IOVA and byte offset are
+ * arithmetic on its index.
+ *
+ * Views: `view(i, length)` returns a Uint8Array over the first `length` bytes of buffer
+ * i. Creating a view allocates, so each buffer keeps its last view and reuses it when
+ * the length repeats (steady traffic: never a new one); callers must not keep a view
+ * past the call it was handed to them in.
+ */
+import type { DmaAllocator, DmaRegion } from '../../runtime/types.js';
+import { ExitCode, NicdlError } from '../../spec/errors.js';
+
+/** Buffers start on this boundary (a cache line: 8254x DMA bursts, §3.2.2). */
+const BUFFER_ALIGN_BYTES = 128;
+const NOT_CACHED = -1;
+
+export class BufferPool {
+  readonly region: DmaRegion;
+  /** The region's bytes; buffer i is [offset(i), offset(i) + bufferBytes). */
+  readonly bytes: Uint8Array;
+  private readonly freeList: Int32Array;
+  private top: number;
+  /** 1 while a buffer is handed out: catches a double free at once. */
+  private readonly out: Uint8Array;
+  private readonly views: Uint8Array[];
+  private readonly viewLengths: Int32Array;
+
+  private constructor(
+    region: DmaRegion,
+    readonly count: number,
+    readonly bufferBytes: number,
+    readonly name: string,
+  ) {
+    this.region = region;
+    this.bytes = region.u8;
+    this.freeList = new Int32Array(count);
+    // Hand out low indices first: buffer 0 first, as a reader of the event log expects.
+    for (let i = 0; i < count; i++) this.freeList[i] = count - 1 - i;
+    this.top = count;
+    this.out = new Uint8Array(count);
+    this.views = new Array<Uint8Array>(count);
+    this.viewLengths = new Int32Array(count).fill(NOT_CACHED);
+  }
+
+  /** `count` buffers of `bufferBytes` each, in one region from `dma`. */
+  static allocate(dma: DmaAllocator, count: number, bufferBytes: number, name: string): BufferPool {
+    const stride = Math.ceil(bufferBytes / BUFFER_ALIGN_BYTES) * BUFFER_ALIGN_BYTES;
+    if (stride !== bufferBytes) {
+      throw new NicdlError('E_BUFFER_SIZE', `${name} buffers of ${bufferBytes} bytes: the size must be a multiple of ${BUFFER_ALIGN_BYTES}`, ExitCode.usage, {
+        bufferBytes,
+      });
+    }
+    return new BufferPool(dma.alloc(count * bufferBytes, BUFFER_ALIGN_BYTES), count, bufferBytes, name);
+  }
+
+  /** Buffers free now. */
+  get available(): number {
+    return this.top;
+  }
+
+  /** Bytes of DMA memory the pool holds. */
+  get sizeBytes(): number {
+    return this.count * this.bufferBytes;
+  }
+
+  /** A free buffer's index, or -1 when none is left. */
+  alloc(): number {
+    if (this.top === 0) return -1;
+    const index = this.freeList[--this.top];
+    this.out[index] = 1;
+    return index;
+  }
+
+  /** Give buffer `index` back. Throws E_POOL_FREE if it is not handed out (double free). */
+  free(index: number): void {
+    if (this.out[index] !== 1) this.throwNotOut(index);
+    this.out[index] = 0;
+    this.freeList[this.top++] = index;
+  }
+
+  /** Take every buffer back (after the device stopped and the rings were reset). */
+  reset(): void {
+    for (let i = 0; i < this.count; i++) this.freeList[i] = this.count - 1 - i;
+    this.top = this.count;
+    this.out.fill(0);
+  }
+
+  /** The address the device uses for buffer `index`. */
+  iova(index: number): number {
+    return this.region.iova + index * this.bufferBytes;
+  }
+
+  /** Byte offset of buffer `index` in `bytes`. */
+  offset(index: number): number {
+    return index * this.bufferBytes;
+  }
+
+  /** A view of the first `length` bytes of buffer `index` (reused while the length repeats). */
+  view(index: number, length: number): Uint8Array {
+    if (this.viewLengths[index] !== length) {
+      const start = index * this.bufferBytes;
+      this.views[index] = this.bytes.subarray(start, start + length);
+      this.viewLengths[index] = length;
+    }
+    return this.views[index];
+  }
+
+  /** Return the region to `dma`. The pool must not be used afterwards. */
+  release(dma: DmaAllocator): void {
+    dma.free(this.region);
+  }
+
+  private throwNotOut(index: number): never {
+    throw new NicdlError('E_POOL_FREE', `${this.name} buffer ${index} freed but not handed out (double free or foreign index)`, ExitCode.internal, {
+      pool: this.name,
+      index,
+    });
+  }
+}
+
+/**
+ * Copy `n` bytes from `src[srcOffset..]` to `dst[dstOffset..]` without allocating (a
+ * subarray for TypedArray.set would create a view per call). For whole frames prefer
+ * `dst.set(src, dstOffset)`, which allocates nothing either.
+ */
+export function copyBytes(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcOffset: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[dstOffset + i] = src[srcOffset + i];
+}

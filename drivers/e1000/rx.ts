@@ -1,0 +1,190 @@
+/**
+ * The receive queue (8254x SDM §3.2). The driver posts empty pooled buffers; the device
+ * fills them, writes each descriptor back (length, checksum, status with DD last, errors)
+ * and advances RDH, which the driver never reads or writes after init. A frame is found
+ * by its descriptors' DD bits: the oldest posted slot first, then on until the one with
+ * EOP (a frame larger than one buffer spans several; they are joined here). Only when DD
+ * is set on every descriptor up to EOP is the frame taken (§3.2.3.1: DD before the rest).
+ *
+ * After the burst every free slot gets a buffer back and RDT is written once, to one
+ * past the last slot refilled (ring.flush()): one slot always stays empty, so RDT never
+ * catches up with RDH and "full" differs from "empty" (§3.2.6).
+ */
+import type { RxMeta } from '../../runtime/nic.js';
+import { RxLegacyBits, type RxRing } from './generated/index.js';
+import type { BufferPool } from './buffer-pool.js';
+import { copyBytes } from './buffer-pool.js';
+import type { RxChecksum } from './rx-checksum.js';
+
+/** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
+const ERRORS = RxLegacyBits.errors;
+export const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ERRORS.RXE;
+const ERROR_BITS = 8;
+
+export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;
+
+export class RxQueue {
+  packets = 0;
+  bytes = 0;
+  descriptors = 0;
+  multiDescriptorFrames = 0;
+  /** Frames dropped by the driver: per error bit (index = bit number), too long, empty. */
+  readonly droppedByErrorBit = new Float64Array(ERROR_BITS);
+  droppedOversize = 0;
+  droppedEmpty = 0;
+  /** Refills that found the pool empty (buffers held elsewhere). */
+  refillStarved = 0;
+  /** Most descriptors taken back in one receive() call. */
+  highWater = 0;
+  private readonly meta: RxMeta = { length: 0, errors: 0, ipChecksum: 'none', l4Checksum: 'none', queue: 0, descriptors: 0 };
+  /** Joins frames that span several buffers (allocated only when frames can). */
+  private readonly joined: Uint8Array;
+  private joinedView: Uint8Array;
+
+  constructor(
+    readonly ring: RxRing,
+    readonly pool: BufferPool,
+    private readonly checksum: RxChecksum,
+    /** Longest frame delivered; longer ones are dropped (counted). */
+    private readonly maxFrameBytes: number,
+  ) {
+    this.joined = new Uint8Array(maxFrameBytes > pool.bufferBytes ? maxFrameBytes : 0);
+    this.joinedView = this.joined;
+  }
+
+  /** Program the ring (RDH = RDT = 0), post a buffer in every slot but one, RDT = count - 1 (§14.4). */
+  start(): void {
+    this.ring.init();
+    this.pool.reset();
+    this.refill();
+  }
+
+  /** Whether the oldest posted slot holds a received descriptor. */
+  ready(): boolean {
+    return this.ring.inUse > 0 && this.ring.rxLegacy.statusDD(this.ring.clean);
+  }
+
+  /** Deliver up to `max` frames to `onFrame`, then refill and write RDT once. */
+  receive(max: number, onFrame: FrameHandler): number {
+    let delivered = 0;
+    let taken = 0;
+    try {
+      while (delivered < max) {
+        const n = this.completeFrameDescriptors();
+        if (n === 0) break;
+        taken += n;
+        if (n === 1 ? this.takeSingle(onFrame) : this.takeJoined(n, onFrame)) delivered++;
+      }
+    } finally {
+      if (taken > this.highWater) this.highWater = taken;
+      this.refill();
+    }
+    return delivered;
+  }
+
+  /** Give every free slot a buffer and hand them over with one RDT write. */
+  refill(): void {
+    const ring = this.ring;
+    const pool = this.pool;
+    for (let n = ring.free(); n > 0; n--) {
+      const buffer = pool.alloc();
+      if (buffer < 0) {
+        this.refillStarved++;
+        break;
+      }
+      ring.refill(pool.iova(buffer), buffer);
+    }
+    ring.flush();
+  }
+
+  /**
+   * Descriptors of the oldest frame, counted through the one with EOP, when every one of
+   * them has DD; 0 when the frame is not complete (or nothing arrived).
+   */
+  private completeFrameDescriptors(): number {
+    const ring = this.ring;
+    const d = ring.rxLegacy;
+    const count = ring.count;
+    const posted = ring.inUse;
+    let slot = ring.clean;
+    for (let n = 1; n <= posted; n++) {
+      if (!d.statusDD(slot)) return 0;
+      if (d.statusEOP(slot)) return n;
+      slot = slot + 1 === count ? 0 : slot + 1;
+    }
+    return 0;
+  }
+
+  private takeSingle(onFrame: FrameHandler): boolean {
+    const ring = this.ring;
+    const d = ring.rxLegacy;
+    const slot = ring.nextCompleted();
+    const buffer = ring.cookieAt(slot);
+    const length = d.length(slot);
+    const status = d.status(slot);
+    const errors = d.errors(slot);
+    this.descriptors++;
+    try {
+      if (!this.acceptable(length, errors)) return false;
+      this.deliver(this.pool.view(buffer, length), status, errors, 1, onFrame);
+      return true;
+    } finally {
+      this.pool.free(buffer);
+    }
+  }
+
+  /** A frame over `n` descriptors: copy each buffer into `joined`, status from the last. */
+  private takeJoined(n: number, onFrame: FrameHandler): boolean {
+    const ring = this.ring;
+    const d = ring.rxLegacy;
+    const pool = this.pool;
+    const joined = this.joined;
+    let length = 0;
+    let status = 0;
+    let errors = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = ring.nextCompleted();
+      const buffer = ring.cookieAt(slot);
+      const bytes = d.length(slot);
+      if (length + bytes <= joined.length) copyBytes(joined, length, pool.bytes, pool.offset(buffer), bytes);
+      length += bytes;
+      status = d.status(slot);
+      errors = d.errors(slot);
+      pool.free(buffer);
+    }
+    this.descriptors += n;
+    this.multiDescriptorFrames++;
+    if (!this.acceptable(length, errors)) return false;
+    if (this.joinedView.length !== length) this.joinedView = joined.subarray(0, length);
+    this.deliver(this.joinedView, status, errors, n, onFrame);
+    return true;
+  }
+
+  /** Frames with receive errors, longer than the maximum, or empty are dropped (counted). */
+  private acceptable(length: number, errors: number): boolean {
+    if ((errors & FRAME_ERRORS) !== 0) {
+      for (let bit = 0; bit < ERROR_BITS; bit++) if ((errors & FRAME_ERRORS & (1 << bit)) !== 0) this.droppedByErrorBit[bit]++;
+      return false;
+    }
+    if (length > this.maxFrameBytes) {
+      this.droppedOversize++;
+      return false;
+    }
+    if (length === 0) {
+      this.droppedEmpty++;
+      return false;
+    }
+    return true;
+  }
+
+  private deliver(frame: Uint8Array, status: number, errors: number, descriptors: number, onFrame: FrameHandler): void {
+    const meta = this.meta;
+    meta.length = frame.length;
+    meta.errors = errors;
+    meta.descriptors = descriptors;
+    this.checksum.judge(status, errors, frame, meta);
+    this.packets++;
+    this.bytes += frame.length;
+    onFrame(frame, meta);
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The transmit queue (8254x SDM §3.3, §3.4): frames are copied into pooled DMA buffers and
+ * described by legacy descriptors (the spec's `on post`: EOP | IFCS | RS), or, with
+ * checksum offload, by a TCP/IP context descriptor and data descriptors (§3.3.6-7). A
+ * frame larger than one buffer takes several descriptors, EOP on the last only; a
+ * gathered frame (several segments) takes at least one per segment.
+ *
+ * Ownership: the driver owns TDT and writes it once per burst (ring.flush()); the device
+ * owns TDH. A slot comes back when its status.DD is set, which the device writes because
+ * every descriptor carries RS (§3.3.3.1; with RS clear, QEMU never writes DD).
+ * Reclaim returns the slot's buffer to the pool. Backpressure: a frame is taken only if
+ * the ring and the pool have room for all of it, so "accepted" means "queued whole".
+ */
+import type { TxOffload } from '../../runtime/nic.js';
+import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
+import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
+import { BufferPool, copyBytes } from './buffer-pool.js';
+import { frameSizeError, configError } from './errors.js';
+import { CHECKSUM_HARDWARE, CHECKSUM_NONE, CHECKSUM_SOFTWARE, type ChecksumPlan, type TxChecksum } from './tx-checksum.js';
+
+const NO_BUFFER = -1;
+const EXTENDED_CMD = TxDataBits.cmd.DEXT | TxDataBits.cmd.IFCS | TxDataBits.cmd.RS;
+
+export class TxQueue {
+  /** Frames and bytes queued, frames completed, frames refused for want of room. */
+  packets = 0;
+  bytes = 0;
+  completedFrames = 0;
+  refusedFrames = 0;
+  descriptors = 0;
+  multiDescriptorFrames = 0;
+  gatheredFrames = 0;
+  /** Most descriptors in flight at once. */
+  highWater = 0;
+  /** Whether each slot ends a frame (its reclaim completes one). */
+  private readonly frameEnd: Uint8Array;
+  private readonly bufferBytes: number;
+
+  constructor(
+    readonly ring: TxRing,
+    readonly pool: BufferPool,
+    private readonly checksum: TxChecksum,
+    private readonly maxFrameBytes: number,
+  ) {
+    this.frameEnd = new Uint8Array(ring.count);
+    this.bufferBytes = pool.bufferBytes;
+  }
+
+  /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
+  init(): void {
+    this.ring.init();
+    this.pool.reset();
+    this.checksum.invalidate();
+  }
+
+  /**
+   * Queue whole frames from the start of `frames` while there is room; one TDT write.
+   * Returns how many were queued. Throws E_FRAME_SIZE (nothing queued) for a bad size.
+   */
+  transmit(frames: readonly Uint8Array[], offload: TxOffload | undefined): number {
+    this.checkSizes(frames);
+    let sent = 0;
+    while (sent < frames.length && this.queueChecked(frames[sent], offload)) sent++;
+    this.refusedFrames += frames.length - sent;
+    this.flush();
+    return sent;
+  }
+
+  /**
+   * Queue one frame without the doorbell (flush() hands queued frames to the device);
+   * false when there is no room. For forwarding from inside a receive callback.
+   */
+  queue(frame: Uint8Array, offload: TxOffload | undefined): boolean {
+    this.checkSize(0, frame.length);
+    if (this.queueChecked(frame, offload)) return true;
+    this.refusedFrames++;
+    return false;
+  }
+
+  /** Hand every queued frame to the device: one TDT write, none when nothing is new. */
+  flush(): void {
+    this.ring.flush();
+    const used = this.ring.inUse;
+    if (used > this.highWater) this.highWater = used;
+  }
+
+  private queueChecked(frame: Uint8Array, offload: TxOffload | undefined): boolean {
+    const wanted = offload !== undefined && (offload.ipv4 === true || offload.l4 === true);
+    return this.queueFrame(frame, wanted ? this.checksum.plan(frame, offload) : CHECKSUM_NONE);
+  }
+
+  /**
+   * Queue one frame made of `segments` (scatter-gather): each segment goes out from its
+   * own buffer(s), EOP on the frame's last descriptor; empty segments are skipped.
+   * Returns false when there is no room (nothing queued). Checksum offload needs the
+   * device (not software) and the IPv4 and TCP/UDP headers within the first segment.
+   */
+  transmitGather(segments: readonly Uint8Array[], offload: TxOffload | undefined): boolean {
+    let total = 0;
+    let buffers = 0;
+    let last = -1;
+    for (let i = 0; i < segments.length; i++) {
+      const n = segments[i].length;
+      total += n;
+      buffers += Math.ceil(n / this.bufferBytes);
+      if (n > 0) last = i;
+    }
+    this.checkSize(0, total);
+    const wanted = offload !== undefined && (offload.ipv4 === true || offload.l4 === true);
+    const first = segments[0];
+    const plan = wanted ? this.checksum.plan(first, offload, total) : CHECKSUM_NONE;
+    if (plan === CHECKSUM_SOFTWARE) {
+      throw configError('E_OFFLOAD', 'checksums for a gathered frame need checksumOffload (the device computes them across segments)', {});
+    }
+    const ok = this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(total));
+    if (ok) {
+      this.queueContextIfNeeded(plan, total);
+      for (let i = 0; i <= last; i++) this.queueSegment(segments[i], plan, i === 0, i === last, first);
+      this.countFrame(total, buffers);
+      this.gatheredFrames++;
+    } else {
+      this.refusedFrames++;
+    }
+    this.flush();
+    return ok;
+  }
+
+  /** Take back every completed descriptor and its buffer; returns frames completed. */
+  reclaim(): number {
+    const ring = this.ring;
+    let frames = 0;
+    for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted()) {
+      const buffer = ring.cookieAt(slot);
+      if (buffer !== NO_BUFFER) this.pool.free(buffer);
+      frames += this.frameEnd[slot];
+    }
+    this.completedFrames += frames;
+    return frames;
+  }
+
+  /** Slots the device has not given back yet. */
+  get inFlight(): number {
+    return this.ring.inUse;
+  }
+
+  private queueFrame(frame: Uint8Array, plan: ChecksumPlan): boolean {
+    const length = frame.length;
+    const buffers = this.buffersFor(length);
+    if (!this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(length))) return false;
+    this.queueContextIfNeeded(plan, length);
+    this.queueSegment(frame, plan, true, true, frame);
+    this.countFrame(length, buffers);
+    return true;
+  }
+
+  /** Room for `buffers` data descriptors (+ a context): reclaim first if short. */
+  private reserveRoom(buffers: number, context: boolean): boolean {
+    const needed = buffers + (context ? 1 : 0);
+    if (this.ring.free() >= needed && this.pool.available >= buffers) return true;
+    this.reclaim();
+    return this.ring.free() >= needed && this.pool.available >= buffers;
+  }
+
+  private queueContextIfNeeded(plan: ChecksumPlan, frameBytes: number): void {
+    if (plan !== CHECKSUM_HARDWARE || !this.checksum.needsContext(frameBytes)) return;
+    const slot = this.ring.reserve();
+    this.checksum.writeContext(this.ring, slot, frameBytes);
+    this.frameEnd[slot] = 0;
+    this.ring.commit(NO_BUFFER);
+  }
+
+  /**
+   * Copy `segment` into as many buffers as it needs and describe each. `firstOfFrame`:
+   * the checksum fields live in its first buffer; `lastOfFrame`: EOP goes on its end.
+   */
+  private queueSegment(segment: Uint8Array, plan: ChecksumPlan, firstOfFrame: boolean, lastOfFrame: boolean, headers: Uint8Array): void {
+    const pool = this.pool;
+    const bytes = pool.bytes;
+    const length = segment.length;
+    let offset = 0;
+    while (offset < length) {
+      const chunk = Math.min(this.bufferBytes, length - offset);
+      const buffer = pool.alloc();
+      const base = pool.offset(buffer);
+      if (chunk === length) bytes.set(segment, base);
+      else copyBytes(bytes, base, segment, offset, chunk);
+      const frameStart = firstOfFrame && offset === 0;
+      if (frameStart) this.applyChecksum(plan, bytes, base, headers);
+      offset += chunk;
+      const eop = lastOfFrame && offset === length;
+      if (plan === CHECKSUM_HARDWARE) this.postData(pool.iova(buffer), chunk, buffer, eop, frameStart);
+      else this.postLegacy(pool.iova(buffer), chunk, buffer, eop);
+    }
+  }
+
+  private applyChecksum(plan: ChecksumPlan, bytes: Uint8Array, base: number, frame: Uint8Array): void {
+    if (plan === CHECKSUM_HARDWARE) this.checksum.seed(bytes, base, frame);
+    else if (plan === CHECKSUM_SOFTWARE) this.checksum.insert(bytes, base, frame);
+  }
+
+  /** A legacy descriptor as the spec's `on post` writes it (cmd EOP only on the last). */
+  private postLegacy(iova: number, length: number, buffer: number, eop: boolean): void {
+    const slot = this.ring.tail;
+    this.frameEnd[slot] = eop ? 1 : 0;
+    this.ring.post(iova, length, buffer, eop);
+  }
+
+  /** A TCP/IP data descriptor (§3.3.7): DEXT, DTYP = data, POPTS on the frame's first. */
+  private postData(iova: number, length: number, buffer: number, eop: boolean, firstOfFrame: boolean): void {
+    const ring = this.ring;
+    const slot = ring.reserve();
+    const d = ring.txData;
+    d.setAddr(slot, iova);
+    d.setLength(slot, length);
+    d.setDtyp(slot, 0);
+    d.setDtypDTYP(slot, TxDataDtypDtyp.DATA);
+    d.setCmd(slot, EXTENDED_CMD | (eop ? TxDataBits.cmd.EOP : 0));
+    d.setStatus(slot, 0);
+    d.setPopts(slot, firstOfFrame ? this.checksum.popts() : 0);
+    d.setSpecial(slot, 0);
+    this.frameEnd[slot] = eop ? 1 : 0;
+    ring.commit(buffer);
+  }
+
+  private buffersFor(length: number): number {
+    return Math.ceil(length / this.bufferBytes);
+  }
+
+  private countFrame(length: number, descriptors: number): void {
+    this.packets++;
+    this.bytes += length;
+    this.descriptors += descriptors;
+    if (descriptors > 1) this.multiDescriptorFrames++;
+  }
+
+  /** Every frame checked before any is queued: a bad one means nothing was sent. */
+  private checkSizes(frames: readonly Uint8Array[]): void {
+    for (let i = 0; i < frames.length; i++) this.checkSize(i, frames[i].length);
+  }
+
+  private checkSize(index: number, bytes: number): void {
+    if (bytes < ETH_HEADER_BYTES || bytes > this.maxFrameBytes) throw frameSizeError(index, bytes, ETH_HEADER_BYTES, this.maxFrameBytes);
+  }
+}
