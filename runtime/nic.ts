@@ -110,6 +110,18 @@ export interface NicDriver {
    * Throws NicdlError E_FRAME_SIZE for a frame under 14 bytes or over maxFrameBytes.
    */
   transmit(frames: readonly Uint8Array[], offload?: TxOffload, queue?: number): number;
+  /**
+   * Optional: queue one frame like transmit() but without the doorbell, e.g. from inside a
+   * receive callback when forwarding; false when full. flushTransmit() rings it once.
+   */
+  queueFrame?(frame: Uint8Array, offload?: TxOffload, queue?: number): boolean;
+  /** Optional: hand frames queued with queueFrame() to the device (one tail write). */
+  flushTransmit?(queue?: number): void;
+  /**
+   * Optional, scatter-gather: one frame made of several segments (each from its own
+   * buffers, end-of-packet on the last). False, queueing nothing, when full.
+   */
+  transmitGather?(segments: readonly Uint8Array[], offload?: TxOffload, queue?: number): boolean;
   /** Reclaim completed TX descriptors; returns how many frames completed. */
   reclaim(queue?: number): number;
   /**
