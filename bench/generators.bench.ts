@@ -316,6 +316,52 @@ async function generateTimes(): Promise<{
   return { coldMs: cold.ms, warmMs: median(warm), generateOnlyWarmMs: median(generateOnly), cliWallMs, cliStartupWallMs, files: cold.files };
 }
 
+/**
+ * Garbage collections while generated code runs 2M times after warm-up: 0 means the
+ * operation allocates nothing once optimised (closures passed to modify/writeFields
+ * included: V8 removes them when it inlines the call).
+ */
+async function allocationCheck(): Promise<Record<string, number>> {
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let gcs = 0;
+  const observer = new PerformanceObserver((list) => void (gcs += list.getEntries().length));
+  observer.observe({ entryTypes: ['gc'] });
+  const regs = gen.registers(new ArrayMmio(BAR_BYTES));
+  const r = region(SLOTS * DESC_BYTES);
+  const desc = new gen.TxLegacy(r);
+  const tx = new gen.TxRing(new ArrayMmio(BAR_BYTES), r, { count: SLOTS });
+  const out = new Int32Array(1);
+  const ops: Record<string, (i: number) => void> = {
+    registerModify: () => regs.CTRL.modify((c) => c.SLU(1).FD(1)),
+    registerWriteFields: () => regs.RCTL.writeFields((w) => w.EN(1).BAM(1)),
+    registerReads: () => void (out[0] += regs.ICR.readAndClear() + regs.STATUS.getLU() + regs.GORC.readAndClear()),
+    registerArrayWrite: (i) => regs.MTA.write(i & 127, i),
+    descriptorCodec: (i) => {
+      desc.setAddr(i & (SLOTS - 1), 0x1_0000_0000 + i);
+      desc.setLength(i & (SLOTS - 1), 60);
+      out[0] += desc.statusDD(i & (SLOTS - 1)) ? 1 : 0;
+    },
+    ringPostComplete: (i) => {
+      tx.post(0x1_0000_0000, 60, i & 0xffff);
+      if ((i & (BURST - 1)) !== BURST - 1) return;
+      tx.flush();
+      deviceCompletes(r.u8, tx.clean, tx.tail);
+      for (const c of tx.completed()) out[0] += c.cookie;
+    },
+  };
+  const result: Record<string, number> = {};
+  for (const [name, op] of Object.entries(ops)) {
+    for (let i = 0; i < 300_000; i++) op(i);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = gcs;
+    for (let i = 0; i < 2_000_000; i++) op(i);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    result[name] = gcs - before;
+  }
+  observer.disconnect();
+  return result;
+}
+
 type Comparison = ReturnType<typeof compare>;
 
 /** Each comparison, by name; each runs in a process of its own (see main). */
@@ -338,6 +384,7 @@ const CASES: Record<string, () => Comparison | Promise<unknown>> = {
       ITERATIONS * 4,
     ),
   generate: generateTimes,
+  allocation: allocationCheck,
 };
 
 const ITERATIONS = 200_000;
@@ -368,12 +415,14 @@ async function main(): Promise<void> {
   const codecs = get<Comparison>('codecs');
   const rings = get<Comparison>('rings');
   const generate = get<Awaited<ReturnType<typeof generateTimes>>>('generate');
+  const allocation = get<Record<string, number>>('allocation');
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   writeResult('generators', {
     accessors: { ...accessors, unit: 'ns per 6 register operations, vs hand-written on a Uint32Array', goal: goal(r3(accessors.ratio), 1.1) },
     accessorsSameMmio: { ...accessorsSameMmio, unit: 'ns per 6 register operations, vs hand-written through the same Mmio' },
     descriptorCodecs: { ...codecs, unit: 'ns per TX slot fill + done test', goal: goal(r3(codecs.ratio), 1.1) },
     rings: { ...rings, unit: 'ns per packet (post, 1/32 flush, completion)', goal: goal(r3(rings.ratio), 1.1) },
+    garbageCollectionsPer2MCalls: allocation,
     generatedFrom: GENERATED_FROM,
     generateE1000: { ...generate, spec: existsSync(FRONT_END) ? 'drivers/e1000/e1000.nicdl' : 'fixture (no front end yet)', goal: goal(Math.round(generate.coldMs), 200) },
     headline: {
