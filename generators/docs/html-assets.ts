@@ -59,7 +59,7 @@ table.diagram .rowlabel { width:36px; color:var(--dim); font-size:11px; text-ali
 /**
  * Search: every element with data-search is hidden unless it contains all the words
  * typed (case-insensitive); section headings with nothing left under them hide too.
- * "/" focuses the box, Escape clears it.
+ * "/" focuses the box, Escape clears it; `?q=words` in the address pre-fills it.
  */
 export const PAGE_SCRIPT = `
 (function () {
@@ -78,6 +78,9 @@ export const PAGE_SCRIPT = `
     hits.textContent = words.length ? shown + ' matching section' + (shown === 1 ? '' : 's') : '';
   }
   box.addEventListener('input', apply);
+  // A search can be linked: page.html?q=rctl+bsize
+  var q = new URLSearchParams(location.search).get('q');
+  if (q) { box.value = q; apply(); }
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && document.activeElement !== box) { e.preventDefault(); box.focus(); box.select(); }
     else if (e.key === 'Escape' && document.activeElement === box) { box.value = ''; apply(); box.blur(); }
