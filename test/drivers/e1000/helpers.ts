@@ -134,3 +134,21 @@ export function drain(nic: E1000Driver, max = 1 << 20): { frames: Uint8Array[]; 
     if (n === 0 || frames.length >= max) return { frames, metas };
   }
 }
+
+/**
+ * Where two frame lists first differ ("" when equal): count, then the first frame whose
+ * bytes differ, with the offset. Fast (Buffer.compare), and the message says what broke.
+ */
+export function frameListDiff(got: readonly Uint8Array[], want: readonly Uint8Array[]): string {
+  if (got.length !== want.length) return `got ${got.length} frames, want ${want.length}`;
+  for (let i = 0; i < want.length; i++) {
+    const a = Buffer.from(got[i].buffer, got[i].byteOffset, got[i].byteLength);
+    const b = Buffer.from(want[i].buffer, want[i].byteOffset, want[i].byteLength);
+    if (Buffer.compare(a, b) !== 0) {
+      let at = 0;
+      while (at < a.length && at < b.length && a[at] === b[at]) at++;
+      return `frame ${i}: ${a.length} vs ${b.length} bytes, first difference at byte ${at}`;
+    }
+  }
+  return '';
+}
