@@ -254,7 +254,11 @@ export abstract class DescriptorRing {
     return this.nextSlot;
   }
 
-  /** Takes the slot reserve() returned as posted (with no buffer of its own). */
+  /**
+   * Takes the slot reserve() returned as posted (with no buffer of its own). It completes
+   * like any other slot, by its done bit: write the descriptor so the device reports it
+   * (e.g. the report-status bit in its command), or the ring stops at this slot.
+   */
   commit(cookie = 0): void {
     if (this.used === this.count - 1) throw ringError('E_RING_FULL', this.layout, 'commit() on a full ring; call reserve() first', {});
     const slot = this.nextSlot;

@@ -213,6 +213,23 @@ describe.each(allCases())('rings of $name', (spec) => {
     }
   });
 
+  it('reserve/commit posts a slot written through another format, completing in order', async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings.filter((x) => x.direction === 'tx')) {
+      const { r, device } = setup(ir, mod, ring, smallCount(ring));
+      const slot = (r as unknown as { reserve(): number }).reserve();
+      expect(slot).toBe(0);
+      expect(r.inUse).toBe(0);
+      (r as unknown as { commit(cookie: number): void }).commit(41);
+      r.post(0x3000, 200, 42);
+      r.flush();
+      device.process(2);
+      const cookies: number[] = [];
+      for (const c of r.completed()) cookies.push(c.cookie);
+      expect(cookies).toEqual([41, 42]);
+    }
+  });
+
   it('TX fragments that are not the last of their frame leave the end-of-frame bit clear', async () => {
     const { ir, mod, rings } = await ringsOf();
     for (const ring of rings.filter((x) => x.direction === 'tx' && x.lastOfFrame)) {
