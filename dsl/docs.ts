@@ -1,15 +1,17 @@
 /**
  * Attaches `///` doc comments to the items they document (docs/language.md, Lexical):
  * - a block of `///` lines, each alone on its line, documents the item that starts right
- *   after it (only whitespace in between);
- * - a `///` after code documents the item that ends just before it on that line.
- * Both may apply to one item; the leading text comes first. Line breaks are kept.
+ *   after it (only blanks and other comments in between);
+ * - a `///` after code documents the item that ends just before it on that line;
+ * - any other `///` (inside an item's header, or at the end of a block) documents the
+ *   innermost item that contains it. This last rule makes attachment independent of
+ *   where the formatter moves such a comment.
+ * Several may apply to one item; leading text comes first. Line breaks are kept.
  */
 import type { Comment, FileNode, Span } from './ast.js';
-import { walk } from './walk.js';
 
 /** Kinds of node that carry a `doc`. */
-const DOCUMENTED = new Set([
+export const DOCUMENTED = new Set([
   'device',
   'register',
   'field',
@@ -22,30 +24,31 @@ const DOCUMENTED = new Set([
   'sequence',
 ]);
 
-interface Documented {
+export interface Documented {
   kind: string;
   loc: Span;
   doc?: string;
 }
 
-export function attachDocs(ast: FileNode, text: string): void {
+/** `all`: every documented node, outer before inner (as dsl/walk.ts visits them). */
+export function attachDocs(ast: FileNode, text: string, all: readonly Documented[]): void {
+  if (!ast.comments.some((c) => c.kind === 'doc')) return;
   const byStart = new Map<number, Documented>();
   const byEnd = new Map<number, Documented>();
-  walk(ast.body, (obj) => {
-    if (!DOCUMENTED.has(obj.kind as string)) return;
-    const node = obj as unknown as Documented;
+  for (const node of all) {
     if (!byStart.has(node.loc.start)) byStart.set(node.loc.start, node);
-    // Walk order is outer first: keep the outermost node ending at an offset.
+    // Outer first: keep the outermost node ending at an offset.
     if (!byEnd.has(node.loc.end)) byEnd.set(node.loc.end, node);
-  });
+  }
   const leading = new Map<Documented, string[]>();
   const trailing = new Map<Documented, string[]>();
   const docs = ast.comments.filter((c) => c.kind === 'doc');
+  const skip = commentSkipper(ast.comments);
   let i = 0;
   while (i < docs.length) {
     const c = docs[i];
     if (!aloneOnLine(text, c)) {
-      const target = byEnd.get(skipBack(text, c.loc.start));
+      const target = byEnd.get(skipBack(text, c.loc.start)) ?? innermost(all, c);
       if (target) push(trailing, target, docText(c));
       i++;
       continue;
@@ -53,7 +56,7 @@ export function attachDocs(ast: FileNode, text: string): void {
     // A block: consecutive lines of `///` comments, each alone on its line.
     let j = i + 1;
     while (j < docs.length && docs[j].loc.line === docs[j - 1].loc.line + 1 && aloneOnLine(text, docs[j])) j++;
-    const target = byStart.get(skipForward(text, docs[j - 1].loc.end));
+    const target = byStart.get(skip(text, docs[j - 1].loc.end)) ?? innermost(all, c);
     if (target) for (let k = i; k < j; k++) push(leading, target, docText(docs[k]));
     i = j;
   }
@@ -89,9 +92,25 @@ function skipBack(text: string, offset: number): number {
   return k;
 }
 
-/** The first non-blank offset after `offset`. */
-function skipForward(text: string, offset: number): number {
-  let k = offset;
-  while (k < text.length && /[ \t\r\n\uFEFF]/.test(text[k])) k++;
-  return k;
+/** The first offset after `offset` that is neither blank nor inside a comment. */
+function commentSkipper(comments: readonly Comment[]): (text: string, offset: number) => number {
+  const byStart = new Map(comments.map((c) => [c.loc.start, c.loc.end]));
+  return (text, offset) => {
+    let k = offset;
+    for (;;) {
+      while (k < text.length && /[ \t\r\n\uFEFF]/.test(text[k])) k++;
+      const end = byStart.get(k);
+      if (end === undefined) return k;
+      k = end;
+    }
+  };
+}
+
+/** The innermost documented node whose span contains the comment. */
+function innermost(nodes: readonly Documented[], c: Comment): Documented | undefined {
+  let best: Documented | undefined;
+  for (const n of nodes) {
+    if (n.loc.start < c.loc.start && c.loc.end <= n.loc.end && (!best || n.loc.end - n.loc.start < best.loc.end - best.loc.start)) best = n;
+  }
+  return best;
 }

@@ -39,7 +39,7 @@ import type {
   TimeNode,
   TopNode,
 } from './ast.js';
-import { type Diagnostic, hasErrors } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import { parse } from './parse.js';
 
 /** Longest line an inline block may produce. */
@@ -54,10 +54,14 @@ export interface FormatResult {
   diagnostics: Diagnostic[];
 }
 
-/** Formats a source text. Refuses (no text) when it does not parse cleanly. */
+/**
+ * Formats a source text. Refuses (no text) when part of it could not be parsed, since
+ * printing the tree would drop that part; other errors (a repeated modifier, a second
+ * device) do not stop formatting.
+ */
 export function format(text: string, file = '<input>'): FormatResult {
-  const { ast, diagnostics } = parse(text, file);
-  if (hasErrors(diagnostics)) return { diagnostics };
+  const { ast, diagnostics, complete } = parse(text, file);
+  if (!complete) return { diagnostics };
   return { text: formatAst(ast), diagnostics };
 }
 
@@ -100,17 +104,21 @@ class Printer {
   ): void {
     let prevEndLine = -1;
     const gap = (startLine: number) => prevEndLine >= 0 && startLine > prevEndLine + 1;
-    for (const child of children) {
-      while (this.peek() && this.peek()!.loc.start < child.loc.start) {
+    children.forEach((child, index) => {
+      // Comments before the child, and inside its header (before its first block), go
+      // on lines of their own above it.
+      const head = headEnd(child);
+      while (this.peek() && this.peek()!.loc.start < head) {
         const c = this.take();
         this.ownLine(c.text, gap(c.loc.line));
         prevEndLine = c.loc.endLine;
       }
       this.blankNext = gap(child.loc.line);
       print(child);
-      this.finishNode(child.loc.end, child.loc.endLine);
+      // Comments on the child's last line trail it, unless they belong to the next child.
+      this.finishNode(child.loc.end, child.loc.endLine, children[index + 1]?.loc.start ?? body.end);
       prevEndLine = Math.max(child.loc.endLine, this.lastTakenLine);
-    }
+    });
     while (this.peek() && (topLevel || this.peek()!.loc.start < body.end)) {
       const c = this.take();
       this.ownLine(c.text, gap(c.loc.line));
@@ -122,10 +130,15 @@ class Printer {
   private lastTakenLine = -1;
 
   /** Ends the line of a finished node, moving comments from inside it and after it on its last line to its end. */
-  private finishNode(end: number, endLine: number): void {
-    while (this.peek() && (this.peek()!.loc.start < end || this.peek()!.loc.line === endLine)) {
+  private finishNode(end: number, endLine: number, limit: number): void {
+    const line = this.line();
+    let spilled = false;
+    while (this.peek() && (this.peek()!.loc.start < end || (this.peek()!.loc.line === endLine && this.peek()!.loc.start < limit))) {
       const c = this.take();
-      this.line().trailing.push(c.text);
+      // Nothing can follow a line comment on its line: later ones get lines of their own.
+      spilled ||= line.trailing.some((t) => t.startsWith('//'));
+      if (spilled) this.ownLine(c.text, false);
+      else line.trailing.push(c.text);
       this.lastTakenLine = c.loc.endLine;
     }
     this.endLine();
@@ -332,9 +345,12 @@ class Printer {
   private register(n: RegisterNode): void {
     const count = n.count ? `[${num(n.count)}]` : '';
     const stride = n.stride ? ` stride ${num(n.stride)}` : '';
-    const split = n.mods.some((m) => m.kind === 'split') ? ' split' : '';
+    const splitAt = n.mods.findIndex((m) => m.kind === 'split');
+    const split = splitAt >= 0 ? ' split' : '';
     this.word(`${n.counter ? 'counter' : 'register'} ${n.name.name}${count} @ ${num(n.offset)}${stride} : ${n.width.value}${split} ${n.access.value}`);
-    for (const m of n.mods) if (m.kind !== 'split') this.word(registerMod(m));
+    n.mods.forEach((m, i) => {
+      if (i !== splitAt) this.word(registerMod(m));
+    });
     if (n.fields && n.bodyLoc) this.fieldBlock(n.fields, n.bodyLoc);
   }
 
@@ -459,6 +475,14 @@ class Printer {
 }
 
 // ------------------------------------------------------------------ tokens
+
+/** Where a node's first `{ … }` block starts (its end when it has none): its header ends there. */
+function headEnd(node: { loc: Span }): number {
+  const n = node as { loc: Span; bodyLoc?: Span; mods?: Array<{ kind: string; loc: Span }> };
+  if (n.bodyLoc) return n.bodyLoc.start;
+  const block = n.mods?.find((m) => m.kind === 'enum');
+  return block ? block.loc.start : n.loc.end;
+}
 
 function num(n: NumExpr): string {
   return n.kind === 'num' ? n.raw : n.name;

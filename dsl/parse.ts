@@ -10,16 +10,22 @@
 import type { BadNode, Comment, FileNode, NumLit, Span, TopNode } from './ast.js';
 import { scanComments } from './comments.js';
 import { type Diagnostic, diag, sortDiagnostics } from './diagnostics.js';
-import { attachDocs } from './docs.js';
+import { DOCUMENTED, type Documented, attachDocs } from './docs.js';
 import { LineMap } from './lines.js';
 import { parse as pegParse } from './parser.js';
-import { checkSyntaxRules } from './syntax-rules.js';
+import { type Gathered, checkSyntaxRules } from './syntax-rules.js';
+import { walk } from './walk.js';
 import { describeExpected, expectedWords, tokenAt } from './expected.js';
 import { didYouMean } from './suggest.js';
 
 export interface ParseResult {
   ast: FileNode;
   diagnostics: Diagnostic[];
+  /**
+   * The tree holds all of the text: no region was skipped, no block or comment left
+   * open. Only then can it be printed back (dsl/format.ts) without losing anything.
+   */
+  complete: boolean;
 }
 
 interface PegError {
@@ -32,11 +38,13 @@ export function parse(text: string, file = '<input>'): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const scan = scanComments(lines);
   let ast: FileNode;
+  let complete = scan.unterminatedAt === undefined;
   try {
-    ast = pegParse(text, { grammarSource: file }) as FileNode;
+    ast = pegParse(blankComments(text, scan.comments), { grammarSource: file }) as FileNode;
   } catch (e) {
     // Recovery makes the grammar total; this is the stack running out on absurd nesting.
     ast = emptyFile(lines);
+    complete = false;
     diagnostics.push(diag('NDL001', lines.span(0, Math.min(1, text.length)), { expected: 'a nicdl file', found: `input the parser could not handle (${(e as Error).message})` }));
   }
   ast.comments = scan.comments;
@@ -45,11 +53,46 @@ export function parse(text: string, file = '<input>'): ParseResult {
   }
   reportBadRegions(ast.body, 'top', lines, scan.unterminatedAt, diagnostics);
   for (const node of ast.body) {
-    if (node.kind === 'device') reportBadRegions(node.items, 'item', lines, scan.unterminatedAt, diagnostics);
+    if (node.kind === 'bad') complete = false;
+    if (node.kind !== 'device') continue;
+    if (node.unclosed || node.items.some((i) => i.kind === 'bad')) complete = false;
+    reportBadRegions(node.items, 'item', lines, scan.unterminatedAt, diagnostics);
   }
-  checkSyntaxRules(ast, diagnostics);
-  attachDocs(ast, text);
-  return { ast, diagnostics: sortDiagnostics(diagnostics) };
+  const gathered = gather(ast);
+  checkSyntaxRules(ast, gathered, diagnostics);
+  attachDocs(ast, text, gathered.documented);
+  return { ast, diagnostics: sortDiagnostics(diagnostics), complete };
+}
+
+/** One walk over the tree for everything the file-level passes need. */
+function gather(ast: FileNode): Gathered & { documented: Documented[] } {
+  const out: Gathered & { documented: Documented[] } = { mods: [], hugeNumbers: [], documented: [] };
+  walk(ast.body, (obj) => {
+    const kind = obj.kind as string | undefined;
+    if (kind === 'num') {
+      if (Number.isNaN(obj.value)) out.hugeNumbers.push(obj as unknown as { raw: string; loc: Span });
+      return;
+    }
+    if (kind && DOCUMENTED.has(kind)) out.documented.push(obj as unknown as Documented);
+    if (Array.isArray(obj.mods)) out.mods.push(obj.mods as Gathered['mods'][number]);
+  });
+  return out;
+}
+
+/**
+ * The text with every comment replaced by spaces (line breaks kept), so offsets, lines
+ * and columns are unchanged and the grammar skips comments as plain blanks.
+ */
+function blankComments(text: string, comments: readonly Comment[]): string {
+  if (comments.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const c of comments) {
+    parts.push(text.slice(at, c.loc.start), c.kind === 'block' ? c.text.replace(/[^\n]/g, ' ') : ' '.repeat(c.text.length));
+    at = c.loc.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 function emptyFile(lines: LineMap): FileNode {

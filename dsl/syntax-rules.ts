@@ -4,12 +4,19 @@
  */
 import type { FileNode, Span } from './ast.js';
 import { type Diagnostic, diag } from './diagnostics.js';
-import { walk } from './walk.js';
 
-export function checkSyntaxRules(ast: FileNode, out: Diagnostic[]): void {
+/** Nodes gathered in the one walk over a file's tree (dsl/parse.ts). */
+export interface Gathered {
+  /** Every `mods` list. */
+  mods: Array<Array<{ kind: string; loc: Span }>>;
+  /** Every number literal too large to represent. */
+  hugeNumbers: Array<{ raw: string; loc: Span }>;
+}
+
+export function checkSyntaxRules(ast: FileNode, gathered: Gathered, out: Diagnostic[]): void {
   checkFileStructure(ast, out);
-  checkRepeatedModifiers(ast, out);
-  checkNumberRange(ast, out);
+  checkRepeatedModifiers(gathered.mods, out);
+  for (const n of gathered.hugeNumbers) out.push(diag('NDL009', n.loc, { raw: n.raw }));
 }
 
 function checkFileStructure(ast: FileNode, out: Diagnostic[]): void {
@@ -29,29 +36,20 @@ function checkFileStructure(ast: FileNode, out: Diagnostic[]): void {
   }
 }
 
-/** Modifier kinds that may appear once per item; `mods` arrays hold them in source order. */
-function checkRepeatedModifiers(ast: FileNode, out: Diagnostic[]): void {
-  walk(ast.body, (obj) => {
-    const mods = obj.mods as Array<{ kind: string; loc: Span }> | undefined;
-    if (!Array.isArray(mods) || mods.length < 2) return;
+/** Modifiers may appear once per item; `mods` lists hold them in source order. */
+function checkRepeatedModifiers(lists: Gathered['mods'], out: Diagnostic[]): void {
+  for (const mods of lists) {
+    if (mods.length < 2) continue;
     const seen = new Set<string>();
     for (const m of mods) {
       if (seen.has(m.kind)) out.push(diag('NDL008', m.loc, { modifier: modifierWord(m.kind) }));
       seen.add(m.kind);
     }
-  });
+  }
 }
 
 function modifierWord(kind: string): string {
-  return kind === 'selfClearing' ? 'self-clearing' : kind === 'access' ? 'access' : kind;
-}
-
-function checkNumberRange(ast: FileNode, out: Diagnostic[]): void {
-  walk(ast.body, (obj) => {
-    if (obj.kind === 'num' && Number.isNaN(obj.value)) {
-      out.push(diag('NDL009', obj.loc as Span, { raw: obj.raw as string }));
-    }
-  });
+  return kind === 'selfClearing' ? 'self-clearing' : kind;
 }
 
 function keywordSpan(loc: Span, word: string): Span {

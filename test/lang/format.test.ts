@@ -71,11 +71,11 @@ describe('canonical layout', () => {
     expect(fmt('device d {\n\n\n  const A = 1\n\n\n\n  const B = 2\n\n}\n')).toBe('device d {\n  const A = 1\n\n  const B = 2\n}\n');
   });
 
-  it('keeps every comment, including ones inside an item header and at the end of the file', () => {
+  it('keeps every comment: one inside an item header moves above the item', () => {
     const text = '// head\ndevice d { // on the brace\n  register /* inside */ R @ 0 : u32 rw\n  // before the end\n} // after\n/* tail */\n';
     const out = fmt(text);
     expect(commentTexts(parse(out, 't').ast.comments)).toEqual(commentTexts(parse(text, 't').ast.comments));
-    expect(out).toBe('// head\ndevice d {  // on the brace\n  register R @ 0 : u32 rw  /* inside */\n  // before the end\n}  // after\n/* tail */\n');
+    expect(out).toBe('// head\ndevice d {  // on the brace\n  /* inside */\n  register R @ 0 : u32 rw\n  // before the end\n}  // after\n/* tail */\n');
   });
 
   it('refuses a file with syntax errors and says why', () => {
