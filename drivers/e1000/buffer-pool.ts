@@ -15,6 +15,8 @@ import { ExitCode, NicdlError } from '../../spec/errors.js';
 /** Buffers start on this boundary (a cache line: 8254x DMA bursts, §3.2.2). */
 const BUFFER_ALIGN_BYTES = 128;
 const NOT_CACHED = -1;
+/** Stored first in the IOVA table so its elements stay generic (see `iovas`). */
+const GENERIC_ELEMENTS = 'iova';
 
 export class BufferPool {
   readonly region: DmaRegion;
@@ -26,6 +28,14 @@ export class BufferPool {
   private readonly out: Uint8Array;
   private readonly views: Uint8Array[];
   private readonly viewLengths: Int32Array;
+  /**
+   * Each buffer's IOVA, made once and kept as a JS number object: IOVAs are above 2^30
+   * (the twin's start at 4 GiB), so a computed one passed to a call V8 does not inline
+   * would be boxed afresh — an allocation per descriptor. An array that also holds a
+   * non-number keeps generic elements, which store the boxes themselves, so handing one
+   * to ring.post() passes the existing box and allocates nothing.
+   */
+  private readonly iovas: unknown[];
 
   private constructor(
     region: DmaRegion,
@@ -42,6 +52,8 @@ export class BufferPool {
     this.out = new Uint8Array(count);
     this.views = new Array<Uint8Array>(count);
     this.viewLengths = new Int32Array(count).fill(NOT_CACHED);
+    this.iovas = [GENERIC_ELEMENTS];
+    for (let i = 0; i < count; i++) this.iovas[i] = region.iova + i * bufferBytes;
   }
 
   /** `count` buffers of `bufferBytes` each, in one region from `dma`. */
@@ -89,7 +101,7 @@ export class BufferPool {
 
   /** The address the device uses for buffer `index`. */
   iova(index: number): number {
-    return this.region.iova + index * this.bufferBytes;
+    return this.iovas[index] as number;
   }
 
   /** Byte offset of buffer `index` in `bytes`. */
