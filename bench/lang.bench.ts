@@ -22,9 +22,16 @@ function generatedSpec(count: number): string {
   for (let i = 0; i < count; i++) {
     const off = `0x${(i * REG_BYTES).toString(16).padStart(5, '0')}`;
     lines.push(`  /// register ${i}`, `  register R${i} @ ${off} : u32 rw reset 0x10 {`);
-    for (let f = 0; f < FIELDS_PER_REGISTER; f++) lines.push(`    F${f} [${f * 8 + 7}:${f * 8}]${f === 0 ? ' reset 0x10' : ''}`);
+    for (let f = 0; f < FIELDS_PER_REGISTER; f++)
+      lines.push(`    F${f} [${f * 8 + 7}:${f * 8}]${f === 0 ? ' reset 0x10' : ''}`);
     lines.push('  }');
-    if (i % 100 === 99) lines.push(`  sequence s${i} {`, `    write R${i} { F0 = 1, F1 = 2 }`, `    wait R${i}.F2 == 0 within 1 ms`, '  }');
+    if (i % 100 === 99)
+      lines.push(
+        `  sequence s${i} {`,
+        `    write R${i} { F0 = 1, F1 = 2 }`,
+        `    wait R${i}.F2 == 0 within 1 ms`,
+        '  }',
+      );
   }
   lines.push('}', '');
   return lines.join('\n');
@@ -32,7 +39,13 @@ function generatedSpec(count: number): string {
 
 function checkOnce(text: string, file: string): void {
   const r = compileSpec(text, file);
-  if (!r.ir) throw new Error(`${file} did not check clean: ${r.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+  if (!r.ir)
+    throw new Error(
+      `${file} did not check clean: ${r.diagnostics
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
 }
 
 const e1000 = readFileSync(E1000, 'utf8');
@@ -56,13 +69,23 @@ const tenKMs = tenK.nsPerOp / NS_PER_MS;
 const oneKMs = oneK.nsPerOp / NS_PER_MS;
 const helpMs = startup.candidateNs / NS_PER_MS;
 writeResult('lang', {
-  e1000: { bytes: e1000.length, lines: e1000.split('\n').length, checkMs: e1000Ms, goal: goal(e1000Ms, 50) },
+  e1000: {
+    bytes: e1000.length,
+    lines: e1000.split('\n').length,
+    checkMs: e1000Ms,
+    goal: goal(e1000Ms, 50),
+  },
   generated: {
     registers1k: { bytes: spec1k.length, checkMs: oneKMs },
     registers10k: { bytes: spec10k.length, checkMs: tenKMs, goal: goal(tenKMs, 2000) },
     ratio10kTo1k: tenKMs / oneKMs,
   },
-  startup: { helpMs, nodeMs: startup.baselineNs / NS_PER_MS, overNodeMs: helpMs - startup.baselineNs / NS_PER_MS, goal: goal(helpMs, 300) },
+  startup: {
+    helpMs,
+    nodeMs: startup.baselineNs / NS_PER_MS,
+    overNodeMs: helpMs - startup.baselineNs / NS_PER_MS,
+    goal: goal(helpMs, 300),
+  },
   headline: {
     lang_e1000_check_ms: round(e1000Ms),
     lang_10k_registers_ms: round(tenKMs),

@@ -278,7 +278,14 @@ export interface TimeNode {
 }
 
 export type StepNode =
-  | { kind: 'write'; target: RegTarget; value?: NumExpr; fields?: FieldAssign[]; bodyLoc?: Span; loc: Span }
+  | {
+      kind: 'write';
+      target: RegTarget;
+      value?: NumExpr;
+      fields?: FieldAssign[];
+      bodyLoc?: Span;
+      loc: Span;
+    }
   | { kind: 'modify'; target: RegTarget; fields: FieldAssign[]; bodyLoc: Span; loc: Span }
   | { kind: 'set' | 'clear'; target: RegTarget; field: Ident; loc: Span }
   | { kind: 'read'; target: RegTarget; loc: Span }

@@ -30,7 +30,11 @@ export function scanComments(lines: LineMap): CommentScan {
     } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const close = text.indexOf('*/', i + 2);
       if (close === -1) return { comments, unterminatedAt: i };
-      comments.push({ kind: 'block', text: text.slice(i, close + 2), loc: lines.span(i, close + 2) });
+      comments.push({
+        kind: 'block',
+        text: text.slice(i, close + 2),
+        loc: lines.span(i, close + 2),
+      });
       i = close + 2;
     } else {
       i++;

@@ -55,7 +55,12 @@ export function attachDocs(ast: FileNode, text: string, all: readonly Documented
     }
     // A block: consecutive lines of `///` comments, each alone on its line.
     let j = i + 1;
-    while (j < docs.length && docs[j].loc.line === docs[j - 1].loc.line + 1 && aloneOnLine(text, docs[j])) j++;
+    while (
+      j < docs.length &&
+      docs[j].loc.line === docs[j - 1].loc.line + 1 &&
+      aloneOnLine(text, docs[j])
+    )
+      j++;
     const target = byStart.get(skip(text, docs[j - 1].loc.end)) ?? innermost(all, c);
     if (target) for (let k = i; k < j; k++) push(leading, target, docText(docs[k]));
     i = j;
@@ -110,7 +115,12 @@ function commentSkipper(comments: readonly Comment[]): (text: string, offset: nu
 function innermost(nodes: readonly Documented[], c: Comment): Documented | undefined {
   let best: Documented | undefined;
   for (const n of nodes) {
-    if (n.loc.start < c.loc.start && c.loc.end <= n.loc.end && (!best || n.loc.end - n.loc.start < best.loc.end - best.loc.start)) best = n;
+    if (
+      n.loc.start < c.loc.start &&
+      c.loc.end <= n.loc.end &&
+      (!best || n.loc.end - n.loc.start < best.loc.end - best.loc.start)
+    )
+      best = n;
   }
   return best;
 }

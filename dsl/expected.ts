@@ -13,11 +13,35 @@ export interface Expectation {
 const GROUPS: Array<{ name: string; words: string[] }> = [
   {
     name: 'an item (register, counter, descriptor, ring, sequence, const, …)',
-    words: ['ref', 'pci', 'bar', 'space', 'const', 'register', 'counter', 'descriptor', 'ring', 'sequence'],
+    words: [
+      'ref',
+      'pci',
+      'bar',
+      'space',
+      'const',
+      'register',
+      'counter',
+      'descriptor',
+      'ring',
+      'sequence',
+    ],
   },
   {
     name: 'a ring property (direction, base, length, head, tail, count, align, buffer, complete, last, report, on post)',
-    words: ['direction', 'base', 'length', 'head', 'tail', 'count', 'align', 'buffer', 'complete', 'last', 'report', 'on'],
+    words: [
+      'direction',
+      'base',
+      'length',
+      'head',
+      'tail',
+      'count',
+      'align',
+      'buffer',
+      'complete',
+      'last',
+      'report',
+      'on',
+    ],
   },
   {
     name: 'a step (write, modify, set, clear, read, wait, delay, call)',
@@ -37,7 +61,9 @@ const LIMIT = 6;
 
 /** Keywords among the expectations, for a "did you mean" on a misspelt keyword. */
 export function expectedWords(expected: readonly Expectation[]): string[] {
-  const words = expected.filter((e) => e.type === 'literal' && /^[a-z]/.test(e.text ?? '')).map((e) => e.text as string);
+  const words = expected
+    .filter((e) => e.type === 'literal' && /^[a-z]/.test(e.text ?? ''))
+    .map((e) => e.text as string);
   const present = new Set(words);
   for (const g of GROUPS) {
     if (g.words.filter((w) => present.has(w)).length * 2 >= g.words.length) words.push(...g.words);
@@ -45,7 +71,10 @@ export function expectedWords(expected: readonly Expectation[]): string[] {
   return words;
 }
 
-export function describeExpected(expected: readonly Expectation[], context: 'top' | 'item'): string {
+export function describeExpected(
+  expected: readonly Expectation[],
+  context: 'top' | 'item',
+): string {
   const items = new Set<string>();
   for (const e of expected) {
     if (e.type === 'literal') items.add(`'${e.text}'`);

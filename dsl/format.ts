@@ -133,7 +133,11 @@ class Printer {
   private finishNode(end: number, endLine: number, limit: number): void {
     const line = this.line();
     let spilled = false;
-    while (this.peek() && (this.peek()!.loc.start < end || (this.peek()!.loc.line === endLine && this.peek()!.loc.start < limit))) {
+    while (
+      this.peek() &&
+      (this.peek()!.loc.start < end ||
+        (this.peek()!.loc.line === endLine && this.peek()!.loc.start < limit))
+    ) {
       const c = this.take();
       // Nothing can follow a line comment on its line: later ones get lines of their own.
       spilled ||= line.trailing.some((t) => t.startsWith('//'));
@@ -147,7 +151,11 @@ class Printer {
   /** Opens a `{ … }` block on the current line; comments on the brace's line trail it. */
   openBrace(body: Span, firstChildStart: number): void {
     this.word('{');
-    while (this.peek() && this.peek()!.loc.line === body.line && this.peek()!.loc.start < firstChildStart) {
+    while (
+      this.peek() &&
+      this.peek()!.loc.line === body.line &&
+      this.peek()!.loc.start < firstChildStart
+    ) {
       this.line().trailing.push(this.take().text);
     }
     this.endLine();
@@ -161,7 +169,11 @@ class Printer {
   }
 
   /** Prints a braced block of children, or `{}` when it holds nothing at all. */
-  braced<T extends { loc: Span }>(children: readonly T[], body: Span, print: (child: T) => void): void {
+  braced<T extends { loc: Span }>(
+    children: readonly T[],
+    body: Span,
+    print: (child: T) => void,
+  ): void {
     if (children.length === 0 && !this.commentBefore(body.end)) {
       this.word('{}');
       return;
@@ -316,7 +328,9 @@ class Printer {
       case 'ref':
         return this.word(`ref ${n.text.raw}`);
       case 'pci':
-        return this.word(`pci ${n.ids.map((id) => `${num(id.vendor)}:${num(id.device)}${id.name ? ` ${id.name.raw}` : ''}`).join(', ')}`);
+        return this.word(
+          `pci ${n.ids.map((id) => `${num(id.vendor)}:${num(id.device)}${id.name ? ` ${id.name.raw}` : ''}`).join(', ')}`,
+        );
       case 'bar':
         return this.word(`bar ${num(n.index)} ${n.space.value} ${num(n.size)}`);
       case 'space':
@@ -347,7 +361,9 @@ class Printer {
     const stride = n.stride ? ` stride ${num(n.stride)}` : '';
     const splitAt = n.mods.findIndex((m) => m.kind === 'split');
     const split = splitAt >= 0 ? ' split' : '';
-    this.word(`${n.counter ? 'counter' : 'register'} ${n.name.name}${count} @ ${num(n.offset)}${stride} : ${n.width.value}${split} ${n.access.value}`);
+    this.word(
+      `${n.counter ? 'counter' : 'register'} ${n.name.name}${count} @ ${num(n.offset)}${stride} : ${n.width.value}${split} ${n.access.value}`,
+    );
     n.mods.forEach((m, i) => {
       if (i !== splitAt) this.word(registerMod(m));
     });
@@ -358,7 +374,14 @@ class Printer {
   private fieldBlock(fields: readonly FieldNode[], body: Span): void {
     const simple = fields.every((f) => !f.mods.some((m) => m.kind === 'enum'));
     if (simple) {
-      this.small(fields, body, (f) => fieldText(f), ' ', (f) => this.field(f), true);
+      this.small(
+        fields,
+        body,
+        (f) => fieldText(f),
+        ' ',
+        (f) => this.field(f),
+        true,
+      );
       return;
     }
     this.braced(fields, body, (f) => this.field(f));
@@ -433,7 +456,12 @@ class Printer {
         return this.word(`${p.kind} ${path(p.path)}`);
       case 'post':
         this.word('on post');
-        return this.small(p.assigns, p.bodyLoc, (a) => `${a.field.name} = ${postValue(a.value)}`, ', ');
+        return this.small(
+          p.assigns,
+          p.bodyLoc,
+          (a) => `${a.field.name} = ${postValue(a.value)}`,
+          ', ',
+        );
     }
   }
 
@@ -464,7 +492,9 @@ class Printer {
         const field = s.field ? `.${s.field.name}` : '';
         const within = s.within ? ` within ${time(s.within)}` : '';
         const every = s.every ? ` every ${time(s.every)}` : '';
-        return this.word(`wait ${target(s.target)}${field} ${s.cmp.value} ${num(s.value)}${within}${every}`);
+        return this.word(
+          `wait ${target(s.target)}${field} ${s.cmp.value} ${num(s.value)}${within}${every}`,
+        );
       }
       case 'delay':
         return this.word(`delay ${time(s.time)}`);
@@ -538,7 +568,9 @@ function postValue(v: PostValue): string {
     case 'num':
       return v.raw;
     case 'bits':
-      return v.bits.map((b) => (b.value ? `${b.name.name}(${num(b.value)})` : b.name.name)).join(' | ');
+      return v.bits
+        .map((b) => (b.value ? `${b.name.name}(${num(b.value)})` : b.name.name))
+        .join(' | ');
   }
 }
 
@@ -598,7 +630,11 @@ function alignColumns(run: Line[]): void {
 }
 
 function alignTrailing(run: Line[]): void {
-  const eligible = (l: Line) => l.trailing.length > 0 && l.cols.length > 0 && !codeOf(l).includes('\n') && codeOf(l).length <= MAX_ALIGN_CODE;
+  const eligible = (l: Line) =>
+    l.trailing.length > 0 &&
+    l.cols.length > 0 &&
+    !codeOf(l).includes('\n') &&
+    codeOf(l).length <= MAX_ALIGN_CODE;
   const w = Math.max(0, ...run.filter(eligible).map((l) => codeOf(l).length));
   for (const l of run) {
     if (!eligible(l)) continue;

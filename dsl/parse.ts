@@ -45,7 +45,12 @@ export function parse(text: string, file = '<input>'): ParseResult {
     // Recovery makes the grammar total; this is the stack running out on absurd nesting.
     ast = emptyFile(lines);
     complete = false;
-    diagnostics.push(diag('NDL001', lines.span(0, Math.min(1, text.length)), { expected: 'a nicdl file', found: `input the parser could not handle (${(e as Error).message})` }));
+    diagnostics.push(
+      diag('NDL001', lines.span(0, Math.min(1, text.length)), {
+        expected: 'a nicdl file',
+        found: `input the parser could not handle (${(e as Error).message})`,
+      }),
+    );
   }
   ast.comments = scan.comments;
   if (scan.unterminatedAt !== undefined) {
@@ -66,11 +71,16 @@ export function parse(text: string, file = '<input>'): ParseResult {
 
 /** One walk over the tree for everything the file-level passes need. */
 function gather(ast: FileNode): Gathered & { documented: Documented[] } {
-  const out: Gathered & { documented: Documented[] } = { mods: [], hugeNumbers: [], documented: [] };
+  const out: Gathered & { documented: Documented[] } = {
+    mods: [],
+    hugeNumbers: [],
+    documented: [],
+  };
   walk(ast.body, (obj) => {
     const kind = obj.kind as string | undefined;
     if (kind === 'num') {
-      if (Number.isNaN(obj.value)) out.hugeNumbers.push(obj as unknown as { raw: string; loc: Span });
+      if (Number.isNaN(obj.value))
+        out.hugeNumbers.push(obj as unknown as { raw: string; loc: Span });
       return;
     }
     if (kind && DOCUMENTED.has(kind)) out.documented.push(obj as unknown as Documented);
@@ -88,7 +98,10 @@ function blankComments(text: string, comments: readonly Comment[]): string {
   const parts: string[] = [];
   let at = 0;
   for (const c of comments) {
-    parts.push(text.slice(at, c.loc.start), c.kind === 'block' ? c.text.replace(/[^\n]/g, ' ') : ' '.repeat(c.text.length));
+    parts.push(
+      text.slice(at, c.loc.start),
+      c.kind === 'block' ? c.text.replace(/[^\n]/g, ' ') : ' '.repeat(c.text.length),
+    );
     at = c.loc.end;
   }
   parts.push(text.slice(at));
@@ -96,13 +109,20 @@ function blankComments(text: string, comments: readonly Comment[]): string {
 }
 
 function emptyFile(lines: LineMap): FileNode {
-  return { kind: 'file', file: lines.file, body: [], comments: [] as Comment[], loc: lines.span(0, lines.text.length) };
+  return {
+    kind: 'file',
+    file: lines.file,
+    body: [],
+    comments: [] as Comment[],
+    loc: lines.span(0, lines.text.length),
+  };
 }
 
 type Context = 'top' | 'item';
 
 /** A word that starts a well-formed item: a region starting with one is an item of its own. */
-const ITEM_START = /^(import|device|ref|pci|bar|space|const|register|counter|descriptor|ring|sequence)\b/;
+const ITEM_START =
+  /^(import|device|ref|pci|bar|space|const|register|counter|descriptor|ring|sequence)\b/;
 
 function reportBadRegions(
   list: readonly TopNode[],
@@ -125,16 +145,28 @@ function reportBadRegions(
  * item of its own, it is the tail of the item before it (e.g. a modifier missing its
  * value), so the re-parse starts from that item.
  */
-function explainBad(bad: BadNode, prev: TopNode | undefined, context: Context, lines: LineMap): Diagnostic {
+function explainBad(
+  bad: BadNode,
+  prev: TopNode | undefined,
+  context: Context,
+  lines: LineMap,
+): Diagnostic {
   const text = lines.text;
   const regionText = text.slice(bad.loc.start, bad.loc.end);
   const startsItem = ITEM_START.exec(regionText);
-  if (context === 'item' && startsItem && (startsItem[1] === 'device' || startsItem[1] === 'import')) {
+  if (
+    context === 'item' &&
+    startsItem &&
+    (startsItem[1] === 'device' || startsItem[1] === 'import')
+  ) {
     const word = startsItem[1];
     const span = lines.span(bad.loc.start, bad.loc.start + word.length);
     return word === 'device'
       ? diag('NDL005', span)
-      : diag('NDL013', span, { keyword: 'import', reason: 'imports come first in a file, outside the device block' });
+      : diag('NDL013', span, {
+          keyword: 'import',
+          reason: 'imports come first in a file, outside the device block',
+        });
   }
   const continues = !startsItem && !regionText.startsWith('}') && prev && prev.kind !== 'bad';
   const from = continues ? prev.loc.start : bad.loc.start;
@@ -145,12 +177,16 @@ function explainBad(bad: BadNode, prev: TopNode | undefined, context: Context, l
   const found = tokenAt(text, at);
   const expected = error?.expected ? describeExpected(error.expected, context) : 'an item';
   const word = /^'([A-Za-z_][\w-]*)'$/.exec(found.text);
-  const hint = word && error?.expected ? didYouMean(word[1], expectedWords(error.expected)) : undefined;
+  const hint =
+    word && error?.expected ? didYouMean(word[1], expectedWords(error.expected)) : undefined;
   // When something was left unfinished (a value, a bracket) and the next token is on a
   // later line, the caret goes where the item stopped: just after the last token read.
   const unfinished = !hint && !(error?.expected ?? []).some((e) => e.text === '}');
   const stop = endOfPreviousToken(text, at, from);
-  const span = unfinished && lines.lineOf(stop) < lines.lineOf(at) ? lines.span(stop, stop + 1) : lines.span(at, at + found.length);
+  const span =
+    unfinished && lines.lineOf(stop) < lines.lineOf(at)
+      ? lines.span(stop, stop + 1)
+      : lines.span(at, at + found.length);
   return diag('NDL001', span, { expected, found: found.text }, { hint });
 }
 

@@ -17,7 +17,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     if (Math.abs(c.length - name.length) > limit) continue;
     // Case-blind distance, with a small tie-break towards the candidate spelt in the same case.
     const blind = editDistance(lower, c.toLowerCase());
-    const score = blind === 0 ? CASE_ONLY : blind + (editDistance(name, c) > blind ? CASE_TIE_BREAK : 0);
+    const score =
+      blind === 0 ? CASE_ONLY : blind + (editDistance(name, c) > blind ? CASE_TIE_BREAK : 0);
     if (score <= limit && score < bestScore) {
       best = c;
       bestScore = score;
@@ -43,7 +44,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
     }
     prev2 = prev;
     prev = cur;

@@ -13,7 +13,11 @@ export function emitIr(model: Model, loaded: Loaded): Device {
     irVersion: IR_VERSION,
     name: device.name.name,
     source: { file: model.file, hash: loaded.hash, imports: loaded.imports },
-    pci: model.pci.map((p) => (p.name === undefined ? { vendor: p.vendor, device: p.device } : { vendor: p.vendor, device: p.device, name: p.name })),
+    pci: model.pci.map((p) =>
+      p.name === undefined
+        ? { vendor: p.vendor, device: p.device }
+        : { vendor: p.vendor, device: p.device, name: p.name },
+    ),
     bars: model.bars.map((b) => b.ir),
     spaces: model.spaces.map((s) => s.ir),
     constants: model.constants.map((c) => c.ir),

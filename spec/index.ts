@@ -8,7 +8,12 @@
  * None of these throws on a bad spec: problems are diagnostics (dsl/diagnostics.ts).
  * `ir` is present only when there is a device block and no error (warnings allowed).
  */
-import { type Diagnostic, hasErrors, renderDiagnostics, sortDiagnostics } from '../dsl/diagnostics.js';
+import {
+  type Diagnostic,
+  hasErrors,
+  renderDiagnostics,
+  sortDiagnostics,
+} from '../dsl/diagnostics.js';
 import { CHECKS } from './checks/index.js';
 import { emitIr } from './emit.js';
 import { SpecError } from './errors.js';
@@ -37,9 +42,18 @@ export function loadIr(path: string): Device {
   if (result.ir) return result.ir;
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const shown = errors.slice(0, MAX_SHOWN);
-  const more = errors.length > shown.length ? `\n… and ${errors.length - shown.length} more (run 'nicdl check ${path}')` : '';
-  const summary = errors.length === 0 ? `${path} has no device block, so it has no IR` : `${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
-  throw new SpecError(`${summary}${shown.length ? `:\n${renderDiagnostics(shown, result.sources)}` : ''}${more}`, result.diagnostics);
+  const more =
+    errors.length > shown.length
+      ? `\n… and ${errors.length - shown.length} more (run 'nicdl check ${path}')`
+      : '';
+  const summary =
+    errors.length === 0
+      ? `${path} has no device block, so it has no IR`
+      : `${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
+  throw new SpecError(
+    `${summary}${shown.length ? `:\n${renderDiagnostics(shown, result.sources)}` : ''}${more}`,
+    result.diagnostics,
+  );
 }
 
 /** Errors shown in a SpecError's message; the rest are in its detail. */
@@ -53,7 +67,9 @@ function compileLoaded(loaded: Loaded): SpecResult {
   for (const check of CHECKS) check.run({ model, report: (d) => diagnostics.push(d) });
   const unique = dedupe(sortDiagnostics(diagnostics));
   const ir = model.device && !hasErrors(unique) ? emitIr(model, loaded) : undefined;
-  return ir ? { ir, diagnostics: unique, sources: loaded.sources } : { diagnostics: unique, sources: loaded.sources };
+  return ir
+    ? { ir, diagnostics: unique, sources: loaded.sources }
+    : { diagnostics: unique, sources: loaded.sources };
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -37,13 +37,25 @@ function emptyModel(file: string): Model {
     descriptors: [],
     rings: [],
     sequences: [],
-    byName: { register: new Map(), constant: new Map(), descriptor: new Map(), sequence: new Map(), space: new Map() },
+    byName: {
+      register: new Map(),
+      constant: new Map(),
+      descriptor: new Map(),
+      sequence: new Map(),
+      space: new Map(),
+    },
     poisoned: new Set(),
   };
 }
 
 /** Gathers the items of one file: a device's items merge with the file's own. */
-function collect(cx: LowerContext, node: TopNode, items: ItemNode[], isMain: boolean, path: string): void {
+function collect(
+  cx: LowerContext,
+  node: TopNode,
+  items: ItemNode[],
+  isMain: boolean,
+  path: string,
+): void {
   if (node.kind === 'import') return;
   if (node.kind !== 'device') {
     items.push(node);
@@ -68,12 +80,19 @@ function bindAndLower(cx: LowerContext, items: ItemNode[]): void {
   const { model } = cx;
   for (const it of items) if (it.kind === 'bad') poison(model, it);
   for (const it of items) {
-    if (it.kind === 'const' && !cx.constNodes.has(it.name.name)) cx.constNodes.set(it.name.name, it);
+    if (it.kind === 'const' && !cx.constNodes.has(it.name.name))
+      cx.constNodes.set(it.name.name, it);
     if (it.kind === 'space') {
       if (it.width.value === 'u64') {
-        cx.report('NDL013', it.width.loc, { keyword: 'u64', reason: 'a register space holds 8-, 16- or 32-bit registers' });
+        cx.report('NDL013', it.width.loc, {
+          keyword: 'u64',
+          reason: 'a register space holds 8-, 16- or 32-bit registers',
+        });
       }
-      const m: Model['spaces'][number] = { ir: { name: it.name.name, width: spaceWidth(it.width.value), loc: it.loc, ...docOf(it) }, node: it };
+      const m: Model['spaces'][number] = {
+        ir: { name: it.name.name, width: spaceWidth(it.width.value), loc: it.loc, ...docOf(it) },
+        node: it,
+      };
       for (const r of it.mods) m.ir.ref = r.text.value;
       model.spaces.push(m);
       if (!model.byName.space.has(it.name.name)) model.byName.space.set(it.name.name, m);
@@ -86,7 +105,12 @@ function bindAndLower(cx: LowerContext, items: ItemNode[]): void {
         break;
       case 'const': {
         const value = cx.constant(it.name.name, it.name.loc);
-        const ir = { name: it.name.name, value: value ?? 0, loc: it.loc, ...docOf(it) } as Model['constants'][number]['ir'];
+        const ir = {
+          name: it.name.name,
+          value: value ?? 0,
+          loc: it.loc,
+          ...docOf(it),
+        } as Model['constants'][number]['ir'];
         for (const r of it.mods) ir.ref = r.text.value;
         model.constants.push({ ir, node: it });
         break;
@@ -95,21 +119,27 @@ function bindAndLower(cx: LowerContext, items: ItemNode[]): void {
         for (const id of it.ids) {
           const vendor = cx.num(id.vendor);
           const device = cx.num(id.device);
-          if (vendor !== undefined && device !== undefined) model.pci.push({ vendor, device, name: id.name?.value, node: id });
+          if (vendor !== undefined && device !== undefined)
+            model.pci.push({ vendor, device, name: id.name?.value, node: id });
         }
         break;
       case 'bar': {
         const index = cx.num(it.index);
         const size = cx.num(it.size);
-        if (index !== undefined && size !== undefined) model.bars.push({ ir: { index, kind: it.space.value, size }, node: it });
+        if (index !== undefined && size !== undefined)
+          model.bars.push({ ir: { index, kind: it.space.value, size }, node: it });
         break;
       }
       default:
         break;
     }
   }
-  for (const it of items) if (it.kind === 'register') addFirst(model.byName.register, it.name.name, lowerRegister(cx, it), model.registers);
-  for (const it of items) if (it.kind === 'descriptor') addFirst(model.byName.descriptor, it.name.name, lowerDescriptor(cx, it), model.descriptors);
+  for (const it of items)
+    if (it.kind === 'register')
+      addFirst(model.byName.register, it.name.name, lowerRegister(cx, it), model.registers);
+  for (const it of items)
+    if (it.kind === 'descriptor')
+      addFirst(model.byName.descriptor, it.name.name, lowerDescriptor(cx, it), model.descriptors);
   for (const it of items) if (it.kind === 'ring') model.rings.push(lowerRing(cx, it));
   // Sequences bind before they lower, so a call may name one declared further down.
   const seqs = items.filter((it) => it.kind === 'sequence');

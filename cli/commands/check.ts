@@ -15,11 +15,15 @@ interface FileReport {
 }
 
 export default class Check extends NicdlCommand {
-  static override summary = 'Check .nicdl specs: syntax, names, layout, access, rings and sequences';
+  static override summary =
+    'Check .nicdl specs: syntax, names, layout, access, rings and sequences';
   static override description =
     'Prints each problem as FILE:LINE:COL: error NDLnnn: message, with the source line and a caret. ' +
     'Exits 1 when any file has an error (or, with --strict, a warning).';
-  static override examples = ['<%= config.bin %> check drivers/e1000/e1000.nicdl', '<%= config.bin %> check --json a.nicdl b.nicdl'];
+  static override examples = [
+    '<%= config.bin %> check drivers/e1000/e1000.nicdl',
+    '<%= config.bin %> check --json a.nicdl b.nicdl',
+  ];
   static override enableJsonFlag = true;
   static override strict = false;
   static override args = {
@@ -42,7 +46,9 @@ export default class Check extends NicdlCommand {
     const errors = files.reduce((n, f) => n + f.errors, 0);
     const warnings = files.reduce((n, f) => n + f.warnings, 0);
     const ok = errors === 0 && (!flags.strict || warnings === 0);
-    this.log(`${files.length === 1 ? files[0].file : `${files.length} files`}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+    this.log(
+      `${files.length === 1 ? files[0].file : `${files.length} files`}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
+    );
     if (!ok) process.exitCode = 1;
     return { ok, errors, warnings, files };
   }

@@ -10,14 +10,22 @@ import { NicdlCommand } from '../base.js';
 
 export default class Fmt extends NicdlCommand {
   static override summary = 'Format .nicdl specs in the canonical layout';
-  static override examples = ['<%= config.bin %> fmt drivers/e1000/e1000.nicdl', '<%= config.bin %> fmt --check drivers/**/*.nicdl'];
+  static override examples = [
+    '<%= config.bin %> fmt drivers/e1000/e1000.nicdl',
+    '<%= config.bin %> fmt --check drivers/**/*.nicdl',
+  ];
   static override strict = false;
   static override args = {
     file: Args.string({ description: 'spec files to format', required: true }),
   };
   static override flags = {
-    check: Flags.boolean({ description: 'write nothing; exit 1 and list the files that are not formatted' }),
-    stdout: Flags.boolean({ description: 'print the formatted text instead of writing the file', exclusive: ['check'] }),
+    check: Flags.boolean({
+      description: 'write nothing; exit 1 and list the files that are not formatted',
+    }),
+    stdout: Flags.boolean({
+      description: 'print the formatted text instead of writing the file',
+      exclusive: ['check'],
+    }),
   };
 
   async run(): Promise<void> {
@@ -30,7 +38,9 @@ export default class Fmt extends NicdlCommand {
       try {
         text = readFileSync(file, 'utf8');
       } catch (e) {
-        this.logToStderr(`nicdl: error: cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        this.logToStderr(
+          `nicdl: error: cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        );
         failed = true;
         continue;
       }

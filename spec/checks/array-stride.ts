@@ -14,7 +14,13 @@ export const arrayStride: Check = {
       const arr = r.ir.array;
       if (!arr || r.broken || r.ir.space) continue;
       if (arr.stride < bytesOf(r)) {
-        ctx.report(diag('NDL213', (r.node.stride ?? r.node.name).loc, { name: r.ir.name, stride: arr.stride, bytes: bytesOf(r) }));
+        ctx.report(
+          diag('NDL213', (r.node.stride ?? r.node.name).loc, {
+            name: r.ir.name,
+            stride: arr.stride,
+            bytes: bytesOf(r),
+          }),
+        );
       }
     }
   },

@@ -17,7 +17,10 @@ export const descriptorAlignment: Check = {
     for (const d of ctx.model.descriptors) {
       for (const f of [...d.fields, ...(d.writeback ?? [])]) {
         const bytes = Math.min(WIDTH_BITS[f.ir.type] / BITS_PER_BYTE, MAX_ALIGN_BYTES);
-        if (f.ir.offset % bytes !== 0) ctx.report(diag('NDL405', f.node.offset.loc, { name: f.ir.name, offset: f.ir.offset, bytes }));
+        if (f.ir.offset % bytes !== 0)
+          ctx.report(
+            diag('NDL405', f.node.offset.loc, { name: f.ir.name, offset: f.ir.offset, bytes }),
+          );
       }
     }
   },

@@ -12,7 +12,15 @@ export const descriptorBounds: Check = {
       for (const f of [...d.fields, ...(d.writeback ?? [])]) {
         const bytes = WIDTH_BITS[f.ir.type] / BITS_PER_BYTE;
         if (f.ir.offset + bytes > d.ir.size) {
-          ctx.report(diag('NDL403', f.node.offset.loc, { name: f.ir.name, type: f.ir.type, offset: f.ir.offset, size: d.ir.size, descriptor: d.ir.name }));
+          ctx.report(
+            diag('NDL403', f.node.offset.loc, {
+              name: f.ir.name,
+              type: f.ir.type,
+              offset: f.ir.offset,
+              size: d.ir.size,
+              descriptor: d.ir.name,
+            }),
+          );
         }
       }
     }

@@ -27,8 +27,15 @@ function layout(ctx: CheckContext, fields: readonly DescFieldModel[]): void {
         diag(
           'NDL404',
           second.node.name.loc,
-          { name: second.ir.name, range: bytes(second), other: first.ir.name, otherRange: bytes(first) },
-          { notes: [{ message: `'${first.ir.name}' is declared here`, span: first.node.name.loc }] },
+          {
+            name: second.ir.name,
+            range: bytes(second),
+            other: first.ir.name,
+            otherRange: bytes(first),
+          },
+          {
+            notes: [{ message: `'${first.ir.name}' is declared here`, span: first.node.name.loc }],
+          },
         ),
       );
     }

@@ -11,7 +11,8 @@ export const duplicateAssign: Check = {
         if (n.kind !== 'write' && n.kind !== 'modify') continue;
         const seen = new Set<string>();
         for (const a of n.fields ?? []) {
-          if (seen.has(a.field.name)) ctx.report(diag('NDL507', a.field.loc, { field: a.field.name }));
+          if (seen.has(a.field.name))
+            ctx.report(diag('NDL507', a.field.loc, { field: a.field.name }));
           seen.add(a.field.name);
         }
       }

@@ -12,23 +12,55 @@ export const duplicateNames: Check = {
   run(ctx) {
     const { model } = ctx;
     const dup = duplicates(ctx);
-    dup('register', model.registers.map((r) => r.node.name));
-    dup('constant', model.constants.map((c) => c.node.name));
-    dup('register space', model.spaces.map((s) => s.node.name));
-    dup('descriptor', model.descriptors.map((d) => d.node.name));
-    dup('ring', model.rings.map((r) => r.node.name));
-    dup('sequence', model.sequences.map((s) => s.node.name));
+    dup(
+      'register',
+      model.registers.map((r) => r.node.name),
+    );
+    dup(
+      'constant',
+      model.constants.map((c) => c.node.name),
+    );
+    dup(
+      'register space',
+      model.spaces.map((s) => s.node.name),
+    );
+    dup(
+      'descriptor',
+      model.descriptors.map((d) => d.node.name),
+    );
+    dup(
+      'ring',
+      model.rings.map((r) => r.node.name),
+    );
+    dup(
+      'sequence',
+      model.sequences.map((s) => s.node.name),
+    );
     for (const r of model.registers) {
-      dup('field', (r.node.fields ?? []).map((f) => f.name), `register '${r.ir.name}'`);
-      for (const f of r.node.fields ?? []) enumValues(dup, f.mods, `field '${r.ir.name}.${f.name.name}'`);
+      dup(
+        'field',
+        (r.node.fields ?? []).map((f) => f.name),
+        `register '${r.ir.name}'`,
+      );
+      for (const f of r.node.fields ?? [])
+        enumValues(dup, f.mods, `field '${r.ir.name}.${f.name.name}'`);
     }
     for (const d of model.descriptors) {
       const layouts = d.node.layouts?.map((l) => l.fields) ?? [d.node.fields ?? []];
       for (const fields of layouts) {
-        dup('field', fields.map((f) => f.name), `descriptor '${d.ir.name}'`);
+        dup(
+          'field',
+          fields.map((f) => f.name),
+          `descriptor '${d.ir.name}'`,
+        );
         for (const f of fields) {
-          dup('bit field', (f.bits ?? []).map((b) => b.name), `'${d.ir.name}.${f.name.name}'`);
-          for (const b of f.bits ?? []) enumValues(dup, b.mods, `'${d.ir.name}.${f.name.name}.${b.name.name}'`);
+          dup(
+            'bit field',
+            (f.bits ?? []).map((b) => b.name),
+            `'${d.ir.name}.${f.name.name}'`,
+          );
+          for (const b of f.bits ?? [])
+            enumValues(dup, b.mods, `'${d.ir.name}.${f.name.name}.${b.name.name}'`);
         }
       }
     }
@@ -38,8 +70,18 @@ export const duplicateNames: Check = {
 
 type Dup = (what: string, names: readonly Ident[], owner?: string) => void;
 
-function enumValues(dup: Dup, mods: ReadonlyArray<{ kind: string; values?: Array<{ name: Ident }> }>, owner: string): void {
-  for (const m of mods) if (m.kind === 'enum' && m.values) dup('enum value', m.values.map((v) => v.name), owner);
+function enumValues(
+  dup: Dup,
+  mods: ReadonlyArray<{ kind: string; values?: Array<{ name: Ident }> }>,
+  owner: string,
+): void {
+  for (const m of mods)
+    if (m.kind === 'enum' && m.values)
+      dup(
+        'enum value',
+        m.values.map((v) => v.name),
+        owner,
+      );
 }
 
 function duplicates(ctx: CheckContext): Dup {
@@ -47,7 +89,15 @@ function duplicates(ctx: CheckContext): Dup {
     const first = new Map<string, Span>();
     for (const id of names) {
       const prev = first.get(id.name);
-      if (prev) ctx.report(diag('NDL101', id.loc, { what, name: id.name, owner: owner ? ` in ${owner}` : '' }, { notes: [{ message: 'first declared here', span: prev }] }));
+      if (prev)
+        ctx.report(
+          diag(
+            'NDL101',
+            id.loc,
+            { what, name: id.name, owner: owner ? ` in ${owner}` : '' },
+            { notes: [{ message: 'first declared here', span: prev }] },
+          ),
+        );
       else first.set(id.name, id.loc);
     }
   };

@@ -12,15 +12,26 @@ export const enumFit: Check = {
   run(ctx) {
     const all: FieldModel[] = [];
     for (const r of ctx.model.registers) all.push(...r.fields);
-    for (const d of ctx.model.descriptors) for (const f of [...d.fields, ...(d.writeback ?? [])]) all.push(...f.bits);
+    for (const d of ctx.model.descriptors)
+      for (const f of [...d.fields, ...(d.writeback ?? [])]) all.push(...f.bits);
     for (const f of all) {
       const width = Math.min(fieldBits(f.ir), ENUM_VALUE_BITS);
       for (const m of f.node.mods) {
         if (m.kind !== 'enum') continue;
         for (const v of m.values) {
-          const value = v.value.kind === 'num' ? v.value.value : f.ir.enum?.find((e) => e.name === v.name.name)?.value;
+          const value =
+            v.value.kind === 'num'
+              ? v.value.value
+              : f.ir.enum?.find((e) => e.name === v.name.name)?.value;
           if (value === undefined || Number.isNaN(value) || fits(value, width)) continue;
-          ctx.report(diag('NDL205', v.value.loc, { name: v.name.name, value: v.value.kind === 'num' ? v.value.raw : value, field: f.ir.name, width: bits(width) }));
+          ctx.report(
+            diag('NDL205', v.value.loc, {
+              name: v.name.name,
+              value: v.value.kind === 'num' ? v.value.raw : value,
+              field: f.ir.name,
+              width: bits(width),
+            }),
+          );
         }
       }
     }

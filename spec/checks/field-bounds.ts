@@ -7,20 +7,45 @@ import { bitsText } from './util.js';
 export const fieldBounds: Check = {
   name: 'field-bounds',
   run(ctx) {
-    for (const r of ctx.model.registers) check(ctx, r.fields, `register '${r.ir.name}'`, r.ir.width);
+    for (const r of ctx.model.registers)
+      check(ctx, r.fields, `register '${r.ir.name}'`, r.ir.width);
     for (const d of ctx.model.descriptors) {
-      for (const f of [...d.fields, ...(d.writeback ?? [])]) check(ctx, f.bits, `'${d.ir.name}.${f.ir.name}'`, WIDTH_BITS[f.ir.type]);
+      for (const f of [...d.fields, ...(d.writeback ?? [])])
+        check(ctx, f.bits, `'${d.ir.name}.${f.ir.name}'`, WIDTH_BITS[f.ir.type]);
     }
   },
 };
 
-function check(ctx: CheckContext, fields: readonly FieldModel[], owner: string, width: number): void {
+function check(
+  ctx: CheckContext,
+  fields: readonly FieldModel[],
+  owner: string,
+  width: number,
+): void {
   for (const f of fields) {
     const bitsNode = f.node.lsb ?? f.node.msb;
     if (f.ir.msb < f.ir.lsb) {
-      ctx.report(diag('NDL207', { ...f.node.msb.loc, endLine: bitsNode.loc.endLine, endCol: bitsNode.loc.endCol, end: bitsNode.loc.end }, { msb: f.ir.msb, lsb: f.ir.lsb }));
+      ctx.report(
+        diag(
+          'NDL207',
+          {
+            ...f.node.msb.loc,
+            endLine: bitsNode.loc.endLine,
+            endCol: bitsNode.loc.endCol,
+            end: bitsNode.loc.end,
+          },
+          { msb: f.ir.msb, lsb: f.ir.lsb },
+        ),
+      );
     } else if (f.ir.msb >= width) {
-      ctx.report(diag('NDL203', f.node.msb.loc, { name: f.ir.name, bits: bitsText(f.ir), owner, width: bits(width) }));
+      ctx.report(
+        diag('NDL203', f.node.msb.loc, {
+          name: f.ir.name,
+          bits: bitsText(f.ir),
+          owner,
+          width: bits(width),
+        }),
+      );
     }
   }
 }

@@ -7,12 +7,15 @@ export const fieldOverlap: Check = {
   name: 'field-overlap',
   run(ctx) {
     for (const r of ctx.model.registers) overlaps(ctx, r.fields);
-    for (const d of ctx.model.descriptors) for (const f of [...d.fields, ...(d.writeback ?? [])]) overlaps(ctx, f.bits);
+    for (const d of ctx.model.descriptors)
+      for (const f of [...d.fields, ...(d.writeback ?? [])]) overlaps(ctx, f.bits);
   },
 };
 
 function overlaps(ctx: CheckContext, fields: readonly FieldModel[]): void {
-  const sorted = [...fields].filter((f) => f.ir.msb >= f.ir.lsb).sort((a, b) => a.ir.lsb - b.ir.lsb);
+  const sorted = [...fields]
+    .filter((f) => f.ir.msb >= f.ir.lsb)
+    .sort((a, b) => a.ir.lsb - b.ir.lsb);
   let widest: FieldModel | undefined;
   for (const f of sorted) {
     if (widest && f.ir.lsb <= widest.ir.msb) {
@@ -21,8 +24,15 @@ function overlaps(ctx: CheckContext, fields: readonly FieldModel[]): void {
         diag(
           'NDL202',
           second.node.name.loc,
-          { name: second.ir.name, bits: bitsText(second.ir), other: first.ir.name, otherBits: bitsText(first.ir) },
-          { notes: [{ message: `'${first.ir.name}' is declared here`, span: first.node.name.loc }] },
+          {
+            name: second.ir.name,
+            bits: bitsText(second.ir),
+            other: first.ir.name,
+            otherBits: bitsText(first.ir),
+          },
+          {
+            notes: [{ message: `'${first.ir.name}' is declared here`, span: first.node.name.loc }],
+          },
         ),
       );
     }

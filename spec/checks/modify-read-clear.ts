@@ -14,7 +14,8 @@ export const modifyReadClear: Check = {
         const reg = step.reg;
         if (!reg || !isReadModifyWrite(step)) continue;
         const rc = reg.ir.access === 'rc' || reg.fields.some((f) => f.ir.access === 'rc');
-        if (rc) ctx.report(diag('NDL306', targetSpan(step), { register: reg.ir.name, access: 'rc' }));
+        if (rc)
+          ctx.report(diag('NDL306', targetSpan(step), { register: reg.ir.name, access: 'rc' }));
       }
     }
   },

@@ -15,7 +15,14 @@ export const modifyWriteOneClear: Check = {
         const reg = step.reg;
         if (!reg || !isReadModifyWrite(step)) continue;
         if (reg.ir.access === 'w1c' || reg.fields.some((f) => f.ir.access === 'w1c')) {
-          ctx.report(diag('NDL308', targetSpan(step), { register: reg.ir.name, access: 'w1c', effect: 'clearing every bit that was set' }, { hint: `use 'write ${reg.ir.name} { … }' to clear only the bits meant` }));
+          ctx.report(
+            diag(
+              'NDL308',
+              targetSpan(step),
+              { register: reg.ir.name, access: 'w1c', effect: 'clearing every bit that was set' },
+              { hint: `use 'write ${reg.ir.name} { … }' to clear only the bits meant` },
+            ),
+          );
         }
       }
     }

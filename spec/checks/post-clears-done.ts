@@ -29,8 +29,20 @@ export const postClearsDone: Check = {
       });
       if (!cleared) {
         const name = `${done.ir.field}.${done.ir.bit}`;
-        const onPost = { ...postNode.loc, endLine: postNode.loc.line, endCol: postNode.loc.col + ON_POST.length, end: postNode.loc.start + ON_POST.length };
-        ctx.report(diag('NDL418', onPost, { ring: ring.ir.name, done: name }, { hint: `add '${done.ir.field} = 0' to 'on post'` }));
+        const onPost = {
+          ...postNode.loc,
+          endLine: postNode.loc.line,
+          endCol: postNode.loc.col + ON_POST.length,
+          end: postNode.loc.start + ON_POST.length,
+        };
+        ctx.report(
+          diag(
+            'NDL418',
+            onPost,
+            { ring: ring.ir.name, done: name },
+            { hint: `add '${done.ir.field} = 0' to 'on post'` },
+          ),
+        );
       }
     }
   },

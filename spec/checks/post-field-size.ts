@@ -16,11 +16,18 @@ export const postFieldSize: Check = {
         const width = WIDTH_BITS[p.ir.type];
         const args = { field: p.ir.field, type: p.ir.type };
         if (p.ir.source === 'buffer' && width < ADDRESS_BITS) {
-          ctx.report(diag('NDL411', p.node.field.loc, { ...args, what: 'a 64-bit buffer address' }));
+          ctx.report(
+            diag('NDL411', p.node.field.loc, { ...args, what: 'a 64-bit buffer address' }),
+          );
         }
         const max = ring.ir.buffer?.max;
         if (p.ir.source === 'length' && max !== undefined && !fits(max, width)) {
-          ctx.report(diag('NDL411', p.node.field.loc, { ...args, what: `a length of up to ${max} bytes (buffer max)` }));
+          ctx.report(
+            diag('NDL411', p.node.field.loc, {
+              ...args,
+              what: `a length of up to ${max} bytes (buffer max)`,
+            }),
+          );
         }
       }
     }

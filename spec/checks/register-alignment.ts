@@ -14,8 +14,12 @@ export const registerAlignment: Check = {
     for (const r of ctx.model.registers) {
       if (r.broken || r.ir.space) continue;
       const bytes = Math.min(bytesOf(r), WORD_BYTES);
-      const misaligned = r.ir.offset % bytes !== 0 || (r.ir.array !== undefined && r.ir.array.stride % bytes !== 0);
-      if (misaligned) ctx.report(diag('NDL210', r.node.offset.loc, { name: r.ir.name, offset: hex4(r.ir.offset), bytes }));
+      const misaligned =
+        r.ir.offset % bytes !== 0 || (r.ir.array !== undefined && r.ir.array.stride % bytes !== 0);
+      if (misaligned)
+        ctx.report(
+          diag('NDL210', r.node.offset.loc, { name: r.ir.name, offset: hex4(r.ir.offset), bytes }),
+        );
     }
   },
 };

@@ -22,7 +22,14 @@ export const registerBar: Check = {
       const stride = r.ir.array?.stride ?? 0;
       const end = r.ir.offset + (count - 1) * stride + bytesOf(r);
       if (end > bar.ir.size) {
-        ctx.report(diag('NDL212', r.node.offset.loc, { name: r.ir.name, end: hex4(end), bar: r.ir.bar, size: bar.ir.size }));
+        ctx.report(
+          diag('NDL212', r.node.offset.loc, {
+            name: r.ir.name,
+            end: hex4(end),
+            bar: r.ir.bar,
+            size: bar.ir.size,
+          }),
+        );
       }
     }
   },

@@ -34,7 +34,8 @@ export const registerOverlap: Check = {
       let widest: Piece | undefined;
       for (const p of list) {
         if (widest && p.start < widest.end && widest.reg !== p.reg) {
-          const [first, second] = widest.reg.node.loc.start <= p.reg.node.loc.start ? [widest, p] : [p, widest];
+          const [first, second] =
+            widest.reg.node.loc.start <= p.reg.node.loc.start ? [widest, p] : [p, widest];
           const key = `${first.reg.ir.name}\0${second.reg.ir.name}`;
           if (!reported.has(key)) {
             reported.add(key);
@@ -42,8 +43,21 @@ export const registerOverlap: Check = {
               diag(
                 'NDL201',
                 second.reg.node.name.loc,
-                { what: second.reg.ir.counter ? 'counter' : 'register', name: label(second), range: range(second), other: label(first), otherRange: range(first) },
-                { notes: [{ message: `'${first.reg.ir.name}' is declared here`, span: first.reg.node.name.loc }] },
+                {
+                  what: second.reg.ir.counter ? 'counter' : 'register',
+                  name: label(second),
+                  range: range(second),
+                  other: label(first),
+                  otherRange: range(first),
+                },
+                {
+                  notes: [
+                    {
+                      message: `'${first.reg.ir.name}' is declared here`,
+                      span: first.reg.node.name.loc,
+                    },
+                  ],
+                },
               ),
             );
           }
@@ -59,9 +73,11 @@ function pieces(reg: RegisterModel): Piece[] {
   const base = reg.ir.offset;
   const arr = reg.ir.array;
   if (!arr) return [{ start: base, end: base + size, reg }];
-  if (arr.count > MAX_ELEMENTS) return [{ start: base, end: base + (arr.count - 1) * arr.stride + size, reg }];
+  if (arr.count > MAX_ELEMENTS)
+    return [{ start: base, end: base + (arr.count - 1) * arr.stride + size, reg }];
   const out: Piece[] = [];
-  for (let i = 0; i < arr.count; i++) out.push({ start: base + i * arr.stride, end: base + i * arr.stride + size, reg, index: i });
+  for (let i = 0; i < arr.count; i++)
+    out.push({ start: base + i * arr.stride, end: base + i * arr.stride + size, reg, index: i });
   return out;
 }
 
@@ -70,5 +86,7 @@ function label(p: Piece): string {
 }
 
 function range(p: Piece): string {
-  return p.reg.ir.space ? `${p.reg.ir.space} register ${p.start}` : `${hex4(p.start)}..${hex4(p.end - 1)}`;
+  return p.reg.ir.space
+    ? `${p.reg.ir.space} register ${p.start}`
+    : `${hex4(p.start)}..${hex4(p.end - 1)}`;
 }

@@ -15,7 +15,14 @@ export const registerSpace: Check = {
       if (bar) ctx.report(diag('NDL216', bar.loc, { name: r.ir.name, space: inMod.space.name }));
       const space = ctx.model.byName.space.get(inMod.space.name);
       if (space && r.ir.width !== space.ir.width) {
-        ctx.report(diag('NDL215', r.node.width.loc, { name: r.ir.name, width: r.ir.width, space: space.ir.name, spaceWidth: space.ir.width }));
+        ctx.report(
+          diag('NDL215', r.node.width.loc, {
+            name: r.ir.name,
+            width: r.ir.width,
+            space: space.ir.name,
+            spaceWidth: space.ir.width,
+          }),
+        );
       }
     }
   },

@@ -18,7 +18,13 @@ export const resetFit: Check = {
     for (const r of ctx.model.registers) {
       const regReset = r.node.mods.find((m) => m.kind === 'reset');
       if (regReset && !fits(r.ir.reset, r.ir.width)) {
-        ctx.report(diag('NDL204', resetSpan(regReset.value), { owner: `register '${r.ir.name}'`, value: hex(r.ir.reset), width: bits(r.ir.width) }));
+        ctx.report(
+          diag('NDL204', resetSpan(regReset.value), {
+            owner: `register '${r.ir.name}'`,
+            value: hex(r.ir.reset),
+            width: bits(r.ir.width),
+          }),
+        );
         continue;
       }
       for (const f of r.fields) {
@@ -26,18 +32,36 @@ export const resetFit: Check = {
         if (!mod || f.ir.reset === undefined) continue;
         const width = Math.min(fieldBits(f.ir), FIELD_VALUE_BITS);
         if (!fits(f.ir.reset, width)) {
-          ctx.report(diag('NDL204', resetSpan(mod.value), { owner: `field '${f.ir.name}'`, value: hex(f.ir.reset), width: bits(width) }));
+          ctx.report(
+            diag('NDL204', resetSpan(mod.value), {
+              owner: `field '${f.ir.name}'`,
+              value: hex(f.ir.reset),
+              width: bits(width),
+            }),
+          );
           continue;
         }
         if (!regReset) continue;
-        const inReg = Number((BigInt(r.ir.reset) >> BigInt(f.ir.lsb)) & ((1n << BigInt(fieldBits(f.ir))) - 1n));
+        const inReg = Number(
+          (BigInt(r.ir.reset) >> BigInt(f.ir.lsb)) & ((1n << BigInt(fieldBits(f.ir))) - 1n),
+        );
         if (inReg !== f.ir.reset) {
           ctx.report(
             diag(
               'NDL206',
               resetSpan(mod.value),
-              { field: f.ir.name, fieldReset: hex(f.ir.reset), regReset: hex(r.ir.reset), bitsValue: hex(inReg), bits: bitsText(f.ir) },
-              { notes: [{ message: 'the register reset is given here', span: resetSpan(regReset.value) }] },
+              {
+                field: f.ir.name,
+                fieldReset: hex(f.ir.reset),
+                regReset: hex(r.ir.reset),
+                bitsValue: hex(inReg),
+                bits: bitsText(f.ir),
+              },
+              {
+                notes: [
+                  { message: 'the register reset is given here', span: resetSpan(regReset.value) },
+                ],
+              },
             ),
           );
         }

@@ -21,7 +21,8 @@ export const ringAlign: Check = {
       const step = ring.ir.count?.step;
       if (step === undefined || !ring.desc) continue;
       const stepBytes = step * ring.desc.ir.size;
-      if (stepBytes % align !== 0) ctx.report(diag('NDL408', span, { ring: ring.ir.name, stepBytes, align }));
+      if (stepBytes % align !== 0)
+        ctx.report(diag('NDL408', span, { ring: ring.ir.name, stepBytes, align }));
     }
   },
 };

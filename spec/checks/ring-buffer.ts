@@ -9,7 +9,9 @@ export const ringBuffer: Check = {
       const b = ring.ir.buffer;
       const node = ring.node.props.find((p) => p.kind === 'buffer');
       if (!b || !node || node.kind !== 'buffer' || b.default <= b.max) continue;
-      ctx.report(diag('NDL412', node.default.loc, { ring: ring.ir.name, default: b.default, max: b.max }));
+      ctx.report(
+        diag('NDL412', node.default.loc, { ring: ring.ir.name, default: b.default, max: b.max }),
+      );
     }
   },
 };

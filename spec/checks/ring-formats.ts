@@ -11,7 +11,15 @@ export const ringFormats: Check = {
       for (const d of rest) {
         if (d.ir.size === first.ir.size) continue;
         const id = ring.node.formats.find((f) => f.name === d.ir.name) ?? ring.node.name;
-        ctx.report(diag('NDL419', id.loc, { ring: ring.ir.name, name: d.ir.name, size: d.ir.size, first: first.ir.name, firstSize: first.ir.size }));
+        ctx.report(
+          diag('NDL419', id.loc, {
+            ring: ring.ir.name,
+            name: d.ir.name,
+            size: d.ir.size,
+            first: first.ir.name,
+            firstSize: first.ir.size,
+          }),
+        );
       }
     }
   },

@@ -23,7 +23,15 @@ export const ringLengthCapacity: Check = {
       const unit = 2 ** lsb;
       const bytes = count.max * size;
       if (bytes > limit) {
-        ctx.report(diag('NDL406', node.max.loc, { ring: ring.ir.name, count: count.max, bytes, register: reg.ir.name, limit }));
+        ctx.report(
+          diag('NDL406', node.max.loc, {
+            ring: ring.ir.name,
+            count: count.max,
+            bytes,
+            register: reg.ir.name,
+            limit,
+          }),
+        );
       } else if ((count.step * size) % unit !== 0 || (count.min * size) % unit !== 0) {
         ctx.report(
           diag('NDL407', (node.step ?? node.min).loc, {

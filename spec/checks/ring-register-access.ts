@@ -20,8 +20,10 @@ export const ringRegisterAccess: Check = {
         const access = r.reg.ir.access;
         const args = { ring: ring.ir.name, register: r.name, access };
         if (r.role === 'head' && !readable(access)) ctx.report(diag('NDL303', r.span, args));
-        else if (r.role === 'tail' && !storesValue(access)) ctx.report(diag('NDL304', r.span, args));
-        else if (r.role !== 'head' && r.role !== 'tail' && !storesValue(access)) ctx.report(diag('NDL305', r.span, { ...args, role: r.role }));
+        else if (r.role === 'tail' && !storesValue(access))
+          ctx.report(diag('NDL304', r.span, args));
+        else if (r.role !== 'head' && r.role !== 'tail' && !storesValue(access))
+          ctx.report(diag('NDL305', r.span, { ...args, role: r.role }));
       }
     }
   },

@@ -10,7 +10,9 @@ export const ringRegisterNames: Check = {
     for (const ring of ctx.model.rings) {
       for (const r of ring.regs) {
         if (r.reg || ctx.model.poisoned.has(r.name)) continue;
-        ctx.report(diag('NDL103', r.span, { name: r.name }, { hint: didYouMean(r.name, names.keys()) }));
+        ctx.report(
+          diag('NDL103', r.span, { name: r.name }, { hint: didYouMean(r.name, names.keys()) }),
+        );
       }
     }
   },

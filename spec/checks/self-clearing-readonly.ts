@@ -10,7 +10,9 @@ export const selfClearingReadonly: Check = {
       for (const f of r.fields) {
         if (!f.ir.selfClearing || writable(fieldAccess(r, f.ir))) continue;
         const mod = f.node.mods.find((m) => m.kind === 'selfClearing');
-        ctx.report(diag('NDL309', mod?.loc ?? f.node.name.loc, { field: `${r.ir.name}.${f.ir.name}` }));
+        ctx.report(
+          diag('NDL309', mod?.loc ?? f.node.name.loc, { field: `${r.ir.name}.${f.ir.name}` }),
+        );
       }
     }
   },

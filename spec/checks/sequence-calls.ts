@@ -17,11 +17,20 @@ export const sequenceCalls: Check = {
         if (n.kind !== 'call') continue;
         const callee = byName.get(n.name.name);
         if (!callee) {
-          if (!ctx.model.poisoned.has(n.name.name)) ctx.report(diag('NDL108', n.name.loc, { name: n.name.name }, { hint: didYouMean(n.name.name, byName.keys()) }));
+          if (!ctx.model.poisoned.has(n.name.name))
+            ctx.report(
+              diag(
+                'NDL108',
+                n.name.loc,
+                { name: n.name.name },
+                { hint: didYouMean(n.name.name, byName.keys()) },
+              ),
+            );
           continue;
         }
         for (const p of callee.ir.params) {
-          if (!seq.ir.params.includes(p)) ctx.report(diag('NDL503', n.name.loc, { name: callee.ir.name, param: p }));
+          if (!seq.ir.params.includes(p))
+            ctx.report(diag('NDL503', n.name.loc, { name: callee.ir.name, param: p }));
         }
       }
     }
@@ -43,7 +52,9 @@ function findCycles(ctx: CheckContext): void {
       const callee = byName.get(n.name.name);
       if (!callee) continue;
       if (state.get(callee) === 'active') {
-        const cycle = [...stack.slice(stack.indexOf(callee)), callee].map((s) => s.ir.name).join(' → ');
+        const cycle = [...stack.slice(stack.indexOf(callee)), callee]
+          .map((s) => s.ir.name)
+          .join(' → ');
         ctx.report(diag('NDL502', n.name.loc, { cycle }));
       } else if (!state.has(callee)) {
         visit(callee);

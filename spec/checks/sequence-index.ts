@@ -17,11 +17,26 @@ export const sequenceIndex: Check = {
         const arr = reg.ir.array;
         const index = 'index' in step.ir ? step.ir.index : undefined;
         if (arr && !t.index) {
-          ctx.report(diag('NDL506', t.loc, { register: reg.ir.name, problem: `missing; it is an array of ${arr.count}: name one element, as in '${reg.ir.name}[0]'` }));
+          ctx.report(
+            diag('NDL506', t.loc, {
+              register: reg.ir.name,
+              problem: `missing; it is an array of ${arr.count}: name one element, as in '${reg.ir.name}[0]'`,
+            }),
+          );
         } else if (!arr && t.index) {
-          ctx.report(diag('NDL506', t.index.loc, { register: reg.ir.name, problem: 'not an array, so it takes no index' }));
+          ctx.report(
+            diag('NDL506', t.index.loc, {
+              register: reg.ir.name,
+              problem: 'not an array, so it takes no index',
+            }),
+          );
         } else if (arr && t.index && index !== undefined && index >= arr.count) {
-          ctx.report(diag('NDL506', t.index.loc, { register: reg.ir.name, problem: `${index} is out of range (0..${arr.count - 1})` }));
+          ctx.report(
+            diag('NDL506', t.index.loc, {
+              register: reg.ir.name,
+              problem: `${index} is out of range (0..${arr.count - 1})`,
+            }),
+          );
         }
       }
     }

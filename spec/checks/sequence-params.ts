@@ -21,8 +21,10 @@ export const sequenceParams: Check = {
         for (const p of callee?.ir.params ?? []) callsPassing.add(p);
       }
       for (const p of seq.node.params) {
-        if (!used.has(p.name) && !callsPassing.has(p.name)) ctx.report(diag('NDL110', p.loc, { name: p.name, sequence: seq.ir.name }));
-        if (ctx.model.byName.constant.has(p.name)) ctx.report(diag('NDL111', p.loc, { name: p.name }));
+        if (!used.has(p.name) && !callsPassing.has(p.name))
+          ctx.report(diag('NDL110', p.loc, { name: p.name, sequence: seq.ir.name }));
+        if (ctx.model.byName.constant.has(p.name))
+          ctx.report(diag('NDL111', p.loc, { name: p.name }));
       }
     }
   },

@@ -10,10 +10,14 @@ export const sequenceReadsWriteonly: Check = {
       for (const step of seq.steps) {
         const reg = step.reg;
         if (!reg || !reads(step)) continue;
-        const access = step.ir.op === 'wait' && step.field ? fieldAccess(reg, step.field.ir) : reg.ir.access;
+        const access =
+          step.ir.op === 'wait' && step.field ? fieldAccess(reg, step.field.ir) : reg.ir.access;
         if (readable(access)) continue;
-        const verb = step.ir.op === 'wait' ? 'polls' : step.ir.op === 'modify' ? 'reads (to modify)' : 'reads';
-        ctx.report(diag('NDL307', targetSpan(step), { sequence: seq.ir.name, verb, register: reg.ir.name }));
+        const verb =
+          step.ir.op === 'wait' ? 'polls' : step.ir.op === 'modify' ? 'reads (to modify)' : 'reads';
+        ctx.report(
+          diag('NDL307', targetSpan(step), { sequence: seq.ir.name, verb, register: reg.ir.name }),
+        );
       }
     }
   },

@@ -14,7 +14,14 @@ export const sequenceWait: Check = {
         if (n.kind !== 'wait' || step.ir.op !== 'wait') continue;
         const target = n.field ? `${n.target.reg.name}.${n.field.name}` : n.target.reg.name;
         if (!n.within) {
-          ctx.report(diag('NDL501', n.loc, { target }, { hint: `e.g. 'wait ${target} ${n.cmp.value} … within 10 ms'` }));
+          ctx.report(
+            diag(
+              'NDL501',
+              n.loc,
+              { target },
+              { hint: `e.g. 'wait ${target} ${n.cmp.value} … within 10 ms'` },
+            ),
+          );
           continue;
         }
         if (step.ir.timeoutUs < 1) {
@@ -22,7 +29,9 @@ export const sequenceWait: Check = {
           continue;
         }
         if (n.every && step.ir.intervalUs >= step.ir.timeoutUs) {
-          ctx.report(diag('NDL505', n.every.loc, { every: step.ir.intervalUs, within: step.ir.timeoutUs }));
+          ctx.report(
+            diag('NDL505', n.every.loc, { every: step.ir.intervalUs, within: step.ir.timeoutUs }),
+          );
         }
       }
     }

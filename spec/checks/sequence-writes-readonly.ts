@@ -18,12 +18,24 @@ export const sequenceWritesReadonly: Check = {
         // A read-only register may still hold writable fields (an access override).
         const anyWritableField = fields.some((f) => writable(fieldAccess(reg, f.field.ir)));
         if (!regWritable && !anyWritableField) {
-          ctx.report(diag('NDL301', targetSpan(step), { sequence: seq.ir.name, register: reg.ir.name, access: reg.ir.access }));
+          ctx.report(
+            diag('NDL301', targetSpan(step), {
+              sequence: seq.ir.name,
+              register: reg.ir.name,
+              access: reg.ir.access,
+            }),
+          );
           continue;
         }
         for (const f of fields) {
           if (writable(fieldAccess(reg, f.field.ir))) continue;
-          ctx.report(diag('NDL302', f.span, { sequence: seq.ir.name, register: reg.ir.name, field: f.field.ir.name }));
+          ctx.report(
+            diag('NDL302', f.span, {
+              sequence: seq.ir.name,
+              register: reg.ir.name,
+              field: f.field.ir.name,
+            }),
+          );
         }
       }
     }

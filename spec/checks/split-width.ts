@@ -9,8 +9,10 @@ export const splitWidth: Check = {
   run(ctx) {
     for (const r of ctx.model.registers) {
       const split = r.node.mods.find((m) => m.kind === 'split');
-      if (r.ir.width === SPLIT_WIDTH && !split) ctx.report(diag('NDL208', r.node.width.loc, { name: r.ir.name }));
-      if (r.ir.width !== SPLIT_WIDTH && split) ctx.report(diag('NDL209', split.loc, { name: r.ir.name, width: r.node.width.value }));
+      if (r.ir.width === SPLIT_WIDTH && !split)
+        ctx.report(diag('NDL208', r.node.width.loc, { name: r.ir.name }));
+      if (r.ir.width !== SPLIT_WIDTH && split)
+        ctx.report(diag('NDL209', split.loc, { name: r.ir.name, width: r.node.width.value }));
     }
   },
 };

@@ -14,20 +14,41 @@ export const txReport: Check = {
       if (ring.ir.direction !== 'tx' || !ring.done) continue;
       const done = `${ring.done.ir.field}.${ring.done.ir.bit}`;
       if (!ring.report) {
-        if (!ring.node.props.some((p) => p.kind === 'report')) ctx.report(diag('NDL410', ring.done.node.loc, { ring: ring.ir.name, done }, { hint: 'add e.g. `report cmd.RS`' }));
+        if (!ring.node.props.some((p) => p.kind === 'report'))
+          ctx.report(
+            diag(
+              'NDL410',
+              ring.done.node.loc,
+              { ring: ring.ir.name, done },
+              { hint: 'add e.g. `report cmd.RS`' },
+            ),
+          );
         continue;
       }
       const rep = ring.report.ir;
       const assign = ring.post.find((p) => p.ir.offset === rep.offset && p.ir.type === rep.type);
-      const sets = assign?.ir.source === 'const' && assign.ir.value !== undefined && (BigInt(assign.ir.value) & BigInt(rep.mask)) === BigInt(rep.mask);
+      const sets =
+        assign?.ir.source === 'const' &&
+        assign.ir.value !== undefined &&
+        (BigInt(assign.ir.value) & BigInt(rep.mask)) === BigInt(rep.mask);
       if (sets) continue;
       const postNode = ring.node.props.find((p) => p.kind === 'post');
       const span = assign?.node.value.loc ?? postNode?.loc ?? ring.node.name.loc;
       ctx.report(
-        diag('NDL409', span, { ring: ring.ir.name, done, report: `${rep.field}.${rep.bit}` }, {
-          notes: [{ message: `'${rep.field}.${rep.bit}' is declared the report bit here`, span: ring.report.node.loc }],
-          hint: `set it in 'on post', e.g. '${rep.field} = … | ${rep.bit}'`,
-        }),
+        diag(
+          'NDL409',
+          span,
+          { ring: ring.ir.name, done, report: `${rep.field}.${rep.bit}` },
+          {
+            notes: [
+              {
+                message: `'${rep.field}.${rep.bit}' is declared the report bit here`,
+                span: ring.report.node.loc,
+              },
+            ],
+            hint: `set it in 'on post', e.g. '${rep.field} = … | ${rep.bit}'`,
+          },
+        ),
       );
     }
   },

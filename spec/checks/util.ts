@@ -60,7 +60,9 @@ export function writes(step: StepModel): boolean {
 
 /** Fields a write or modify step sets: the assigned ones, or the one `set`/`clear` names. */
 export function writtenFields(step: StepModel): Array<{ field: FieldModel; span: Span }> {
-  if (step.assigns.length > 0) return step.assigns.map((a) => ({ field: a.field, span: a.nameSpan }));
-  if (step.field && (step.node.kind === 'set' || step.node.kind === 'clear')) return [{ field: step.field, span: step.node.field.loc }];
+  if (step.assigns.length > 0)
+    return step.assigns.map((a) => ({ field: a.field, span: a.nameSpan }));
+  if (step.field && (step.node.kind === 'set' || step.node.kind === 'clear'))
+    return [{ field: step.field, span: step.node.field.loc }];
   return [];
 }

@@ -15,7 +15,12 @@ export class LowerContext {
 
   constructor(readonly model: Model) {}
 
-  report(code: Code, span: Span, args: Record<string, string | number> = {}, opts: DiagOptions = {}): void {
+  report(
+    code: Code,
+    span: Span,
+    args: Record<string, string | number> = {},
+    opts: DiagOptions = {},
+  ): void {
     this.diagnostics.push(diag(code, span, args, opts));
   }
 
@@ -51,11 +56,21 @@ export class LowerContext {
   }
 
   /** Looks a name up; reports it as unknown (with a suggestion) unless it belongs to a broken item. */
-  lookup<T>(map: Map<string, T>, id: Ident, code: Code, args: Record<string, string | number> = {}): T | undefined {
+  lookup<T>(
+    map: Map<string, T>,
+    id: Ident,
+    code: Code,
+    args: Record<string, string | number> = {},
+  ): T | undefined {
     const found = map.get(id.name);
     if (found !== undefined) return found;
     if (!this.model.poisoned.has(id.name)) {
-      this.report(code, id.loc, { name: id.name, ...args }, { hint: didYouMean(id.name, map.keys()) });
+      this.report(
+        code,
+        id.loc,
+        { name: id.name, ...args },
+        { hint: didYouMean(id.name, map.keys()) },
+      );
     }
     return undefined;
   }

@@ -26,7 +26,12 @@ export function lowerDescriptor(cx: LowerContext, node: DescriptorNode): Descrip
   } else {
     fields = layout(node.fields ?? []);
   }
-  const ir: Descriptor = { name: node.name.name, size: size ?? 1, fields: fields.map((f) => f.ir), loc: node.loc };
+  const ir: Descriptor = {
+    name: node.name.name,
+    size: size ?? 1,
+    fields: fields.map((f) => f.ir),
+    loc: node.loc,
+  };
   if (writeback) ir.writeback = writeback.map((f) => f.ir);
   if (node.doc !== undefined) ir.doc = node.doc;
   for (const m of node.mods) ir.ref = m.text.value;
@@ -38,7 +43,13 @@ function lowerDescField(cx: LowerContext, node: DescFieldNode): DescFieldModel |
   const bits = (node.bits ?? []).map((b) => lowerField(cx, b));
   if (offset === undefined || bits.some((b) => !b.ir)) return undefined;
   const models = bits as FieldModel[];
-  const ir: DescriptorField = { name: node.name.name, offset, type: node.type.value, bits: models.map((b) => b.ir), loc: node.loc };
+  const ir: DescriptorField = {
+    name: node.name.name,
+    offset,
+    type: node.type.value,
+    bits: models.map((b) => b.ir),
+    loc: node.loc,
+  };
   if (node.doc !== undefined) ir.doc = node.doc;
   for (const m of node.mods) ir.ref = m.text.value;
   return { ir, node, bits: models };

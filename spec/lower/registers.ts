@@ -45,7 +45,12 @@ export function lowerRegister(cx: LowerContext, node: RegisterNode): RegisterMod
 }
 
 /** Applies one modifier; returns the explicit reset value when the modifier is `reset`. */
-function applyMod(cx: LowerContext, ir: Register, m: RegisterMod, need: (v: number | undefined) => number): number | undefined {
+function applyMod(
+  cx: LowerContext,
+  ir: Register,
+  m: RegisterMod,
+  need: (v: number | undefined) => number,
+): number | undefined {
   switch (m.kind) {
     case 'reset':
       return need(cx.num(m.value));

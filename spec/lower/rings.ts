@@ -3,11 +3,25 @@
  * byte offsets and masks, `on post` assignments resolved to constants, defaults applied
  * (docs/language.md, Rings). Missing or repeated properties are left to the checks.
  */
-import type { CompleteEntry, FieldPath, PostAssignNode, RingNode, RingProp, RingPropKind } from '../../dsl/ast.js';
+import type {
+  CompleteEntry,
+  FieldPath,
+  PostAssignNode,
+  RingNode,
+  RingProp,
+  RingPropKind,
+} from '../../dsl/ast.js';
 import { bits as bitsWord } from '../../dsl/diagnostics.js';
 import { didYouMean } from '../../dsl/suggest.js';
 import type { Ring } from '../ir.js';
-import type { BitRefModel, DescFieldModel, DescriptorModel, PostModel, RingModel, RingRegRef } from '../model.js';
+import type {
+  BitRefModel,
+  DescFieldModel,
+  DescriptorModel,
+  PostModel,
+  RingModel,
+  RingRegRef,
+} from '../model.js';
 import { type LowerContext, WIDTH_BITS, fits, maskOf } from './context.js';
 
 /** Default ring size, in descriptors, when `count` gives none (clamped to the limits). */
@@ -19,10 +33,18 @@ export function lowerRing(cx: LowerContext, node: RingNode): RingModel {
     const d = cx.lookup(cx.model.byName.descriptor, f, 'NDL105');
     return d ? [d] : [];
   });
-  const desc = formats.length > 0 && formats[0].node.name.name === node.formats[0].name ? formats[0] : undefined;
+  const desc =
+    formats.length > 0 && formats[0].node.name.name === node.formats[0].name
+      ? formats[0]
+      : undefined;
   const ring: RingModel = {
     node,
-    ir: { name: node.name.name, formats: node.formats.map((f) => f.name), descriptor: node.formats[0].name, loc: node.loc },
+    ir: {
+      name: node.name.name,
+      formats: node.formats.map((f) => f.name),
+      descriptor: node.formats[0].name,
+      loc: node.loc,
+    },
     desc,
     formats,
     regs: [],
@@ -40,7 +62,12 @@ export function lowerRing(cx: LowerContext, node: RingNode): RingModel {
 function applyProp(cx: LowerContext, ring: RingModel, p: RingProp): void {
   const ir = ring.ir;
   const regRef = (role: RingRegRef['role'], id: { name: string; loc: RingRegRef['span'] }) => {
-    ring.regs.push({ role, name: id.name, span: id.loc, reg: cx.model.byName.register.get(id.name) });
+    ring.regs.push({
+      role,
+      name: id.name,
+      span: id.loc,
+      reg: cx.model.byName.register.get(id.name),
+    });
     return id.name;
   };
   switch (p.kind) {
@@ -48,7 +75,11 @@ function applyProp(cx: LowerContext, ring: RingModel, p: RingProp): void {
       ir.direction = p.value.value;
       return;
     case 'base':
-      ir.registers = { ...regs(ir), baseLo: regRef('base low', p.lo), baseHi: regRef('base high', p.hi) };
+      ir.registers = {
+        ...regs(ir),
+        baseLo: regRef('base low', p.lo),
+        baseHi: regRef('base high', p.hi),
+      };
       return;
     case 'length':
       ir.registers = { ...regs(ir), length: regRef('length', p.reg) };
@@ -159,21 +190,46 @@ function layoutOf(desc: DescriptorModel, which: 'read' | 'writeback'): DescField
   return which === 'writeback' && desc.writeback ? desc.writeback : desc.fields;
 }
 
-function descField(cx: LowerContext, desc: DescriptorModel, which: 'read' | 'writeback', id: FieldPath['field']): DescFieldModel | undefined {
+function descField(
+  cx: LowerContext,
+  desc: DescriptorModel,
+  which: 'read' | 'writeback',
+  id: FieldPath['field'],
+): DescFieldModel | undefined {
   const layout = layoutOf(desc, which);
   const found = layout.find((f) => f.ir.name === id.name);
   if (found) return found;
-  const owner = desc.writeback ? `the ${which === 'writeback' ? 'write-back' : 'read'} layout of descriptor '${desc.ir.name}'` : `descriptor '${desc.ir.name}'`;
-  cx.report('NDL106', id.loc, { owner, name: id.name }, { hint: didYouMean(id.name, layout.map((f) => f.ir.name)) });
+  const owner = desc.writeback
+    ? `the ${which === 'writeback' ? 'write-back' : 'read'} layout of descriptor '${desc.ir.name}'`
+    : `descriptor '${desc.ir.name}'`;
+  cx.report(
+    'NDL106',
+    id.loc,
+    { owner, name: id.name },
+    {
+      hint: didYouMean(
+        id.name,
+        layout.map((f) => f.ir.name),
+      ),
+    },
+  );
   return undefined;
 }
 
-function bitRef(cx: LowerContext, ring: RingModel, path: FieldPath, which: 'read' | 'writeback'): BitRefModel | undefined {
+function bitRef(
+  cx: LowerContext,
+  ring: RingModel,
+  path: FieldPath,
+  which: 'read' | 'writeback',
+): BitRefModel | undefined {
   if (!ring.desc) return undefined;
   const field = descField(cx, ring.desc, which, path.field);
   if (!field) return undefined;
   if (!path.bit) {
-    cx.report('NDL416', path.loc, { path: path.field.name, expected: `a bit field, as in '${path.field.name}.${field.bits[0]?.ir.name ?? 'BIT'}'` });
+    cx.report('NDL416', path.loc, {
+      path: path.field.name,
+      expected: `a bit field, as in '${path.field.name}.${field.bits[0]?.ir.name ?? 'BIT'}'`,
+    });
     return undefined;
   }
   const bitName = path.bit.name;
@@ -183,27 +239,48 @@ function bitRef(cx: LowerContext, ring: RingModel, path: FieldPath, which: 'read
       'NDL106',
       path.bit.loc,
       { owner: `descriptor field '${ring.desc.ir.name}.${field.ir.name}'`, name: bitName },
-      { hint: didYouMean(bitName, field.bits.map((b) => b.ir.name)) },
+      {
+        hint: didYouMean(
+          bitName,
+          field.bits.map((b) => b.ir.name),
+        ),
+      },
     );
     return undefined;
   }
   if (bit.ir.msb >= U32_BITS) {
-    cx.report('NDL416', path.loc, { path: `${field.ir.name}.${bitName}`, expected: 'a bit field within the low 32 bits of its field' });
+    cx.report('NDL416', path.loc, {
+      path: `${field.ir.name}.${bitName}`,
+      expected: 'a bit field within the low 32 bits of its field',
+    });
     return undefined;
   }
   return {
-    ir: { field: field.ir.name, bit: bitName, offset: field.ir.offset, type: field.ir.type, mask: maskOf(bit.ir.msb, bit.ir.lsb) },
+    ir: {
+      field: field.ir.name,
+      bit: bitName,
+      offset: field.ir.offset,
+      type: field.ir.type,
+      mask: maskOf(bit.ir.msb, bit.ir.lsb),
+    },
     node: path,
     field,
     bit,
   };
 }
 
-function wholeField(cx: LowerContext, ring: RingModel, path: FieldPath): DescFieldModel | undefined {
+function wholeField(
+  cx: LowerContext,
+  ring: RingModel,
+  path: FieldPath,
+): DescFieldModel | undefined {
   if (!ring.desc) return undefined;
   const field = descField(cx, ring.desc, 'writeback', path.field);
   if (field && path.bit) {
-    cx.report('NDL416', path.loc, { path: `${path.field.name}.${path.bit.name}`, expected: `a whole descriptor field, as in '${path.field.name}'` });
+    cx.report('NDL416', path.loc, {
+      path: `${path.field.name}.${path.bit.name}`,
+      expected: `a whole descriptor field, as in '${path.field.name}'`,
+    });
     return undefined;
   }
   return field;
@@ -215,12 +292,22 @@ function postAssign(cx: LowerContext, ring: RingModel, a: PostAssignNode): PostM
   if (!field) return undefined;
   const base = { field: field.ir.name, offset: field.ir.offset, type: field.ir.type, loc: a.loc };
   const v = a.value;
-  if (v.kind === 'buffer' || v.kind === 'length') return { ir: { ...base, source: v.kind }, node: a, field };
-  const value = v.kind === 'num' ? (Number.isNaN(v.value) ? undefined : v.value) : bitsValue(cx, ring, field, v.bits);
+  if (v.kind === 'buffer' || v.kind === 'length')
+    return { ir: { ...base, source: v.kind }, node: a, field };
+  const value =
+    v.kind === 'num'
+      ? Number.isNaN(v.value)
+        ? undefined
+        : v.value
+      : bitsValue(cx, ring, field, v.bits);
   if (value === undefined) return undefined;
   const width = WIDTH_BITS[field.ir.type];
   if (!fits(value, width)) {
-    cx.report('NDL417', v.loc, { value: v.kind === 'num' ? v.raw : value, field: field.ir.name, width: bitsWord(width) });
+    cx.report('NDL417', v.loc, {
+      value: v.kind === 'num' ? v.raw : value,
+      field: field.ir.name,
+      width: bitsWord(width),
+    });
     return undefined;
   }
   return { ir: { ...base, source: 'const', value }, node: a, field };
@@ -245,7 +332,12 @@ function bitsValue(
         'NDL106',
         t.name.loc,
         { owner: `descriptor field '${ring.desc?.ir.name}.${field.ir.name}'`, name: t.name.name },
-        { hint: didYouMean(t.name.name, field.bits.map((b) => b.ir.name)) },
+        {
+          hint: didYouMean(
+            t.name.name,
+            field.bits.map((b) => b.ir.name),
+          ),
+        },
       );
       return undefined;
     }
@@ -253,7 +345,11 @@ function bitsValue(
     const n = t.value ? cx.num(t.value) : 2 ** bits - 1;
     if (n === undefined) return undefined;
     if (!fits(n, bits)) {
-      cx.report('NDL417', t.loc, { value: n, field: `${field.ir.name}.${bit.ir.name}`, width: bitsWord(bits) });
+      cx.report('NDL417', t.loc, {
+        value: n,
+        field: `${field.ir.name}.${bit.ir.name}`,
+        width: bitsWord(bits),
+      });
       return undefined;
     }
     value |= BigInt(n) << BigInt(bit.ir.lsb);

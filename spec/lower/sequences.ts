@@ -3,7 +3,15 @@
  * value of the field being assigned, else a constant), times converted to microseconds.
  * Access, time limits and calls are checked later (spec/checks/sequence-*.ts).
  */
-import type { FieldAssign, Ident, NumExpr, RegTarget, SequenceNode, StepNode, TimeNode } from '../../dsl/ast.js';
+import type {
+  FieldAssign,
+  Ident,
+  NumExpr,
+  RegTarget,
+  SequenceNode,
+  StepNode,
+  TimeNode,
+} from '../../dsl/ast.js';
 import { didYouMean } from '../../dsl/suggest.js';
 import type { Sequence, Step, Value } from '../ir.js';
 import type { FieldModel, RegisterModel, SequenceModel, StepModel } from '../model.js';
@@ -41,7 +49,13 @@ function lowerStep(cx: LowerContext, node: StepNode, params: Set<string>): StepM
     case 'write': {
       model.assigns = assigns(cx, reg, node.fields ?? []);
       const fields = assignValues(model, node.fields ?? [], value);
-      model.ir = { op: 'write', ...at, value: node.value ? value(node.value) : { kind: 'const', value: 0 }, fields, loc };
+      model.ir = {
+        op: 'write',
+        ...at,
+        value: node.value ? value(node.value) : { kind: 'const', value: 0 },
+        fields,
+        loc,
+      };
       return model;
     }
     case 'modify': {
@@ -92,12 +106,26 @@ function index(cx: LowerContext, t: RegTarget): { index?: number } {
 function field(cx: LowerContext, reg: RegisterModel, id: Ident): FieldModel | undefined {
   const found = reg.fields.find((f) => f.ir.name === id.name);
   if (!found && !reg.broken) {
-    cx.report('NDL104', id.loc, { register: reg.ir.name, name: id.name }, { hint: didYouMean(id.name, reg.fields.map((f) => f.ir.name)) });
+    cx.report(
+      'NDL104',
+      id.loc,
+      { register: reg.ir.name, name: id.name },
+      {
+        hint: didYouMean(
+          id.name,
+          reg.fields.map((f) => f.ir.name),
+        ),
+      },
+    );
   }
   return found;
 }
 
-function assigns(cx: LowerContext, reg: RegisterModel | undefined, list: readonly FieldAssign[]): StepModel['assigns'] {
+function assigns(
+  cx: LowerContext,
+  reg: RegisterModel | undefined,
+  list: readonly FieldAssign[],
+): StepModel['assigns'] {
   if (!reg) return [];
   return list.flatMap((a) => {
     const f = field(cx, reg, a.field);
@@ -106,7 +134,11 @@ function assigns(cx: LowerContext, reg: RegisterModel | undefined, list: readonl
 }
 
 /** IR field values, filling in the resolved constant of each assignment the checks will size. */
-function assignValues(model: StepModel, list: readonly FieldAssign[], value: (e: NumExpr, f?: FieldModel) => Value) {
+function assignValues(
+  model: StepModel,
+  list: readonly FieldAssign[],
+  value: (e: NumExpr, f?: FieldModel) => Value,
+) {
   return list.map((a) => {
     const m = model.assigns.find((x) => x.nameSpan === a.field.loc);
     const v = value(a.value, m?.field);
@@ -115,8 +147,14 @@ function assignValues(model: StepModel, list: readonly FieldAssign[], value: (e:
   });
 }
 
-function resolveValue(cx: LowerContext, expr: NumExpr, params: Set<string>, field?: FieldModel): Value {
-  if (expr.kind === 'num') return { kind: 'const', value: Number.isNaN(expr.value) ? 0 : expr.value };
+function resolveValue(
+  cx: LowerContext,
+  expr: NumExpr,
+  params: Set<string>,
+  field?: FieldModel,
+): Value {
+  if (expr.kind === 'num')
+    return { kind: 'const', value: Number.isNaN(expr.value) ? 0 : expr.value };
   const name = expr.name;
   if (params.has(name)) return { kind: 'param', name };
   const e = field?.ir.enum?.find((v) => v.name === name);
@@ -124,8 +162,15 @@ function resolveValue(cx: LowerContext, expr: NumExpr, params: Set<string>, fiel
   if (cx.constNodes.has(name)) return { kind: 'const', value: cx.constant(name, expr.loc) ?? 0 };
   if (!cx.model.poisoned.has(name)) {
     const enumNames = field?.ir.enum?.map((v) => v.name) ?? [];
-    const candidates = field?.ir.enum ? `a parameter, an enum value of '${field.ir.name}' or a constant` : 'a parameter or a constant';
-    cx.report('NDL109', expr.loc, { name, candidates }, { hint: didYouMean(name, [...params, ...enumNames, ...cx.constNodes.keys()]) });
+    const candidates = field?.ir.enum
+      ? `a parameter, an enum value of '${field.ir.name}' or a constant`
+      : 'a parameter or a constant';
+    cx.report(
+      'NDL109',
+      expr.loc,
+      { name, candidates },
+      { hint: didYouMean(name, [...params, ...enumNames, ...cx.constNodes.keys()]) },
+    );
   }
   return { kind: 'const', value: 0 };
 }

@@ -25,7 +25,9 @@ describe('nicdl check', () => {
   it('exits 1 and prints file:line:col, the source line and a caret', () => {
     const r = nicdl('check', BAD);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${BAD}:9:20: error NDL401: ring 'tx' head cannot be owned by the driver`);
+    expect(r.stdout).toContain(
+      `${BAD}:9:20: error NDL401: ring 'tx' head cannot be owned by the driver`,
+    );
     expect(r.stdout).toContain('  9 |     head TDH owner driver\n    |                    ^^^^^^');
   });
 
@@ -34,7 +36,11 @@ describe('nicdl check', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ ok: false, errors: 1, warnings: 0 });
-    expect(out.files[0].diagnostics[0]).toMatchObject({ code: 'NDL401', severity: 'error', span: { line: 9, col: 20 } });
+    expect(out.files[0].diagnostics[0]).toMatchObject({
+      code: 'NDL401',
+      severity: 'error',
+      span: { line: 9, col: 20 },
+    });
   });
 
   it('lets warnings pass unless --strict', () => {
@@ -46,7 +52,9 @@ describe('nicdl check', () => {
   it('reports a missing file in one line, without a stack trace', () => {
     const r = nicdl('check', 'no/such.nicdl');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("no/such.nicdl:1:1: error NDL006: cannot read 'no/such.nicdl': no such file");
+    expect(r.stdout).toContain(
+      "no/such.nicdl:1:1: error NDL006: cannot read 'no/such.nicdl': no such file",
+    );
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
   });
 });
@@ -72,7 +80,9 @@ describe('nicdl fmt', () => {
     const r = nicdl('fmt', file);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error NDL001');
-    expect(readFileSync(file, 'utf8')).toBe(readFileSync('test/lang/fixtures/bad/001-syntax-errors.nicdl', 'utf8'));
+    expect(readFileSync(file, 'utf8')).toBe(
+      readFileSync('test/lang/fixtures/bad/001-syntax-errors.nicdl', 'utf8'),
+    );
     const out = nicdl('fmt', '--stdout', 'test/lang/fixtures/good/mini.nicdl');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('device mini ref "Mini NIC manual rev 1" {');
@@ -93,7 +103,10 @@ describe('nicdl ir', () => {
   it('prints the JSON Schema with --schema', () => {
     const r = nicdl('ir', '--schema');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'object', required: expect.arrayContaining(['irVersion', 'registers', 'rings']) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['irVersion', 'registers', 'rings']),
+    });
   });
 
   it('exits 1 with the diagnostics on stderr for a spec with errors', () => {

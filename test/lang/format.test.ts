@@ -58,24 +58,35 @@ describe('canonical layout', () => {
 
   it('keeps short blocks on one line, packs long enums, and opens blocks that hold comments', () => {
     const values = Array.from({ length: 16 }, (_, i) => `VALUE_NUMBER_${i} = ${i}`).join(', ');
-    const out = fmt(`register R @ 0 : u32 rw {\n  MODE [3:0] enum { ${values} }\n  X [4] enum { A = 0 /* zero */, B = 1 }\n}\n`);
+    const out = fmt(
+      `register R @ 0 : u32 rw {\n  MODE [3:0] enum { ${values} }\n  X [4] enum { A = 0 /* zero */, B = 1 }\n}\n`,
+    );
     const lines = out.split('\n');
     expect(lines[1]).toBe('  MODE [3:0] enum {');
     expect(lines[2].startsWith('    VALUE_NUMBER_0 = 0, VALUE_NUMBER_1 = 1,')).toBe(true);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
     expect(out).toContain('  X [4] enum {\n    A = 0  /* zero */\n    B = 1\n  }');
-    expect(fmt('descriptor D : 16 bytes {\n  cmd u8 @ 11 {\n    EOP [0]\n    RS [3]\n  }\n}\n')).toBe('descriptor D : 16 bytes {\n  cmd u8 @ 11 { EOP [0] RS [3] }\n}\n');
+    expect(
+      fmt('descriptor D : 16 bytes {\n  cmd u8 @ 11 {\n    EOP [0]\n    RS [3]\n  }\n}\n'),
+    ).toBe('descriptor D : 16 bytes {\n  cmd u8 @ 11 { EOP [0] RS [3] }\n}\n');
   });
 
   it('keeps at most one blank line, none after { or before }', () => {
-    expect(fmt('device d {\n\n\n  const A = 1\n\n\n\n  const B = 2\n\n}\n')).toBe('device d {\n  const A = 1\n\n  const B = 2\n}\n');
+    expect(fmt('device d {\n\n\n  const A = 1\n\n\n\n  const B = 2\n\n}\n')).toBe(
+      'device d {\n  const A = 1\n\n  const B = 2\n}\n',
+    );
   });
 
   it('keeps every comment: one inside an item header moves above the item', () => {
-    const text = '// head\ndevice d { // on the brace\n  register /* inside */ R @ 0 : u32 rw\n  // before the end\n} // after\n/* tail */\n';
+    const text =
+      '// head\ndevice d { // on the brace\n  register /* inside */ R @ 0 : u32 rw\n  // before the end\n} // after\n/* tail */\n';
     const out = fmt(text);
-    expect(commentTexts(parse(out, 't').ast.comments)).toEqual(commentTexts(parse(text, 't').ast.comments));
-    expect(out).toBe('// head\ndevice d {  // on the brace\n  /* inside */\n  register R @ 0 : u32 rw\n  // before the end\n}  // after\n/* tail */\n');
+    expect(commentTexts(parse(out, 't').ast.comments)).toEqual(
+      commentTexts(parse(text, 't').ast.comments),
+    );
+    expect(out).toBe(
+      '// head\ndevice d {  // on the brace\n  /* inside */\n  register R @ 0 : u32 rw\n  // before the end\n}  // after\n/* tail */\n',
+    );
   });
 
   it('refuses a file with syntax errors and says why', () => {

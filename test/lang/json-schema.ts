@@ -7,32 +7,64 @@
 type Schema = Record<string, unknown>;
 
 const IGNORED = new Set(['$schema', 'default', 'description', 'title', 'additionalProperties']);
-const KNOWN = new Set(['type', 'properties', 'required', 'items', 'enum', 'const', 'anyOf', 'oneOf', 'minimum', 'maximum', 'pattern']);
+const KNOWN = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  'oneOf',
+  'minimum',
+  'maximum',
+  'pattern',
+]);
 
 export function validate(schema: Schema, value: unknown, path = '$'): string[] {
   for (const key of Object.keys(schema)) {
-    if (!KNOWN.has(key) && !IGNORED.has(key)) throw new Error(`json-schema.ts does not know the keyword '${key}' (at ${path})`);
+    if (!KNOWN.has(key) && !IGNORED.has(key))
+      throw new Error(`json-schema.ts does not know the keyword '${key}' (at ${path})`);
   }
   const errors: string[] = [];
   const fail = (msg: string) => errors.push(`${path}: ${msg}`);
-  if (schema.anyOf && !(schema.anyOf as Schema[]).some((s) => validate(s, value, path).length === 0)) fail('matches no anyOf branch');
-  if (schema.oneOf && (schema.oneOf as Schema[]).filter((s) => validate(s, value, path).length === 0).length !== 1) fail('matches not exactly one oneOf branch');
+  if (
+    schema.anyOf &&
+    !(schema.anyOf as Schema[]).some((s) => validate(s, value, path).length === 0)
+  )
+    fail('matches no anyOf branch');
+  if (
+    schema.oneOf &&
+    (schema.oneOf as Schema[]).filter((s) => validate(s, value, path).length === 0).length !== 1
+  )
+    fail('matches not exactly one oneOf branch');
   if ('const' in schema && value !== schema.const) fail(`is not ${JSON.stringify(schema.const)}`);
-  if (schema.enum && !(schema.enum as unknown[]).includes(value)) fail(`is not one of ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !(schema.enum as unknown[]).includes(value))
+    fail(`is not one of ${JSON.stringify(schema.enum)}`);
   if (schema.type && !hasType(value, schema.type as string)) {
     fail(`is not of type ${schema.type as string}`);
     return errors;
   }
   if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) fail(`is below ${schema.minimum}`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) fail(`is above ${schema.maximum}`);
+    if (typeof schema.minimum === 'number' && value < schema.minimum)
+      fail(`is below ${schema.minimum}`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum)
+      fail(`is above ${schema.maximum}`);
   }
-  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern as string, 'u').test(value)) fail(`does not match ${schema.pattern as string}`);
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...validate(schema.items as Schema, v, `${path}[${i}]`)));
+  if (
+    typeof value === 'string' &&
+    schema.pattern &&
+    !new RegExp(schema.pattern as string, 'u').test(value)
+  )
+    fail(`does not match ${schema.pattern as string}`);
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => errors.push(...validate(schema.items as Schema, v, `${path}[${i}]`)));
   if (isObject(value)) {
-    for (const key of (schema.required as string[] | undefined) ?? []) if (!(key in value)) fail(`lacks '${key}'`);
+    for (const key of (schema.required as string[] | undefined) ?? [])
+      if (!(key in value)) fail(`lacks '${key}'`);
     const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
-    for (const [key, sub] of Object.entries(props)) if (key in value) errors.push(...validate(sub, value[key], `${path}.${key}`));
+    for (const [key, sub] of Object.entries(props))
+      if (key in value) errors.push(...validate(sub, value[key], `${path}.${key}`));
   }
   return errors;
 }

@@ -1,6 +1,13 @@
 /** The grammar, construct by construct (docs/language.md), and its error recovery. */
 import { describe, expect, it } from 'vitest';
-import type { DeviceNode, FileNode, ItemNode, RegisterNode, RingNode, SequenceNode } from '../../dsl/ast.js';
+import type {
+  DeviceNode,
+  FileNode,
+  ItemNode,
+  RegisterNode,
+  RingNode,
+  SequenceNode,
+} from '../../dsl/ast.js';
 import { parse } from '../../dsl/parse.js';
 import { stripLocations } from './helpers.js';
 
@@ -20,7 +27,9 @@ const one = <T extends ItemNode>(body: string) => stripLocations(items(body)[0])
 
 describe('file structure', () => {
   it('reads imports, a device and library items outside it', () => {
-    const ast = clean('import "common.nicdl"\nimport "dir/x.nicdl"\ndevice e1000 ref "SDM" {\n}\nconst A = 1\n');
+    const ast = clean(
+      'import "common.nicdl"\nimport "dir/x.nicdl"\ndevice e1000 ref "SDM" {\n}\nconst A = 1\n',
+    );
     expect(ast.body.map((n) => n.kind)).toEqual(['import', 'import', 'device', 'const']);
     const dev = ast.body[2] as DeviceNode;
     expect(dev.name.name).toBe('e1000');
@@ -46,14 +55,28 @@ describe('header items', () => {
   });
 
   it('bars with a size suffix', () => {
-    expect(one('bar 0 mmio 128K')).toMatchObject({ kind: 'bar', index: { value: 0 }, space: { value: 'mmio' }, size: { value: 131072, raw: '128K' } });
+    expect(one('bar 0 mmio 128K')).toMatchObject({
+      kind: 'bar',
+      index: { value: 0 },
+      space: { value: 'mmio' },
+      size: { value: 131072, raw: '128K' },
+    });
     expect(one('bar 2 io 1M')).toMatchObject({ space: { value: 'io' }, size: { value: 1048576 } });
   });
 
   it('spaces, refs and constants in every number spelling', () => {
-    expect(one('space phy : u16')).toMatchObject({ kind: 'space', name: { name: 'phy' }, width: { value: 'u16' } });
-    expect(one('ref "8254x SDM \\"rev\\" 4.0"')).toMatchObject({ kind: 'ref', text: { value: '8254x SDM "rev" 4.0' } });
-    const values = items('const A = 0x0000_00FF\nconst B = 0b1010\nconst C = 1_000\nconst D = 16K\nconst E = OTHER').map((i) => stripLocations(i));
+    expect(one('space phy : u16')).toMatchObject({
+      kind: 'space',
+      name: { name: 'phy' },
+      width: { value: 'u16' },
+    });
+    expect(one('ref "8254x SDM \\"rev\\" 4.0"')).toMatchObject({
+      kind: 'ref',
+      text: { value: '8254x SDM "rev" 4.0' },
+    });
+    const values = items(
+      'const A = 0x0000_00FF\nconst B = 0b1010\nconst C = 1_000\nconst D = 16K\nconst E = OTHER',
+    ).map((i) => stripLocations(i));
     expect(values.map((c) => (c as { value: unknown }).value)).toEqual([
       { kind: 'num', value: 255, raw: '0x0000_00FF' },
       { kind: 'num', value: 10, raw: '0b1010' },
@@ -67,18 +90,31 @@ describe('header items', () => {
 describe('registers', () => {
   it('reads offset, width, access and every modifier', () => {
     const r = one<RegisterNode>('register CTRL @ 0x0000 : u32 rw reset 0x40 ref "13.4.1" bar 1');
-    expect(r).toMatchObject({ kind: 'register', counter: false, name: { name: 'CTRL' }, offset: { value: 0 }, width: { value: 'u32' }, access: { value: 'rw' } });
+    expect(r).toMatchObject({
+      kind: 'register',
+      counter: false,
+      name: { name: 'CTRL' },
+      offset: { value: 0 },
+      width: { value: 'u32' },
+      access: { value: 'rw' },
+    });
     expect(r.mods.map((m) => m.kind)).toEqual(['reset', 'ref', 'bar']);
     expect(r.fields).toBeUndefined();
   });
 
   it('reads every access keyword', () => {
-    for (const a of ['ro', 'rw', 'wo', 'rc', 'w1c', 'w1s']) expect(one<RegisterNode>(`register R @ 0 : u32 ${a}`).access.value).toBe(a);
+    for (const a of ['ro', 'rw', 'wo', 'rc', 'w1c', 'w1s'])
+      expect(one<RegisterNode>(`register R @ 0 : u32 ${a}`).access.value).toBe(a);
   });
 
   it('reads arrays with a stride and registers in a space', () => {
-    expect(one<RegisterNode>('register MTA[128] @ 0x5200 stride 4 : u32 rw')).toMatchObject({ count: { value: 128 }, stride: { value: 4 } });
-    expect(one<RegisterNode>('register P @ 0 : u16 rw in phy').mods).toEqual([{ kind: 'in', space: { name: 'phy' } }]);
+    expect(one<RegisterNode>('register MTA[128] @ 0x5200 stride 4 : u32 rw')).toMatchObject({
+      count: { value: 128 },
+      stride: { value: 4 },
+    });
+    expect(one<RegisterNode>('register P @ 0 : u16 rw in phy').mods).toEqual([
+      { kind: 'in', space: { name: 'phy' } },
+    ]);
   });
 
   it('reads split counters, with split before or after the access', () => {
@@ -112,25 +148,48 @@ describe('registers', () => {
           {
             kind: 'enum',
             values: [
-              { kind: 'enumValue', name: { name: 'S10' }, value: { kind: 'num', value: 0, raw: '0' } },
-              { kind: 'enumValue', name: { name: 'S100' }, value: { kind: 'num', value: 1, raw: '1' } },
-              { kind: 'enumValue', name: { name: 'S1000' }, value: { kind: 'num', value: 2, raw: '2' } },
+              {
+                kind: 'enumValue',
+                name: { name: 'S10' },
+                value: { kind: 'num', value: 0, raw: '0' },
+              },
+              {
+                kind: 'enumValue',
+                name: { name: 'S100' },
+                value: { kind: 'num', value: 1, raw: '1' },
+              },
+              {
+                kind: 'enumValue',
+                name: { name: 'S1000' },
+                value: { kind: 'num', value: 2, raw: '2' },
+              },
             ],
           },
         ],
       },
-      { kind: 'field', name: { name: 'RST' }, msb: { kind: 'num', value: 26, raw: '26' }, mods: [{ kind: 'selfClearing' }] },
+      {
+        kind: 'field',
+        name: { name: 'RST' },
+        msb: { kind: 'num', value: 26, raw: '26' },
+        mods: [{ kind: 'selfClearing' }],
+      },
       {
         kind: 'field',
         name: { name: 'VME' },
         msb: { kind: 'num', value: 30, raw: '30' },
-        mods: [{ kind: 'access', access: { value: 'ro' } }, { kind: 'reset', value: { kind: 'num', value: 1, raw: '1' } }, { kind: 'ref', text: { value: 'x', raw: '"x"' } }],
+        mods: [
+          { kind: 'access', access: { value: 'ro' } },
+          { kind: 'reset', value: { kind: 'num', value: 1, raw: '1' } },
+          { kind: 'ref', text: { value: 'x', raw: '"x"' } },
+        ],
       },
     ]);
   });
 
   it('allows fields named like keywords (length, reset, ro, enum)', () => {
-    const r = one<RegisterNode>('register R @ 0 : u32 rw { A [0] reset [1] ro [2] enum [3] length [4] }');
+    const r = one<RegisterNode>(
+      'register R @ 0 : u32 rw { A [0] reset [1] ro [2] enum [3] length [4] }',
+    );
     expect(r.fields?.map((f) => f.name.name)).toEqual(['A', 'reset', 'ro', 'enum', 'length']);
     expect(r.fields?.every((f) => f.mods.length === 0)).toBe(true);
   });
@@ -138,21 +197,32 @@ describe('registers', () => {
 
 describe('descriptors', () => {
   it('reads fields with bit fields', () => {
-    const d = one('descriptor TxLegacy : 16 bytes ref "3.3.3" { addr u64 @ 0  cmd u8 @ 11 { EOP [0] RS [3] } }');
+    const d = one(
+      'descriptor TxLegacy : 16 bytes ref "3.3.3" { addr u64 @ 0  cmd u8 @ 11 { EOP [0] RS [3] } }',
+    );
     expect(d).toMatchObject({
       kind: 'descriptor',
       size: { value: 16 },
       mods: [{ kind: 'ref' }],
       fields: [
         { name: { name: 'addr' }, type: { value: 'u64' }, offset: { value: 0 } },
-        { name: { name: 'cmd' }, type: { value: 'u8' }, offset: { value: 11 }, bits: [{ name: { name: 'EOP' } }, { name: { name: 'RS' } }] },
+        {
+          name: { name: 'cmd' },
+          type: { value: 'u8' },
+          offset: { value: 11 },
+          bits: [{ name: { name: 'EOP' } }, { name: { name: 'RS' } }],
+        },
       ],
     });
   });
 
   it('reads the two-meaning form, and a field called `read`', () => {
-    const d = one('descriptor X : 16 bytes { read { addr u64 @ 0 } writeback { status u32 @ 8 { DD [0] } } }');
-    expect(d).toMatchObject({ layouts: [{ which: { value: 'read' } }, { which: { value: 'writeback' } }] });
+    const d = one(
+      'descriptor X : 16 bytes { read { addr u64 @ 0 } writeback { status u32 @ 8 { DD [0] } } }',
+    );
+    expect(d).toMatchObject({
+      layouts: [{ which: { value: 'read' } }, { which: { value: 'writeback' } }],
+    });
     const f = one('descriptor Y : 8 bytes { read u64 @ 0 }');
     expect(f).toMatchObject({ fields: [{ name: { name: 'read' } }] });
   });
@@ -176,21 +246,53 @@ describe('rings', () => {
 
   it('reads formats and every property', () => {
     expect(ring.formats.map((f) => f.name)).toEqual(['TxLegacy', 'TxContext']);
-    expect(ring.props.map((p) => p.kind)).toEqual(['direction', 'base', 'length', 'head', 'tail', 'count', 'align', 'buffer', 'complete', 'last', 'report', 'post']);
+    expect(ring.props.map((p) => p.kind)).toEqual([
+      'direction',
+      'base',
+      'length',
+      'head',
+      'tail',
+      'count',
+      'align',
+      'buffer',
+      'complete',
+      'last',
+      'report',
+      'post',
+    ]);
     expect(ring.props[3]).toMatchObject({ reg: { name: 'TDH' }, owner: { value: 'device' } });
-    expect(ring.props[5]).toMatchObject({ min: { value: 8 }, max: { value: 65528 }, step: { value: 8 }, default: { value: 256 } });
+    expect(ring.props[5]).toMatchObject({
+      min: { value: 8 },
+      max: { value: 65528 },
+      step: { value: 8 },
+      default: { value: 256 },
+    });
     expect(ring.props[7]).toMatchObject({ default: { value: 2048 }, max: { value: 16288 } });
   });
 
   it('reads completion entries and post values of every kind', () => {
-    expect(ring.props[8]).toMatchObject({ entries: [{ key: { name: 'done' }, value: { field: { name: 'status' }, bit: { name: 'DD' } } }, { key: { name: 'eop' } }, { key: { name: 'length' }, value: { field: { name: 'length' } } }] });
+    expect(ring.props[8]).toMatchObject({
+      entries: [
+        { key: { name: 'done' }, value: { field: { name: 'status' }, bit: { name: 'DD' } } },
+        { key: { name: 'eop' } },
+        { key: { name: 'length' }, value: { field: { name: 'length' } } },
+      ],
+    });
     const post = ring.props[11] as Extract<RingNode['props'][number], { kind: 'post' }>;
     expect(post.assigns.map((a) => a.value.kind)).toEqual(['buffer', 'length', 'bits', 'num']);
-    expect(post.assigns[2].value).toMatchObject({ bits: [{ name: { name: 'EOP' } }, { name: { name: 'IFCS' } }, { name: { name: 'CSS' }, value: { value: 3 } }] });
+    expect(post.assigns[2].value).toMatchObject({
+      bits: [
+        { name: { name: 'EOP' } },
+        { name: { name: 'IFCS' } },
+        { name: { name: 'CSS' }, value: { value: 3 } },
+      ],
+    });
   });
 
   it('accepts several properties on one line', () => {
-    const r = one<RingNode>('ring rx : RxLegacy { base RDBAL, RDBAH  length RDLEN  head RDH  tail RDT }');
+    const r = one<RingNode>(
+      'ring rx : RxLegacy { base RDBAL, RDBAH  length RDLEN  head RDH  tail RDT }',
+    );
     expect(r.props.map((p) => p.kind)).toEqual(['base', 'length', 'head', 'tail']);
   });
 });
@@ -213,18 +315,44 @@ describe('sequences', () => {
 
   it('reads parameters and every kind of step', () => {
     expect(seq.params.map((p) => p.name)).toEqual(['base_lo', 'base_hi']);
-    expect(seq.steps.map((s) => s.kind)).toEqual(['write', 'write', 'modify', 'set', 'clear', 'read', 'wait', 'wait', 'delay', 'write', 'set', 'call']);
+    expect(seq.steps.map((s) => s.kind)).toEqual([
+      'write',
+      'write',
+      'modify',
+      'set',
+      'clear',
+      'read',
+      'wait',
+      'wait',
+      'delay',
+      'write',
+      'set',
+      'call',
+    ]);
   });
 
   it('reads waits with field, comparison, limit and interval', () => {
-    expect(seq.steps[6]).toMatchObject({ target: { reg: { name: 'CTRL' } }, field: { name: 'RST' }, cmp: { value: '==' }, value: { value: 0 }, within: { value: { value: 10 }, unit: { value: 'ms' } }, every: { value: { value: 100 }, unit: { value: 'us' } } });
+    expect(seq.steps[6]).toMatchObject({
+      target: { reg: { name: 'CTRL' } },
+      field: { name: 'RST' },
+      cmp: { value: '==' },
+      value: { value: 0 },
+      within: { value: { value: 10 }, unit: { value: 'ms' } },
+      every: { value: { value: 100 }, unit: { value: 'us' } },
+    });
     expect(seq.steps[7]).toMatchObject({ cmp: { value: '!=' }, within: { unit: { value: 's' } } });
     expect(seq.steps[7]).not.toHaveProperty('field');
   });
 
   it('reads array element targets', () => {
-    expect(seq.steps[9]).toMatchObject({ target: { reg: { name: 'MTA' }, index: { value: 3 } }, value: { value: 0 } });
-    expect(seq.steps[10]).toMatchObject({ target: { reg: { name: 'RAH' }, index: { value: 0 } }, field: { name: 'AV' } });
+    expect(seq.steps[9]).toMatchObject({
+      target: { reg: { name: 'MTA' }, index: { value: 3 } },
+      value: { value: 0 },
+    });
+    expect(seq.steps[10]).toMatchObject({
+      target: { reg: { name: 'RAH' }, index: { value: 0 } },
+      field: { name: 'AV' },
+    });
   });
 
   it('reads a wait with no limit (the checker refuses it, not the parser)', () => {
@@ -302,13 +430,21 @@ describe('syntax errors', () => {
       ['NDL001', 8],
     ]);
     const dev = ast.body[0] as DeviceNode;
-    expect(dev.items.filter((i) => i.kind !== 'bad').map((i) => (i as { name: { name: string } }).name.name)).toEqual(['OK1', 'OK2']);
+    expect(
+      dev.items
+        .filter((i) => i.kind !== 'bad')
+        .map((i) => (i as { name: { name: string } }).name.name),
+    ).toEqual(['OK1', 'OK2']);
     expect(ast.body.some((n) => n.kind === 'register' && n.name.name === 'OK3')).toBe(true);
   });
 
   it('says what was expected and what was found, pointing at the token', () => {
     const { diagnostics } = parse('device d {\n  register A @ 0 : u33 rw\n}\n', 't.nicdl');
-    expect(diagnostics[0]).toMatchObject({ code: 'NDL001', message: "expected width, found 'u33'", span: { line: 2, col: 20, endCol: 23 } });
+    expect(diagnostics[0]).toMatchObject({
+      code: 'NDL001',
+      message: "expected width, found 'u33'",
+      span: { line: 2, col: 20, endCol: 23 },
+    });
   });
 
   it('suggests the keyword meant', () => {
@@ -317,7 +453,11 @@ describe('syntax errors', () => {
   });
 
   it('reports a device never closed and numbers too large', () => {
-    expect(parse('device d {\n  const A = 1\n', 't').diagnostics.map((d) => d.code)).toEqual(['NDL002']);
-    expect(parse('const A = 0x1_0000_0000_0000_0000', 't').diagnostics.map((d) => d.code)).toEqual(['NDL009']);
+    expect(parse('device d {\n  const A = 1\n', 't').diagnostics.map((d) => d.code)).toEqual([
+      'NDL002',
+    ]);
+    expect(parse('const A = 0x1_0000_0000_0000_0000', 't').diagnostics.map((d) => d.code)).toEqual([
+      'NDL009',
+    ]);
   });
 });

@@ -77,9 +77,12 @@ describe('the checker on consistent specs', () => {
 describe('never throws, only reports', () => {
   it('on arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })), (text) => {
-        wellFormed(compileSpec(text), text);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })),
+        (text) => {
+          wellFormed(compileSpec(text), text);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -95,12 +98,24 @@ describe('never throws, only reports', () => {
   });
 
   it('on generated specs with random edits (deletions and insertions)', () => {
-    const edited = fc.tuple(anySpec, fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom('', '{', '}', '"', '/*', '[', 'register', '\n', '@')), { minLength: 1, maxLength: 4 })).map(([text, edits]) =>
-      edits.reduce((t, [at, del, ins]) => {
-        const i = at % (t.length + 1);
-        return t.slice(0, i) + ins + t.slice(i + del);
-      }, text),
-    );
+    const edited = fc
+      .tuple(
+        anySpec,
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.nat(8),
+            fc.constantFrom('', '{', '}', '"', '/*', '[', 'register', '\n', '@'),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+      )
+      .map(([text, edits]) =>
+        edits.reduce((t, [at, del, ins]) => {
+          const i = at % (t.length + 1);
+          return t.slice(0, i) + ins + t.slice(i + del);
+        }, text),
+      );
     fc.assert(
       fc.property(edited, (text) => {
         wellFormed(compileSpec(text), text);

@@ -16,7 +16,9 @@ describe('the shipped specs', () => {
       const { ir, diagnostics } = loadSpec(path);
       expect(diagnostics).toEqual([]);
       expect(ir).toBeDefined();
-      expect(validate(irJsonSchema() as Record<string, unknown>, JSON.parse(JSON.stringify(ir)))).toEqual([]);
+      expect(
+        validate(irJsonSchema() as Record<string, unknown>, JSON.parse(JSON.stringify(ir))),
+      ).toEqual([]);
       expect(Device.parse(JSON.parse(JSON.stringify(ir)))).toEqual(ir);
     });
   }
@@ -37,23 +39,38 @@ describe('lowering mini.nicdl', () => {
   const reg = (name: string) => ir.registers.find((r) => r.name === name)!;
 
   it('records the source: file, imports and the sha256 of every text read', () => {
-    const texts = [MINI, 'test/lang/fixtures/good/common.nicdl'].map((p) => readFileSync(p, 'utf8'));
+    const texts = [MINI, 'test/lang/fixtures/good/common.nicdl'].map((p) =>
+      readFileSync(p, 'utf8'),
+    );
     const hash = createHash('sha256');
     for (const t of texts) hash.update(t).update('\0');
-    expect(ir.source).toEqual({ file: MINI, hash: hash.digest('hex'), imports: ['test/lang/fixtures/good/common.nicdl'] });
+    expect(ir.source).toEqual({
+      file: MINI,
+      hash: hash.digest('hex'),
+      imports: ['test/lang/fixtures/good/common.nicdl'],
+    });
   });
 
   it('merges imported items and resolves constants with size suffixes', () => {
-    expect(ir.constants.find((c) => c.name === 'MAX_FRAME')).toMatchObject({ value: 16384, doc: 'Largest frame one descriptor carries, in bytes.' });
+    expect(ir.constants.find((c) => c.name === 'MAX_FRAME')).toMatchObject({
+      value: 16384,
+      doc: 'Largest frame one descriptor carries, in bytes.',
+    });
     expect(ir.rings[0].buffer).toEqual({ default: 2048, max: 16384 });
   });
 
   it('carries doc comments and refs', () => {
-    expect(ir.doc).toBe('A made-up NIC with one tx and one rx ring.\nSecond line of the device doc.');
+    expect(ir.doc).toBe(
+      'A made-up NIC with one tx and one rx ring.\nSecond line of the device doc.',
+    );
     expect(ir.ref).toBe('Mini NIC manual rev 1');
     expect(reg('CTRL')).toMatchObject({ doc: 'Device control', ref: '1.1' });
     expect(reg('CTRL').fields[0]).toMatchObject({ name: 'FD', doc: 'full duplex' });
-    expect(reg('CTRL').fields[2].enum?.[0]).toMatchObject({ name: 'S10', value: 0, doc: '10 Mb/s' });
+    expect(reg('CTRL').fields[2].enum?.[0]).toMatchObject({
+      name: 'S10',
+      value: 0,
+      doc: '10 Mb/s',
+    });
     expect(reg('CRCERRS').doc).toBe('CRC errors');
   });
 
@@ -63,12 +80,19 @@ describe('lowering mini.nicdl', () => {
     const bar = ir.registers.filter((r) => !r.space);
     expect(bar.map((r) => r.offset)).toEqual([...bar.map((r) => r.offset)].sort((a, b) => a - b));
     expect(ir.registers[ir.registers.length - 1]).toMatchObject({ name: 'PHY_CTRL', space: 'phy' });
-    expect(ir.rings[1]).toMatchObject({ align: 16, count: { min: 8, max: 4096, step: 8, default: 256 } });
+    expect(ir.rings[1]).toMatchObject({
+      align: 16,
+      count: { min: 8, max: 4096, step: 8, default: 256 },
+    });
   });
 
   it('folds field resets into the register reset and keeps access overrides', () => {
     expect(reg('CTRL').reset).toBe(0x40);
-    expect(reg('CTRL').fields.find((f) => f.name === 'SLU')).toMatchObject({ reset: 1, lsb: 6, msb: 6 });
+    expect(reg('CTRL').fields.find((f) => f.name === 'SLU')).toMatchObject({
+      reset: 1,
+      lsb: 6,
+      msb: 6,
+    });
     expect(reg('CTRL').fields.find((f) => f.name === 'VME')).toMatchObject({ access: 'ro' });
     expect(reg('CTRL').fields.find((f) => f.name === 'RST')).toMatchObject({ selfClearing: true });
   });
@@ -91,16 +115,40 @@ describe('lowering mini.nicdl', () => {
 
   it('resolves sequence values: constants, parameters, enum names; times in microseconds', () => {
     const reset = ir.sequences.find((s) => s.name === 'reset')!;
-    expect(reset.steps[0]).toMatchObject({ op: 'write', register: 'IMC', value: { kind: 'const', value: 0xffffffff } });
-    expect(reset.steps[2]).toMatchObject({ op: 'write', register: 'TCTL', value: { kind: 'const', value: 0 }, fields: [{ field: 'PSP', value: { kind: 'const', value: 1 } }] });
-    expect(reset.steps[4]).toMatchObject({ op: 'modify', register: 'CTRL', fields: [{ field: 'RST', value: { kind: 'const', value: 1 } }] });
-    expect(reset.steps[5]).toMatchObject({ op: 'wait', field: 'RST', cmp: '==', timeoutUs: 10_000, intervalUs: 100 });
+    expect(reset.steps[0]).toMatchObject({
+      op: 'write',
+      register: 'IMC',
+      value: { kind: 'const', value: 0xffffffff },
+    });
+    expect(reset.steps[2]).toMatchObject({
+      op: 'write',
+      register: 'TCTL',
+      value: { kind: 'const', value: 0 },
+      fields: [{ field: 'PSP', value: { kind: 'const', value: 1 } }],
+    });
+    expect(reset.steps[4]).toMatchObject({
+      op: 'modify',
+      register: 'CTRL',
+      fields: [{ field: 'RST', value: { kind: 'const', value: 1 } }],
+    });
+    expect(reset.steps[5]).toMatchObject({
+      op: 'wait',
+      field: 'RST',
+      cmp: '==',
+      timeoutUs: 10_000,
+      intervalUs: 100,
+    });
     expect(reset.steps[6]).toMatchObject({ op: 'delay', us: 1000 });
     const init = ir.sequences.find((s) => s.name === 'init_tx')!;
     expect(init.params).toEqual(['base_lo', 'base_hi', 'bytes']);
     expect(init.steps[0]).toMatchObject({ value: { kind: 'param', name: 'base_lo' } });
-    expect(init.steps[6]).toMatchObject({ fields: [{ field: 'EN' }, { field: 'BSIZE', value: { kind: 'const', value: 0 } }] });
-    expect(init.steps[7]).toMatchObject({ op: 'modify', fields: [{ field: 'FD', value: { kind: 'const', value: 0 } }] });
+    expect(init.steps[6]).toMatchObject({
+      fields: [{ field: 'EN' }, { field: 'BSIZE', value: { kind: 'const', value: 0 } }],
+    });
+    expect(init.steps[7]).toMatchObject({
+      op: 'modify',
+      fields: [{ field: 'FD', value: { kind: 'const', value: 0 } }],
+    });
     expect(init.steps[8]).toMatchObject({ op: 'write', register: 'MTA', index: 3 });
     expect(init.steps[10]).toMatchObject({ op: 'wait', timeoutUs: 1_000_000, intervalUs: 10 });
     expect(init.steps[11]).toEqual({ op: 'call', sequence: 'reset', loc: expect.any(Object) });
@@ -116,7 +164,10 @@ describe('the API', () => {
   });
 
   it('compileSpec reports an unreadable import at the import', () => {
-    const { ir, diagnostics } = compileSpec('import "nowhere.nicdl"\ndevice d {\n}\n', 'x/<mem>.nicdl');
+    const { ir, diagnostics } = compileSpec(
+      'import "nowhere.nicdl"\ndevice d {\n}\n',
+      'x/<mem>.nicdl',
+    );
     expect(ir).toBeUndefined();
     expect(diagnostics).toMatchObject([{ code: 'NDL006', span: { line: 1, col: 8 } }]);
   });
@@ -151,6 +202,8 @@ describe('the API', () => {
   });
 
   it('loadSpec of a missing file is one diagnostic, not an exception', () => {
-    expect(loadSpec('no/such/file.nicdl').diagnostics).toMatchObject([{ code: 'NDL006', message: "cannot read 'no/such/file.nicdl': no such file" }]);
+    expect(loadSpec('no/such/file.nicdl').diagnostics).toMatchObject([
+      { code: 'NDL006', message: "cannot read 'no/such/file.nicdl': no such file" },
+    ]);
   });
 });
