@@ -15,17 +15,24 @@ export function driverByName(name: string): DriverPackage {
   const entry = DRIVERS.find((d) => d.name === name);
   if (entry) return entry;
   const available = DRIVERS.map((d) => d.name);
-  throw new NicdlError('E_UNKNOWN_DRIVER', `no driver named '${name}'; available: ${available.join(', ') || 'none'}`, ExitCode.usage, {
-    driver: name,
-    available,
-  });
+  throw new NicdlError(
+    'E_UNKNOWN_DRIVER',
+    `no driver named '${name}'; available: ${available.join(', ') || 'none'}`,
+    ExitCode.usage,
+    {
+      driver: name,
+      available,
+    },
+  );
 }
 
 /** The driver whose spec lists vendor:device, or E_UNSUPPORTED_DEVICE naming the ids. */
 export function driverForIds(vendor: number, device: number, address: string): DriverPackage {
   const entry = DRIVERS.find((d) => d.pci.some((p) => p.vendor === vendor && p.device === device));
   if (entry) return entry;
-  const known = DRIVERS.map((d) => `${d.name}: ${d.pci.map((p) => `${hex4(p.vendor)}:${hex4(p.device)}`).join(', ')}`);
+  const known = DRIVERS.map(
+    (d) => `${d.name}: ${d.pci.map((p) => `${hex4(p.vendor)}:${hex4(p.device)}`).join(', ')}`,
+  );
   throw new NicdlError(
     'E_UNSUPPORTED_DEVICE',
     `${address} is ${hex4(vendor)}:${hex4(device)}, which no nicdl spec lists (${known.join('; ') || 'no drivers'})`,

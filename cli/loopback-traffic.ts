@@ -46,11 +46,27 @@ const DEFAULT_IDLE_TIMEOUT_US = 3_000_000;
 const WAIT_STEP_MS = 1;
 const MISMATCHES_KEPT = 5;
 
-export async function runLoopbackTraffic(driver: NicDriver, opts: LoopbackOptions): Promise<LoopbackResult> {
+export async function runLoopbackTraffic(
+  driver: NicDriver,
+  opts: LoopbackOptions,
+): Promise<LoopbackResult> {
   const mac = parseMac(driver.mac);
-  const window = opts.window ?? Math.max(1, Math.floor(Math.min(driver.config.rxRingSize, driver.config.txRingSize) / 2));
+  const window =
+    opts.window ??
+    Math.max(1, Math.floor(Math.min(driver.config.rxRingSize, driver.config.txRingSize) / 2));
   const idleTimeoutUs = opts.idleTimeoutUs ?? DEFAULT_IDLE_TIMEOUT_US;
-  const r: LoopbackResult = { sent: 0, received: 0, bytesSent: 0, mismatches: 0, firstMismatches: [], foreign: 0, timedOut: false, elapsedMs: 0, pps: 0, ok: false };
+  const r: LoopbackResult = {
+    sent: 0,
+    received: 0,
+    bytesSent: 0,
+    mismatches: 0,
+    firstMismatches: [],
+    foreign: 0,
+    timedOut: false,
+    elapsedMs: 0,
+    pps: 0,
+    ok: false,
+  };
   const onFrame = (frame: Uint8Array) => {
     if (testFrameSeq(frame) < 0) {
       r.foreign++;
@@ -59,7 +75,8 @@ export async function runLoopbackTraffic(driver: NicDriver, opts: LoopbackOption
     const why = checkTestFrame(frame, r.received, mac, mac);
     if (why) {
       r.mismatches++;
-      if (r.firstMismatches.length < MISMATCHES_KEPT) r.firstMismatches.push(`frame ${r.received}: ${why}`);
+      if (r.firstMismatches.length < MISMATCHES_KEPT)
+        r.firstMismatches.push(`frame ${r.received}: ${why}`);
     }
     r.received++;
   };
@@ -94,11 +111,18 @@ export async function runLoopbackTraffic(driver: NicDriver, opts: LoopbackOption
 }
 
 /** Queue frames while fewer than `window` are in flight; stop at backpressure. */
-function sendWithin(driver: NicDriver, r: LoopbackResult, opts: LoopbackOptions, window: number, mac: Uint8Array): void {
+function sendWithin(
+  driver: NicDriver,
+  r: LoopbackResult,
+  opts: LoopbackOptions,
+  window: number,
+  mac: Uint8Array,
+): void {
   while (r.sent < opts.frames && r.sent - r.received < window) {
     const n = Math.min(TX_BATCH, opts.frames - r.sent, window - (r.sent - r.received));
     const batch: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) batch.push(makeTestFrame(r.sent + i, opts.sizes[(r.sent + i) % opts.sizes.length], mac, mac));
+    for (let i = 0; i < n; i++)
+      batch.push(makeTestFrame(r.sent + i, opts.sizes[(r.sent + i) % opts.sizes.length], mac, mac));
     const accepted = driver.transmit(batch);
     for (let i = 0; i < accepted; i++) r.bytesSent += batch[i].length;
     r.sent += accepted;
@@ -108,6 +132,8 @@ function sendWithin(driver: NicDriver, r: LoopbackResult, opts: LoopbackOptions,
 
 /** Frame sizes that exercise short, typical and maximal frames up to `maxFrameBytes`. */
 export function loopbackSizes(maxFrameBytes: number): number[] {
-  const sizes = [60, 64, 128, 256, 512, 1024, 1514, maxFrameBytes].filter((s) => s <= maxFrameBytes);
+  const sizes = [60, 64, 128, 256, 512, 1024, 1514, maxFrameBytes].filter(
+    (s) => s <= maxFrameBytes,
+  );
   return [...new Set(sizes)];
 }

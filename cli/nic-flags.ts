@@ -17,7 +17,8 @@ export const deviceFlags = {
     exclusive: ['pci'],
   }),
   pci: Flags.string({
-    description: 'PCI address of the NIC, e.g. 0000:00:02.0 (bound to vfio-pci for the run, given back after)',
+    description:
+      'PCI address of the NIC, e.g. 0000:00:02.0 (bound to vfio-pci for the run, given back after)',
     exclusive: ['sim'],
     helpValue: 'ADDR',
   }),
@@ -33,11 +34,24 @@ export const deviceFlags = {
 
 /** How the driver sets the device up. Absent flags leave the driver's (spec) defaults. */
 export const nicFlags = {
-  'rx-ring': Flags.integer({ description: 'RX descriptors (default from the spec, 256)', min: 1, helpValue: 'N' }),
-  'tx-ring': Flags.integer({ description: 'TX descriptors (default from the spec, 256)', min: 1, helpValue: 'N' }),
-  buffer: Flags.integer({ description: 'bytes per RX buffer (default from the spec, 2048)', min: 1, helpValue: 'BYTES' }),
+  'rx-ring': Flags.integer({
+    description: 'RX descriptors (default from the spec, 256)',
+    min: 1,
+    helpValue: 'N',
+  }),
+  'tx-ring': Flags.integer({
+    description: 'TX descriptors (default from the spec, 256)',
+    min: 1,
+    helpValue: 'N',
+  }),
+  buffer: Flags.integer({
+    description: 'bytes per RX buffer (default from the spec, 2048)',
+    min: 1,
+    helpValue: 'BYTES',
+  }),
   'max-frame': Flags.integer({
-    description: 'largest frame sent or expected, without CRC (default 1514; larger needs jumbo support)',
+    description:
+      'largest frame sent or expected, without CRC (default 1514; larger needs jumbo support)',
     min: 1,
     helpValue: 'BYTES',
   }),
@@ -77,7 +91,8 @@ const PROFILES = ['latency', 'throughput', 'off'] as const;
 /** "latency" | "throughput" | "off" | microseconds (the minimum gap between interrupts). */
 export function parseCoalescing(text: string): CoalescingProfile {
   const name = text.trim().toLowerCase();
-  if ((PROFILES as readonly string[]).includes(name)) return { profile: name as (typeof PROFILES)[number] };
+  if ((PROFILES as readonly string[]).includes(name))
+    return { profile: name as (typeof PROFILES)[number] };
   if (/^\d+$/.test(name)) return { profile: 'custom', intervalUs: Number(name) };
   throw new NicdlError(
     'E_BAD_FLAG',

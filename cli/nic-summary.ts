@@ -28,7 +28,9 @@ export interface NicSummary {
 export function nicSummary(nic: OpenedNic): NicSummary {
   const { driver, ir, device } = nic;
   const c = driver.config;
-  const model = ir.pci.find((p) => p.vendor === device.identity.vendor && p.device === device.identity.device)?.name;
+  const model = ir.pci.find(
+    (p) => p.vendor === device.identity.vendor && p.device === device.identity.device,
+  )?.name;
   return {
     driver: driver.name,
     ...(model ? { model } : {}),

@@ -59,11 +59,17 @@ export interface OpenedNic extends OpenedDevice {
 }
 
 /** Open the device the flags name, without a driver (for dump and the register test). */
-export async function openDevice(flags: DeviceFlagValues, ctx: OpenContext, twin: TwinOptions = {}): Promise<OpenedDevice> {
+export async function openDevice(
+  flags: DeviceFlagValues,
+  ctx: OpenContext,
+  twin: TwinOptions = {},
+): Promise<OpenedDevice> {
   const stop = new StopSignal().install();
   ctx.onCleanup(() => stop.uninstall());
   stop.check('opening the device');
-  const opened = flags.pci ? await openPci(flags.pci, flags, stop) : await openTwin(flags.driver ?? DEFAULT_DRIVER, stop, twin);
+  const opened = flags.pci
+    ? await openPci(flags.pci, flags, stop)
+    : await openTwin(flags.driver ?? DEFAULT_DRIVER, stop, twin);
   ctx.onCleanup(async () => {
     stop.untrack(opened.device);
     await opened.device.close();
@@ -79,11 +85,18 @@ export async function openNic(
   twin: TwinOptions = {},
 ): Promise<OpenedNic> {
   const opened = await openDevice(flags, ctx, twin);
-  return { ...opened, driver: await startDriver(opened, { ...nicConfig(flags), ...overrides }, ctx) };
+  return {
+    ...opened,
+    driver: await startDriver(opened, { ...nicConfig(flags), ...overrides }, ctx),
+  };
 }
 
 /** Bring the driver up on an opened device; its close is registered as a cleanup. */
-export async function startDriver(opened: OpenedDevice, config: NicConfig, ctx: OpenContext): Promise<NicDriver> {
+export async function startDriver(
+  opened: OpenedDevice,
+  config: NicConfig,
+  ctx: OpenContext,
+): Promise<NicDriver> {
   const module = await opened.entry.load();
   const driver = await module.open(opened.device, opened.ir, config, opened.sim?.clock);
   ctx.onCleanup(() => driver.close());
@@ -91,10 +104,16 @@ export async function startDriver(opened: OpenedDevice, config: NicConfig, ctx: 
   return driver;
 }
 
-async function openTwin(name: string, stop: StopSignal, options: TwinOptions): Promise<OpenedDevice> {
+async function openTwin(
+  name: string,
+  stop: StopSignal,
+  options: TwinOptions,
+): Promise<OpenedDevice> {
   const entry = driverByName(name);
   const ir = await driverIr(entry);
-  const { device } = entry.openTwin(ir, { sim: { wire: { capture: options.captureWire ?? true } } });
+  const { device } = entry.openTwin(ir, {
+    sim: { wire: { capture: options.captureWire ?? true } },
+  });
   stop.track(device);
   return { entry, ir, device, sim: device, where: 'sim', stop };
 }
@@ -103,7 +122,11 @@ async function openTwin(name: string, stop: StopSignal, options: TwinOptions): P
  * Check the address and the device's ids before touching it: a device no spec lists is
  * refused while it still has its kernel driver.
  */
-async function openPci(address: string, flags: DeviceFlagValues, stop: StopSignal): Promise<OpenedDevice> {
+async function openPci(
+  address: string,
+  flags: DeviceFlagValues,
+  stop: StopSignal,
+): Promise<OpenedDevice> {
   const opts = pciOptions(flags);
   const info = getPciDevice(address, opts);
   const entry = driverForIds(info.vendor, info.device, info.address);

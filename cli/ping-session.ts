@@ -77,13 +77,25 @@ export class PingSession {
   /** Send echo request `seq` carrying `data`. */
   sendEcho(seq: number, data: Uint8Array): void {
     if (!this.peerMac) throw new Error('sendEcho before resolve');
-    const frame = buildIcmpEcho(ICMP_ECHO_REQUEST, { ethDst: this.peerMac, ethSrc: this.ourMac, src: this.ourIp, dst: this.dest, id: this.id, seq, data });
+    const frame = buildIcmpEcho(ICMP_ECHO_REQUEST, {
+      ethDst: this.peerMac,
+      ethSrc: this.ourMac,
+      src: this.ourIp,
+      dst: this.dest,
+      id: this.id,
+      seq,
+      data,
+    });
     this.outstanding.set(seq, this.driver.clock.nowUs());
     this.send(frame);
   }
 
   /** Process frames until `untilUs` (device time) or until `done()`; replies go to `onReply`. */
-  async pump(untilUs: number, done: () => boolean = () => false, onReply?: (r: EchoReply) => void): Promise<void> {
+  async pump(
+    untilUs: number,
+    done: () => boolean = () => false,
+    onReply?: (r: EchoReply) => void,
+  ): Promise<void> {
     const onFrame = (frame: Uint8Array) => this.handle(frame, onReply);
     while (!done() && !this.stop.stopped) {
       this.driver.reclaim();
@@ -106,11 +118,13 @@ export class PingSession {
     const arp = parseArp(frame);
     if (arp) {
       if (arp.op === ARP_OP_REPLY && arp.senderIp === this.nextHop) this.peerMac ??= arp.senderMac;
-      if (arp.op === ARP_OP_REQUEST && arp.targetIp === this.ourIp) this.send(buildArpReply(arp, this.ourMac, this.ourIp));
+      if (arp.op === ARP_OP_REQUEST && arp.targetIp === this.ourIp)
+        this.send(buildArpReply(arp, this.ourMac, this.ourIp));
       return;
     }
     const echo = parseIcmpEcho(frame);
-    if (!echo || echo.type !== ICMP_ECHO_REPLY || echo.id !== this.id || echo.src !== this.dest) return;
+    if (!echo || echo.type !== ICMP_ECHO_REPLY || echo.id !== this.id || echo.src !== this.dest)
+      return;
     this.record(echo, onReply);
   }
 
@@ -125,7 +139,12 @@ export class PingSession {
       return;
     }
     this.outstanding.delete(echo.seq);
-    const reply = { seq: echo.seq, ttl: echo.ttl, bytes: echo.dataBytes + 8, rttUs: this.driver.clock.nowUs() - sentUs };
+    const reply = {
+      seq: echo.seq,
+      ttl: echo.ttl,
+      bytes: echo.dataBytes + 8,
+      rttUs: this.driver.clock.nowUs() - sentUs,
+    };
     this.replies.push(reply);
     onReply?.(reply);
   }
@@ -133,7 +152,11 @@ export class PingSession {
   private send(frame: Uint8Array): void {
     this.driver.reclaim();
     if (this.driver.transmit([frame]) !== 1) {
-      throw new NicdlError('E_TX_FULL', 'the transmit ring is full: the device is not sending (link down?)', ExitCode.deviceFault);
+      throw new NicdlError(
+        'E_TX_FULL',
+        'the transmit ring is full: the device is not sending (link down?)',
+        ExitCode.deviceFault,
+      );
     }
   }
 }
@@ -147,7 +170,11 @@ export interface PingStatistics {
 }
 
 /** What ping's summary reports; mdev is the standard deviation of the RTTs (as iputils). */
-export function pingStatistics(transmitted: number, replies: readonly EchoReply[], timeMs: number): PingStatistics {
+export function pingStatistics(
+  transmitted: number,
+  replies: readonly EchoReply[],
+  timeMs: number,
+): PingStatistics {
   const received = replies.length;
   const lossPercent = transmitted ? ((transmitted - received) * 100) / transmitted : 0;
   const stats: PingStatistics = { transmitted, received, lossPercent, timeMs };
@@ -155,17 +182,29 @@ export function pingStatistics(transmitted: number, replies: readonly EchoReply[
   const rtts = replies.map((r) => r.rttUs / US_PER_MS);
   const avg = rtts.reduce((a, b) => a + b, 0) / received;
   const meanSquare = rtts.reduce((a, b) => a + b * b, 0) / received;
-  return { ...stats, rttMs: { min: Math.min(...rtts), avg, max: Math.max(...rtts), mdev: Math.sqrt(Math.max(0, meanSquare - avg * avg)) } };
+  return {
+    ...stats,
+    rttMs: {
+      min: Math.min(...rtts),
+      avg,
+      max: Math.max(...rtts),
+      mdev: Math.sqrt(Math.max(0, meanSquare - avg * avg)),
+    },
+  };
 }
 
 /** The two summary lines, formatted as iputils ping prints them. */
 export function pingSummaryLines(s: PingStatistics): string[] {
   // iputils prints the loss with %g: "0%", "25%", "33.3333%".
   const loss = Number(s.lossPercent.toPrecision(6));
-  const lines = [`${s.transmitted} packets transmitted, ${s.received} received, ${loss}% packet loss, time ${Math.round(s.timeMs)}ms`];
+  const lines = [
+    `${s.transmitted} packets transmitted, ${s.received} received, ${loss}% packet loss, time ${Math.round(s.timeMs)}ms`,
+  ];
   if (s.rttMs) {
     const { min, avg, max, mdev } = s.rttMs;
-    lines.push(`rtt min/avg/max/mdev = ${[min, avg, max, mdev].map((v) => v.toFixed(3)).join('/')} ms`);
+    lines.push(
+      `rtt min/avg/max/mdev = ${[min, avg, max, mdev].map((v) => v.toFixed(3)).join('/')} ms`,
+    );
   }
   return lines;
 }

@@ -14,7 +14,8 @@ export function formatDump(registers: readonly DumpedRegister[]): string[] {
     lines.push(registerLine(r, nameWidth));
     const fieldWidth = Math.max(0, ...r.fields.map((f) => f.name.length));
     for (const f of r.fields) lines.push(fieldLine(f, fieldWidth));
-    if (r.unknownBits) lines.push(`        (bits outside the spec's fields set: 0x${r.unknownBits.toString(16)})`);
+    if (r.unknownBits)
+      lines.push(`        (bits outside the spec's fields set: 0x${r.unknownBits.toString(16)})`);
   }
   return lines;
 }
@@ -37,7 +38,8 @@ function skipText(r: DumpedRegister): string {
 const DECIMAL_ONLY_MAX_BITS = 4;
 
 function fieldLine(f: DecodedField, width: number): string {
-  const hexToo = fieldBits(f) > DECIMAL_ONLY_MAX_BITS && f.value > 9 ? ` (0x${f.value.toString(16)})` : '';
+  const hexToo =
+    fieldBits(f) > DECIMAL_ONLY_MAX_BITS && f.value > 9 ? ` (0x${f.value.toString(16)})` : '';
   const name = f.enumName ? `  ${f.enumName}` : '';
   return `          ${f.name.padEnd(width)}  ${f.bits.padEnd(7)}  ${f.access.padEnd(3)} ${String(f.value).padStart(10)}${hexToo}${name}`.trimEnd();
 }

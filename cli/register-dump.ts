@@ -57,7 +57,11 @@ const WORD_BYTES = 4;
 const TWO_POW_32 = 2 ** 32;
 
 /** Read and decode every BAR register of `ir` from `device`, in (bar, offset) order. */
-export function dumpRegisters(ir: IrDevice, device: Device, options: DumpOptions = {}): DumpedRegister[] {
+export function dumpRegisters(
+  ir: IrDevice,
+  device: Device,
+  options: DumpOptions = {},
+): DumpedRegister[] {
   const out: DumpedRegister[] = [];
   for (const reg of barRegisters(ir)) {
     const count = reg.array?.count ?? 1;
@@ -72,17 +76,26 @@ export function dumpRegisters(ir: IrDevice, device: Device, options: DumpOptions
 
 /** Registers of the BAR (not of an indirect space), sorted by (bar, offset). */
 export function barRegisters(ir: IrDevice): Register[] {
-  return ir.registers.filter((r) => r.space === undefined).sort((a, b) => a.bar - b.bar || a.offset - b.offset);
+  return ir.registers
+    .filter((r) => r.space === undefined)
+    .sort((a, b) => a.bar - b.bar || a.offset - b.offset);
 }
 
 /** Names of the indirect spaces and how many registers each holds (not dumped). */
 export function indirectSpaces(ir: IrDevice): Array<{ space: string; registers: number }> {
   const counts = new Map<string, number>();
-  for (const r of ir.registers) if (r.space !== undefined) counts.set(r.space, (counts.get(r.space) ?? 0) + 1);
+  for (const r of ir.registers)
+    if (r.space !== undefined) counts.set(r.space, (counts.get(r.space) ?? 0) + 1);
   return [...counts].map(([space, registers]) => ({ space, registers }));
 }
 
-function dumpOne(reg: Register, name: string, offset: number, device: Device, options: DumpOptions): DumpedRegister {
+function dumpOne(
+  reg: Register,
+  name: string,
+  offset: number,
+  device: Device,
+  options: DumpOptions,
+): DumpedRegister {
   const base: DumpedRegister = {
     name,
     bar: reg.bar,

@@ -47,7 +47,9 @@ export function registerTest(ir: IrDevice, device: Device): RegisterTestResult {
         mmio.write32(offset, wrote);
         const read = mmio.read32(offset) >>> 0;
         if (((read ^ wrote) & mask) !== 0 && result.failures.length < FAILURES_KEPT) {
-          result.failures.push(`${name}: wrote 0x${hex8(wrote)}, read 0x${hex8(read)} (bits 0x${hex8((read ^ wrote) & mask)} differ)`);
+          result.failures.push(
+            `${name}: wrote 0x${hex8(wrote)}, read 0x${hex8(read)} (bits 0x${hex8((read ^ wrote) & mask)} differ)`,
+          );
         }
       }
       mmio.write32(offset, original);
@@ -61,7 +63,8 @@ export function registerTest(ir: IrDevice, device: Device): RegisterTestResult {
 function exclusion(reg: Register, polled: Set<string>): string | undefined {
   if (reg.access !== 'rw') return 'not read/write';
   if (reg.width !== 32) return `${reg.width}-bit`;
-  if (polled.has(reg.name)) return 'a sequence polls it (a handshake register: writing starts an action)';
+  if (polled.has(reg.name))
+    return 'a sequence polls it (a handshake register: writing starts an action)';
   if (testMask(reg) === 0) return 'no plain read/write bits';
   return undefined;
 }
@@ -75,7 +78,8 @@ function testMask(reg: Register): number {
 /** Registers some sequence of the spec waits on. */
 function polledRegisters(ir: IrDevice): Set<string> {
   const names = new Set<string>();
-  for (const seq of ir.sequences) for (const step of seq.steps) if (step.op === 'wait') names.add(step.register);
+  for (const seq of ir.sequences)
+    for (const step of seq.steps) if (step.op === 'wait') names.add(step.register);
   return names;
 }
 

@@ -16,14 +16,22 @@ const RX_BATCH = 64;
 /** How long an idle loop waits for a frame (device time; wall time too on the twin). */
 const IDLE_WAIT_MS = 10;
 
-export async function serve(nic: OpenedNic, live: (line: string) => void, log: (line: string) => void): Promise<ServeResult> {
+export async function serve(
+  nic: OpenedNic,
+  live: (line: string) => void,
+  log: (line: string) => void,
+): Promise<ServeResult> {
   const { driver, stop } = nic;
   const totals = { frames: 0, bytes: 0 };
   const onFrame = (frame: Uint8Array) => {
     totals.frames++;
     totals.bytes += frame.length;
   };
-  const rates = new LiveRates((l) => live(`serving ${l.elapsedS.toFixed(0)} s: rx ${count(Math.round(l.pps))} pps ${bitRate(l.bps)}, ${count(l.frames)} frames, link ${driver.link().up ? 'up' : 'down'}`));
+  const rates = new LiveRates((l) =>
+    live(
+      `serving ${l.elapsedS.toFixed(0)} s: rx ${count(Math.round(l.pps))} pps ${bitRate(l.bps)}, ${count(l.frames)} frames, link ${driver.link().up ? 'up' : 'down'}`,
+    ),
+  );
   log(`serving on ${nic.where} (Ctrl-C to stop)`);
   while (!stop.stopped) {
     driver.reclaim();
@@ -35,6 +43,8 @@ export async function serve(nic: OpenedNic, live: (line: string) => void, log: (
     rates.tick(totals);
   }
   const seconds = rates.elapsedMs / 1000;
-  log(`stopped by ${stop.requested} after ${seconds.toFixed(1)} s: received ${count(totals.frames)} frames (${count(totals.bytes)} bytes)`);
+  log(
+    `stopped by ${stop.requested} after ${seconds.toFixed(1)} s: received ${count(totals.frames)} frames (${count(totals.bytes)} bytes)`,
+  );
   return { seconds, framesReceived: totals.frames, bytesReceived: totals.bytes };
 }

@@ -67,7 +67,13 @@ export class SimulatedPeer {
       return;
     }
     const echo = parseIcmpEcho(frame);
-    if (!echo || echo.type !== ICMP_ECHO_REQUEST || !this.ips.includes(echo.dst) || !echo.checksumOk) return;
+    if (
+      !echo ||
+      echo.type !== ICMP_ECHO_REQUEST ||
+      !this.ips.includes(echo.dst) ||
+      !echo.checksumOk
+    )
+      return;
     if (!macEquals(frame, 0, this.mac)) return; // not addressed to us at layer 2
     this.counts.echoReplies++;
     this.deliver(

@@ -31,8 +31,13 @@ export function counterDeltas(before: NicStatistics, after: NicStatistics): Coun
 export function formatCounterDeltas(deltas: readonly CounterDelta[], perLine = 6): string[] {
   const lines: string[] = [];
   for (const source of ['hardware', 'driver'] as const) {
-    const items = deltas.filter((d) => d.source === source).map((d) => `${d.name} +${count(d.delta)}`);
-    for (let i = 0; i < items.length; i += perLine) lines.push(`${i === 0 ? `${source}:`.padEnd(10) : ''.padEnd(10)}${items.slice(i, i + perLine).join('  ')}`);
+    const items = deltas
+      .filter((d) => d.source === source)
+      .map((d) => `${d.name} +${count(d.delta)}`);
+    for (let i = 0; i < items.length; i += perLine)
+      lines.push(
+        `${i === 0 ? `${source}:`.padEnd(10) : ''.padEnd(10)}${items.slice(i, i + perLine).join('  ')}`,
+      );
   }
   return lines;
 }
@@ -45,6 +50,13 @@ export function jsonValue(v: StatValue): number | string {
 
 /** NicStatistics with every bigint made JSON-safe. */
 export function jsonStatistics(s: NicStatistics): Record<string, unknown> {
-  const map = (r: Record<string, StatValue>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonValue(v)]));
-  return { hardware: map(s.hardware), driver: map(s.driver), rings: s.rings, dma: s.dma, uptimeSeconds: s.uptimeSeconds };
+  const map = (r: Record<string, StatValue>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonValue(v)]));
+  return {
+    hardware: map(s.hardware),
+    driver: map(s.driver),
+    rings: s.rings,
+    dma: s.dma,
+    uptimeSeconds: s.uptimeSeconds,
+  };
 }

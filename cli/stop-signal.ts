@@ -71,13 +71,12 @@ export class StopSignal {
   sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wakers = self.wakers.filter((w) => w !== done);
+        this.wakers = this.wakers.filter((w) => w !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakers.push(done);
     });
   }
@@ -85,7 +84,9 @@ export class StopSignal {
   /** The typed error a bounded run throws when it was stopped before its end. */
   interruptedError(what: string): NicdlError {
     const signal = this.requested ?? 'SIGINT';
-    return new NicdlError('E_INTERRUPTED', `${what} stopped by ${signal}`, exitCodeFor(signal), { signal });
+    return new NicdlError('E_INTERRUPTED', `${what} stopped by ${signal}`, exitCodeFor(signal), {
+      signal,
+    });
   }
 
   /** Throw interruptedError(what) if a stop was requested. */
@@ -100,7 +101,10 @@ export class StopSignal {
     }
     this.requested = signal;
     for (const wake of this.wakers.splice(0)) wake();
-    this.graceTimer = setTimeout(() => this.emergency(signal, 'the run did not stop in time'), GRACE_MS);
+    this.graceTimer = setTimeout(
+      () => this.emergency(signal, 'the run did not stop in time'),
+      GRACE_MS,
+    );
     this.graceTimer.unref();
   };
 
@@ -111,7 +115,10 @@ export class StopSignal {
   private emergency(signal: StopSignalName, why: string): void {
     for (const d of this.devices) closeQuietly(d);
     this.devices.clear();
-    writeSync(STDERR_FD, `nicdl: error E_INTERRUPTED: stopped by ${signal} (${why}); device quiesced and released\n`);
+    writeSync(
+      STDERR_FD,
+      `nicdl: error E_INTERRUPTED: stopped by ${signal} (${why}); device quiesced and released\n`,
+    );
     process.exit(exitCodeFor(signal));
   }
 }

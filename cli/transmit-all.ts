@@ -46,7 +46,8 @@ export async function transmitAll(
       lastProgressUs = driver.clock.nowUs();
       continue;
     }
-    if (driver.clock.nowUs() - lastProgressUs > STALL_TIMEOUT_US) throw stallError(sent, completed, frames.length);
+    if (driver.clock.nowUs() - lastProgressUs > STALL_TIMEOUT_US)
+      throw stallError(sent, completed, frames.length);
     await driver.clock.sleepUs(BACKOFF_US);
   }
   return { sent, completed, bytes, elapsedMs: performance.now() - startMs };

@@ -17,7 +17,8 @@ import { serve, type ServeResult } from '../serve.js';
 const DEFAULT_SELFTEST_FRAMES = 1000;
 
 export default class Load extends NicdlCommand {
-  static override summary = 'Bring a NIC up with its nicdl driver, self-test it with loopback traffic, optionally serve';
+  static override summary =
+    'Bring a NIC up with its nicdl driver, self-test it with loopback traffic, optionally serve';
   static override description =
     'Without --pci, loads the e1000 driver on its device twin. Prints the MAC, the link and the queue set-up, then ' +
     'sends --frames test frames through PHY loopback and checks every byte of every frame that comes back (exit 1 on ' +
@@ -32,37 +33,67 @@ export default class Load extends NicdlCommand {
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    selftest: Flags.boolean({ description: 'run the loopback self-test after bring-up', default: true, allowNo: true }),
-    frames: Flags.integer({ description: 'frames in the self-test', default: DEFAULT_SELFTEST_FRAMES, min: 1 }),
-    serve: Flags.boolean({ description: 'keep the NIC up after the self-test, printing live rates, until Ctrl-C' }),
+    selftest: Flags.boolean({
+      description: 'run the loopback self-test after bring-up',
+      default: true,
+      allowNo: true,
+    }),
+    frames: Flags.integer({
+      description: 'frames in the self-test',
+      default: DEFAULT_SELFTEST_FRAMES,
+      min: 1,
+    }),
+    serve: Flags.boolean({
+      description: 'keep the NIC up after the self-test, printing live rates, until Ctrl-C',
+    }),
   };
 
-  async run(): Promise<{ nic: NicSummary; selftest?: LoopbackResult & { counters: CounterDelta[] }; serve?: ServeResult }> {
+  async run(): Promise<{
+    nic: NicSummary;
+    selftest?: LoopbackResult & { counters: CounterDelta[] };
+    serve?: ServeResult;
+  }> {
     const { flags } = await this.parse(Load);
     const startMs = performance.now();
     const nic = await openNic(flags, { onCleanup: (fn) => this.onCleanup(fn) });
     const summary = nicSummary(nic);
     for (const line of summaryLines(summary)) this.log(line);
-    const result: { nic: NicSummary; selftest?: LoopbackResult & { counters: CounterDelta[] }; serve?: ServeResult } = { nic: summary };
+    const result: {
+      nic: NicSummary;
+      selftest?: LoopbackResult & { counters: CounterDelta[] };
+      serve?: ServeResult;
+    } = { nic: summary };
     if (flags.selftest) {
       result.selftest = await this.selfTest(nic, flags.frames);
       this.log(`done in ${((performance.now() - startMs) / 1000).toFixed(2)} s`);
     }
-    if (flags.serve) result.serve = await serve(nic, (line) => this.logToStderr(line), (line) => this.log(line));
+    if (flags.serve)
+      result.serve = await serve(
+        nic,
+        (line) => this.logToStderr(line),
+        (line) => this.log(line),
+      );
     if (result.selftest && !result.selftest.ok) throw selfTestError(result.selftest);
     return result;
   }
 
-  private async selfTest(nic: OpenedNic, frames: number): Promise<LoopbackResult & { counters: CounterDelta[] }> {
+  private async selfTest(
+    nic: OpenedNic,
+    frames: number,
+  ): Promise<LoopbackResult & { counters: CounterDelta[] }> {
     const { driver } = nic;
     const sizes = loopbackSizes(driver.config.maxFrameBytes);
-    this.log(`self-test: ${count(frames)} frames of ${sizes[0]}-${sizes[sizes.length - 1]} bytes through PHY loopback`);
+    this.log(
+      `self-test: ${count(frames)} frames of ${sizes[0]}-${sizes[sizes.length - 1]} bytes through PHY loopback`,
+    );
     await driver.setLoopback('phy');
     const before = driver.statistics();
     const r = await runLoopbackTraffic(driver, { frames, sizes, stop: nic.stop });
     const counters = counterDeltas(before, driver.statistics());
     await driver.setLoopback('none');
-    const verdict = r.ok ? 'all intact and in order' : `${r.mismatches} damaged or out of order${r.timedOut ? ', timed out waiting for the rest' : ''}`;
+    const verdict = r.ok
+      ? 'all intact and in order'
+      : `${r.mismatches} damaged or out of order${r.timedOut ? ', timed out waiting for the rest' : ''}`;
     this.log(`  sent ${count(r.sent)}, received ${count(r.received)}: ${verdict}`);
     for (const m of r.firstMismatches) this.log(`    ${m}`);
     this.log(`  ${count(Math.round(r.pps))} frames/s round trip (${r.elapsedMs.toFixed(0)} ms)`);
@@ -78,6 +109,11 @@ function selfTestError(r: LoopbackResult): NicdlError {
     'E_SELFTEST_FAILED',
     `loopback self-test failed: ${r.mismatches} of ${r.received} frames damaged or out of order, ${lost} lost`,
     ExitCode.deviceFault,
-    { sent: r.sent, received: r.received, mismatches: r.mismatches, firstMismatches: r.firstMismatches },
+    {
+      sent: r.sent,
+      received: r.received,
+      mismatches: r.mismatches,
+      firstMismatches: r.firstMismatches,
+    },
   );
 }

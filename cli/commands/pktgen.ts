@@ -9,7 +9,14 @@ import { NicdlCommand } from '../base.js';
 import { bitRate, count, LiveRates, yieldToEventLoop, type RateLine } from '../live-rates.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
-import { BROADCAST_MAC, checkFrameSize, ETH_MIN_FRAME_BYTES, makeTestFrame, parseMac, TEST_FRAME_MIN_BYTES } from '../../runtime/packet/index.js';
+import {
+  BROADCAST_MAC,
+  checkFrameSize,
+  ETH_MIN_FRAME_BYTES,
+  makeTestFrame,
+  parseMac,
+  TEST_FRAME_MIN_BYTES,
+} from '../../runtime/packet/index.js';
 
 /** Per frame on the wire beyond its bytes: FCS 4, preamble + SFD 8, inter-frame gap 12 (IEEE 802.3). */
 const WIRE_OVERHEAD_BYTES = 4 + 8 + 12;
@@ -36,7 +43,8 @@ export interface PktgenResult {
 }
 
 export default class Pktgen extends NicdlCommand {
-  static override summary = 'Generate transmit traffic at full speed or a given rate and report packets per second';
+  static override summary =
+    'Generate transmit traffic at full speed or a given rate and report packets per second';
   static override description =
     'Sends --size-byte frames in bursts of --burst (one doorbell write per burst) for --duration seconds, or until ' +
     'Ctrl-C with --duration 0; --rate limits the packets per second (0: as fast as possible). Live rates go to ' +
@@ -49,17 +57,37 @@ export default class Pktgen extends NicdlCommand {
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    size: Flags.integer({ description: 'bytes per frame, without CRC', default: ETH_MIN_FRAME_BYTES }),
-    rate: Flags.integer({ description: 'frames per second (0: as fast as possible)', default: 0, min: 0 }),
-    duration: Flags.integer({ description: 'seconds to run (0: until Ctrl-C)', default: 5, min: 0 }),
-    burst: Flags.integer({ description: 'frames per transmit call (and doorbell write)', default: 32, min: 1 }),
+    size: Flags.integer({
+      description: 'bytes per frame, without CRC',
+      default: ETH_MIN_FRAME_BYTES,
+    }),
+    rate: Flags.integer({
+      description: 'frames per second (0: as fast as possible)',
+      default: 0,
+      min: 0,
+    }),
+    duration: Flags.integer({
+      description: 'seconds to run (0: until Ctrl-C)',
+      default: 5,
+      min: 0,
+    }),
+    burst: Flags.integer({
+      description: 'frames per transmit call (and doorbell write)',
+      default: 32,
+      min: 1,
+    }),
     dst: Flags.string({ description: 'destination MAC (default broadcast)', helpValue: 'MAC' }),
   };
 
   async run(): Promise<PktgenResult> {
     const { flags } = await this.parse(Pktgen);
     const dst = flags.dst ? parseMac(flags.dst) : BROADCAST_MAC;
-    const nic = await openNic(flags, { onCleanup: (fn) => this.onCleanup(fn) }, {}, { captureWire: false });
+    const nic = await openNic(
+      flags,
+      { onCleanup: (fn) => this.onCleanup(fn) },
+      {},
+      { captureWire: false },
+    );
     checkFrameSize(flags.size, nic.driver.config.maxFrameBytes, 'a pktgen frame (--size)');
     const prefixes = burstPrefixes(nic, flags.size, flags.burst, dst);
     const wireBefore = nic.sim?.wire.framesOut ?? 0;
@@ -70,30 +98,57 @@ export default class Pktgen extends NicdlCommand {
     const r = summarize(nic, flags, totals, live.elapsedMs, perSecond);
     if (nic.sim) r.wire = { frames: nic.sim.wire.framesOut - wireBefore };
     this.printSummary(r);
-    if (nic.stop.stopped && flags.duration > 0) throw nic.stop.interruptedError(`pktgen (${r.seconds.toFixed(1)} of ${flags.duration} s)`);
+    if (nic.stop.stopped && flags.duration > 0)
+      throw nic.stop.interruptedError(`pktgen (${r.seconds.toFixed(1)} of ${flags.duration} s)`);
     return r;
   }
 
   private report(l: RateLine, perSecond: PktgenResult['perSecond']): void {
-    perSecond.push({ second: Math.round(l.elapsedS), pps: Math.round(l.pps), bps: Math.round(l.bps) });
-    this.logToStderr(`pktgen ${l.elapsedS.toFixed(0).padStart(3)} s: ${count(Math.round(l.pps)).padStart(11)} pps  ${bitRate(l.bps).padStart(12)}  (sent ${count(l.frames)})`);
+    perSecond.push({
+      second: Math.round(l.elapsedS),
+      pps: Math.round(l.pps),
+      bps: Math.round(l.bps),
+    });
+    this.logToStderr(
+      `pktgen ${l.elapsedS.toFixed(0).padStart(3)} s: ${count(Math.round(l.pps)).padStart(11)} pps  ${bitRate(l.bps).padStart(12)}  (sent ${count(l.frames)})`,
+    );
   }
 
   private printSummary(r: PktgenResult): void {
-    const line = r.lineRatePercent === undefined ? '' : `, ${r.lineRatePercent.toFixed(1)}% of ${r.linkMbps} Mb/s line rate`;
-    this.log(`sent ${count(r.sent)} frames of ${r.size} bytes in ${r.seconds.toFixed(2)} s: ${count(Math.round(r.pps))} pps, ${bitRate(r.bps)}${line}`);
+    const line =
+      r.lineRatePercent === undefined
+        ? ''
+        : `, ${r.lineRatePercent.toFixed(1)}% of ${r.linkMbps} Mb/s line rate`;
+    this.log(
+      `sent ${count(r.sent)} frames of ${r.size} bytes in ${r.seconds.toFixed(2)} s: ${count(Math.round(r.pps))} pps, ${bitRate(r.bps)}${line}`,
+    );
     if (r.wire) this.log(`twin wire: ${count(r.wire.frames)} frames left the device`);
   }
 }
 
 /** prefixes[n] holds the first n frames of the burst (prefixes[0] is empty). */
-function burstPrefixes(nic: OpenedNic, size: number, burst: number, dst: Uint8Array): Uint8Array[][] {
+function burstPrefixes(
+  nic: OpenedNic,
+  size: number,
+  burst: number,
+  dst: Uint8Array,
+): Uint8Array[][] {
   const src = parseMac(nic.driver.mac);
-  const frames = Array.from({ length: burst }, (_, i) => (size >= TEST_FRAME_MIN_BYTES ? makeTestFrame(i, size, dst, src) : makeTestFrame(i, TEST_FRAME_MIN_BYTES, dst, src).subarray(0, size)));
+  const frames = Array.from({ length: burst }, (_, i) =>
+    size >= TEST_FRAME_MIN_BYTES
+      ? makeTestFrame(i, size, dst, src)
+      : makeTestFrame(i, TEST_FRAME_MIN_BYTES, dst, src).subarray(0, size),
+  );
   return Array.from({ length: burst + 1 }, (_, n) => frames.slice(0, n));
 }
 
-async function generate(nic: OpenedNic, prefixes: Uint8Array[][], ratePps: number, durationMs: number, live: LiveRates): Promise<{ sent: number; bytes: number }> {
+async function generate(
+  nic: OpenedNic,
+  prefixes: Uint8Array[][],
+  ratePps: number,
+  durationMs: number,
+  live: LiveRates,
+): Promise<{ sent: number; bytes: number }> {
   const { driver, stop } = nic;
   const burst = prefixes.length - 1;
   const frameBytes = prefixes[1][0].length;
@@ -103,7 +158,9 @@ async function generate(nic: OpenedNic, prefixes: Uint8Array[][], ratePps: numbe
     const elapsedMs = performance.now() - startMs;
     if (durationMs && elapsedMs >= durationMs) break;
     driver.reclaim();
-    const want = ratePps ? Math.min(burst, Math.floor((ratePps * elapsedMs) / MS_PER_S) - totals.frames) : burst;
+    const want = ratePps
+      ? Math.min(burst, Math.floor((ratePps * elapsedMs) / MS_PER_S) - totals.frames)
+      : burst;
     if (want > 0) {
       const n = driver.transmit(prefixes[want]);
       totals.frames += n;
@@ -126,7 +183,8 @@ function pause(ratePps: number): Promise<void> {
 /** Let the device finish what is queued before the driver closes. */
 async function drain(nic: OpenedNic): Promise<void> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  const tx = () => nic.driver.statistics().rings.find((r) => r.name.startsWith('tx'))?.inFlight ?? 0;
+  const tx = () =>
+    nic.driver.statistics().rings.find((r) => r.name.startsWith('tx'))?.inFlight ?? 0;
   while (tx() > 0 && performance.now() < deadline) {
     nic.driver.reclaim();
     await nic.driver.clock.sleepUs(DRAIN_POLL_US);

@@ -39,46 +39,90 @@ export default class Recv extends NicdlCommand {
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    out: Flags.string({ description: 'write received frames to this pcap file', helpValue: 'FILE' }),
-    count: Flags.integer({ description: 'stop after this many frames (0: no limit)', default: 0, min: 0 }),
-    timeout: Flags.integer({ description: 'stop after this many milliseconds of device time (0: none)', default: 0, min: 0, helpValue: 'MS' }),
-    'inject-pcap': Flags.string({ description: 'twin only: frames of this pcap arrive on the simulated wire', helpValue: 'FILE' }),
+    out: Flags.string({
+      description: 'write received frames to this pcap file',
+      helpValue: 'FILE',
+    }),
+    count: Flags.integer({
+      description: 'stop after this many frames (0: no limit)',
+      default: 0,
+      min: 0,
+    }),
+    timeout: Flags.integer({
+      description: 'stop after this many milliseconds of device time (0: none)',
+      default: 0,
+      min: 0,
+      helpValue: 'MS',
+    }),
+    'inject-pcap': Flags.string({
+      description: 'twin only: frames of this pcap arrive on the simulated wire',
+      helpValue: 'FILE',
+    }),
     quiet: Flags.boolean({ char: 'q', description: 'no line per frame, only the summary' }),
   };
 
   async run(): Promise<RecvResult> {
     const { flags } = await this.parse(Recv);
-    if (flags['inject-pcap'] && flags.pci) throw new NicdlError('E_BAD_FLAG', '--inject-pcap feeds the twin; it cannot be used with --pci', ExitCode.usage);
-    const inject = flags['inject-pcap'] ? readPcap(flags['inject-pcap']).records.map((r) => r.data) : [];
+    if (flags['inject-pcap'] && flags.pci)
+      throw new NicdlError(
+        'E_BAD_FLAG',
+        '--inject-pcap feeds the twin; it cannot be used with --pci',
+        ExitCode.usage,
+      );
+    const inject = flags['inject-pcap']
+      ? readPcap(flags['inject-pcap']).records.map((r) => r.data)
+      : [];
     const nic = await openNic(flags, { onCleanup: (fn) => this.onCleanup(fn) });
     const writer = flags.out ? new PcapWriter(flags.out) : undefined;
     if (writer) this.onCleanup(() => writer.close());
-    const result: RecvResult = { received: 0, bytes: 0, frames: [], ...(flags.out ? { out: flags.out } : {}) };
+    const result: RecvResult = {
+      received: 0,
+      bytes: 0,
+      frames: [],
+      ...(flags.out ? { out: flags.out } : {}),
+    };
     const onFrame = (frame: Uint8Array) => {
       result.received++;
       result.bytes += frame.length;
       writer?.write(frame);
       const summary = describeEthernet(frame);
-      if (result.frames.length < JSON_FRAMES_KEPT) result.frames.push({ length: frame.length, summary });
-      if (!flags.quiet && !this.jsonEnabled()) this.log(`${String(result.received).padStart(5)}  ${summary}`);
+      if (result.frames.length < JSON_FRAMES_KEPT)
+        result.frames.push({ length: frame.length, summary });
+      if (!flags.quiet && !this.jsonEnabled())
+        this.log(`${String(result.received).padStart(5)}  ${summary}`);
     };
     const injector = nic.sim ? new Injector(nic, inject) : undefined;
     const timedOut = await this.receiveLoop(nic, flags.count, flags.timeout, onFrame, injector);
     if (injector) result.injected = { frames: injector.injected, dropped: injector.dropped };
-    this.log(`received ${count(result.received)} frames (${count(result.bytes)} bytes) on ${nic.where}${writer ? `, written to ${flags.out}` : ''}`);
-    if (injector) this.log(`twin wire: ${injector.injected} frames injected${describeDrops(injector.dropped)}`);
-    if (nic.stop.stopped && (flags.count || flags.timeout)) throw nic.stop.interruptedError(`receiving (${result.received} frames so far)`);
+    this.log(
+      `received ${count(result.received)} frames (${count(result.bytes)} bytes) on ${nic.where}${writer ? `, written to ${flags.out}` : ''}`,
+    );
+    if (injector)
+      this.log(`twin wire: ${injector.injected} frames injected${describeDrops(injector.dropped)}`);
+    if (nic.stop.stopped && (flags.count || flags.timeout))
+      throw nic.stop.interruptedError(`receiving (${result.received} frames so far)`);
     if (timedOut && flags.count && result.received < flags.count) {
-      throw new NicdlError('E_RECV_TIMEOUT', `received ${result.received} of ${flags.count} frames in ${flags.timeout} ms`, ExitCode.timeout, {
-        received: result.received,
-        wanted: flags.count,
-      });
+      throw new NicdlError(
+        'E_RECV_TIMEOUT',
+        `received ${result.received} of ${flags.count} frames in ${flags.timeout} ms`,
+        ExitCode.timeout,
+        {
+          received: result.received,
+          wanted: flags.count,
+        },
+      );
     }
     return result;
   }
 
   /** Returns true when the timeout ended the run. */
-  private async receiveLoop(nic: OpenedNic, wanted: number, timeoutMs: number, onFrame: (f: Uint8Array) => void, injector?: Injector): Promise<boolean> {
+  private async receiveLoop(
+    nic: OpenedNic,
+    wanted: number,
+    timeoutMs: number,
+    onFrame: (f: Uint8Array) => void,
+    injector?: Injector,
+  ): Promise<boolean> {
     const { driver, stop } = nic;
     const deadlineUs = timeoutMs ? driver.clock.nowUs() + timeoutMs * US_PER_MS : Infinity;
     let received = 0;
@@ -88,7 +132,8 @@ export default class Recv extends NicdlCommand {
     };
     while (!(wanted && received >= wanted) && !stop.stopped) {
       injector?.feed(received);
-      if (driver.receive(wanted ? Math.min(RX_BATCH, wanted - received) : RX_BATCH, counted) > 0) continue;
+      if (driver.receive(wanted ? Math.min(RX_BATCH, wanted - received) : RX_BATCH, counted) > 0)
+        continue;
       const leftUs = deadlineUs - driver.clock.nowUs();
       if (leftUs <= 0) return true;
       await driver.waitForReceive(Math.min(WAIT_STEP_MS, Math.ceil(leftUs / US_PER_MS)));

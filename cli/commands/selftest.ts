@@ -31,18 +31,26 @@ const COLLECT_WAIT_MS = 10;
 const US_PER_MS = 1000;
 
 export default class Selftest extends NicdlCommand {
-  static override summary = 'Test the NIC: registers, link, PHY and MAC loopback, ring wraparound, interrupts';
+  static override summary =
+    'Test the NIC: registers, link, PHY and MAC loopback, ring wraparound, interrupts';
   static override description =
     'The register test writes patterns into the read/write registers the spec declares (only plain read/write bits; ' +
     'never registers a sequence polls) and restores them, before the driver brings the device up. Loopback tests ' +
     'check every byte and the order of every frame. The driver runs in interrupt mode for the interrupt test. Exit 1 ' +
     'on any FAIL.';
-  static override examples = ['<%= config.bin %> selftest', '<%= config.bin %> selftest --pci 0000:00:02.0 --json'];
+  static override examples = [
+    '<%= config.bin %> selftest',
+    '<%= config.bin %> selftest --pci 0000:00:02.0 --json',
+  ];
   static override enableJsonFlag = true;
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    frames: Flags.integer({ description: 'frames per loopback test', default: DEFAULT_LOOPBACK_FRAMES, min: 1 }),
+    frames: Flags.integer({
+      description: 'frames per loopback test',
+      default: DEFAULT_LOOPBACK_FRAMES,
+      min: 1,
+    }),
   };
 
   async run(): Promise<{ tests: TestOutcome[]; passed: boolean }> {
@@ -65,11 +73,20 @@ export default class Selftest extends NicdlCommand {
     report(await this.wraparound(nic));
     report(await this.interrupts(nic));
     const failed = tests.filter((t) => t.verdict === 'FAIL');
-    this.log(failed.length ? `${failed.length} of ${tests.length} tests FAILED` : `all tests passed (${tests.filter((t) => t.verdict === 'SKIP').length} skipped)`);
+    this.log(
+      failed.length
+        ? `${failed.length} of ${tests.length} tests FAILED`
+        : `all tests passed (${tests.filter((t) => t.verdict === 'SKIP').length} skipped)`,
+    );
     if (failed.length) {
-      throw new NicdlError('E_SELFTEST_FAILED', `${failed.length} of ${tests.length} self-tests failed: ${failed.map((t) => t.name).join(', ')}`, ExitCode.deviceFault, {
-        tests,
-      });
+      throw new NicdlError(
+        'E_SELFTEST_FAILED',
+        `${failed.length} of ${tests.length} self-tests failed: ${failed.map((t) => t.name).join(', ')}`,
+        ExitCode.deviceFault,
+        {
+          tests,
+        },
+      );
     }
     return { tests, passed: true };
   }
@@ -81,16 +98,25 @@ export default class Selftest extends NicdlCommand {
     return { name: 'registers', verdict: 'FAIL', detail: `${detail}; ${r.failures.join('; ')}` };
   }
 
-  private async loopback(nic: OpenedNic, mode: 'phy' | 'mac', frames: number): Promise<TestOutcome> {
+  private async loopback(
+    nic: OpenedNic,
+    mode: 'phy' | 'mac',
+    frames: number,
+  ): Promise<TestOutcome> {
     const name = `${mode}-loopback`;
     try {
       await nic.driver.setLoopback(mode);
     } catch (e) {
-      if (isNicdlError(e) && /UNSUPPORTED/.test(e.code)) return { name, verdict: 'SKIP', detail: e.message };
+      if (isNicdlError(e) && /UNSUPPORTED/.test(e.code))
+        return { name, verdict: 'SKIP', detail: e.message };
       throw e;
     }
     try {
-      const r = await runLoopbackTraffic(nic.driver, { frames, sizes: loopbackSizes(nic.driver.config.maxFrameBytes), stop: nic.stop });
+      const r = await runLoopbackTraffic(nic.driver, {
+        frames,
+        sizes: loopbackSizes(nic.driver.config.maxFrameBytes),
+        stop: nic.stop,
+      });
       return traffic(name, r);
     } finally {
       await nic.driver.setLoopback('none');
@@ -103,7 +129,11 @@ export default class Selftest extends NicdlCommand {
     const frames = WRAPAROUND_TIMES * Math.max(driver.config.rxRingSize, driver.config.txRingSize);
     await driver.setLoopback('phy');
     try {
-      const r = await runLoopbackTraffic(driver, { frames, sizes: [60, 1514].filter((s) => s <= driver.config.maxFrameBytes), stop: nic.stop });
+      const r = await runLoopbackTraffic(driver, {
+        frames,
+        sizes: [60, 1514].filter((s) => s <= driver.config.maxFrameBytes),
+        stop: nic.stop,
+      });
       return traffic('ring-wraparound', r, `${WRAPAROUND_TIMES}x the ring: `);
     } finally {
       await driver.setLoopback('none');
@@ -117,7 +147,8 @@ export default class Selftest extends NicdlCommand {
    */
   private async interrupts(nic: OpenedNic): Promise<TestOutcome> {
     const { driver, sim } = nic;
-    const counted = () => Number(driver.statistics().driver.interrupts ?? sim?.interruptsSignalled ?? NaN);
+    const counted = () =>
+      Number(driver.statistics().driver.interrupts ?? sim?.interruptsSignalled ?? NaN);
     await driver.setLoopback('phy');
     try {
       await driver.waitForReceive(0);
@@ -133,10 +164,29 @@ export default class Selftest extends NicdlCommand {
       const arrivedMs = (driver.clock.nowUs() - startUs) / US_PER_MS;
       await driver.waitForReceive(COLLECT_WAIT_MS);
       const raised = counted() - before;
-      if (!got) return { name: 'interrupts', verdict: 'FAIL', detail: `no frame within ${INTERRUPT_WAIT_MS} ms` };
-      if (Number.isNaN(raised)) return { name: 'interrupts', verdict: 'SKIP', detail: 'the driver reports no interrupt count' };
-      if (raised < 1) return { name: 'interrupts', verdict: 'FAIL', detail: `the frame arrived after ${arrivedMs.toFixed(3)} ms but no interrupt was seen` };
-      return { name: 'interrupts', verdict: 'PASS', detail: `${raised} interrupt(s) for one frame, which arrived after ${arrivedMs.toFixed(3)} ms` };
+      if (!got)
+        return {
+          name: 'interrupts',
+          verdict: 'FAIL',
+          detail: `no frame within ${INTERRUPT_WAIT_MS} ms`,
+        };
+      if (Number.isNaN(raised))
+        return {
+          name: 'interrupts',
+          verdict: 'SKIP',
+          detail: 'the driver reports no interrupt count',
+        };
+      if (raised < 1)
+        return {
+          name: 'interrupts',
+          verdict: 'FAIL',
+          detail: `the frame arrived after ${arrivedMs.toFixed(3)} ms but no interrupt was seen`,
+        };
+      return {
+        name: 'interrupts',
+        verdict: 'PASS',
+        detail: `${raised} interrupt(s) for one frame, which arrived after ${arrivedMs.toFixed(3)} ms`,
+      };
     } finally {
       driver.reclaim();
       await driver.setLoopback('none');
@@ -147,6 +197,16 @@ export default class Selftest extends NicdlCommand {
 function traffic(name: string, r: LoopbackResult, prefix = ''): TestOutcome {
   const detail = `${prefix}${count(r.received)} of ${count(r.sent)} frames back intact and in order, ${count(Math.round(r.pps))} frames/s`;
   if (r.ok) return { name, verdict: 'PASS', detail };
-  const why = [r.mismatches ? `${r.mismatches} damaged/out of order` : '', r.timedOut ? 'timed out' : '', ...r.firstMismatches].filter(Boolean).join('; ');
-  return { name, verdict: 'FAIL', detail: `${prefix}${count(r.received)} of ${count(r.sent)} back; ${why}` };
+  const why = [
+    r.mismatches ? `${r.mismatches} damaged/out of order` : '',
+    r.timedOut ? 'timed out' : '',
+    ...r.firstMismatches,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    name,
+    verdict: 'FAIL',
+    detail: `${prefix}${count(r.received)} of ${count(r.sent)} back; ${why}`,
+  };
 }

@@ -34,14 +34,32 @@ export default class Send extends NicdlCommand {
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    pcap: Flags.string({ description: 'send the frames of this pcap file, in order', exclusive: ['count', 'size', 'dst'], helpValue: 'FILE' }),
+    pcap: Flags.string({
+      description: 'send the frames of this pcap file, in order',
+      exclusive: ['count', 'size', 'dst'],
+      helpValue: 'FILE',
+    }),
     count: Flags.integer({ description: 'generated frames to send', default: 1, min: 1 }),
-    size: Flags.integer({ description: 'bytes per generated frame, without CRC', default: ETH_MIN_FRAME_BYTES }),
-    dst: Flags.string({ description: 'destination MAC of generated frames (default broadcast)', helpValue: 'MAC' }),
-    'wire-out': Flags.string({ description: 'twin only: write the frames that left the device to this pcap', helpValue: 'FILE' }),
+    size: Flags.integer({
+      description: 'bytes per generated frame, without CRC',
+      default: ETH_MIN_FRAME_BYTES,
+    }),
+    dst: Flags.string({
+      description: 'destination MAC of generated frames (default broadcast)',
+      helpValue: 'MAC',
+    }),
+    'wire-out': Flags.string({
+      description: 'twin only: write the frames that left the device to this pcap',
+      helpValue: 'FILE',
+    }),
   };
 
-  async run(): Promise<{ sent: number; bytes: number; elapsedMs: number; wire?: { frames: number; bytes: number } }> {
+  async run(): Promise<{
+    sent: number;
+    bytes: number;
+    elapsedMs: number;
+    wire?: { frames: number; bytes: number };
+  }> {
     const { flags } = await this.parse(Send);
     // Inputs first: a missing pcap or a bad MAC never touches the device.
     const fromPcap = flags.pcap ? readPcap(flags.pcap).records.map((r) => r.data) : undefined;
@@ -51,23 +69,34 @@ export default class Send extends NicdlCommand {
     const src = parseMac(driver.mac);
     const max = driver.config.maxFrameBytes;
     if (!fromPcap) checkFrameSize(flags.size, max, 'a generated frame (--size)');
-    const frames = fromPcap ?? Array.from({ length: flags.count }, (_, i) => generated(i, flags.size, dst, src));
+    const frames =
+      fromPcap ?? Array.from({ length: flags.count }, (_, i) => generated(i, flags.size, dst, src));
     frames.forEach((f, i) => checkFrameSize(f.length, max, `frame ${i + 1} of ${flags.pcap}`));
     sim?.wire.take(); // whatever bring-up sent is not ours to report
     const r = await transmitAll(driver, frames, nic.stop, (sent) => {
-      if (frames.length >= 10_000 && sent % 10_000 < 64) this.logToStderr(`send: ${count(sent)} of ${count(frames.length)}`);
+      if (frames.length >= 10_000 && sent % 10_000 < 64)
+        this.logToStderr(`send: ${count(sent)} of ${count(frames.length)}`);
     });
     await yieldToEventLoop();
-    this.log(`sent ${count(r.sent)} frames (${count(r.bytes)} bytes) from ${driver.mac} on ${nic.where} in ${r.elapsedMs.toFixed(1)} ms`);
+    this.log(
+      `sent ${count(r.sent)} frames (${count(r.bytes)} bytes) from ${driver.mac} on ${nic.where} in ${r.elapsedMs.toFixed(1)} ms`,
+    );
     if (!sim) return { sent: r.sent, bytes: r.bytes, elapsedMs: r.elapsedMs };
     const onWire = sim.wire.take();
     const wireBytes = onWire.reduce((n, f) => n + f.length, 0);
-    this.log(`twin wire: ${count(onWire.length)} frames (${count(wireBytes)} bytes) left the device${onWire[0] ? `, first to ${formatMac(onWire[0])}` : ''}`);
+    this.log(
+      `twin wire: ${count(onWire.length)} frames (${count(wireBytes)} bytes) left the device${onWire[0] ? `, first to ${formatMac(onWire[0])}` : ''}`,
+    );
     if (flags['wire-out']) {
       writePcap(flags['wire-out'], onWire);
       this.log(`wrote ${onWire.length} frames to ${flags['wire-out']}`);
     }
-    return { sent: r.sent, bytes: r.bytes, elapsedMs: r.elapsedMs, wire: { frames: onWire.length, bytes: wireBytes } };
+    return {
+      sent: r.sent,
+      bytes: r.bytes,
+      elapsedMs: r.elapsedMs,
+      wire: { frames: onWire.length, bytes: wireBytes },
+    };
   }
 }
 

@@ -24,7 +24,8 @@ interface Sample {
 }
 
 export default class Stats extends NicdlCommand {
-  static override summary = 'Show the NIC statistics: hardware counters, driver counts, rings, DMA; --watch for rates';
+  static override summary =
+    'Show the NIC statistics: hardware counters, driver counts, rings, DMA; --watch for rates';
   static override description =
     'Hardware counters are read (they clear on read) and accumulated to 64 bits by the driver; zero counters are ' +
     'hidden unless --all. --watch keeps the NIC up, counts what arrives, and prints the per-second rate of every ' +
@@ -38,8 +39,15 @@ export default class Stats extends NicdlCommand {
   static override flags = {
     ...deviceFlags,
     ...nicFlags,
-    watch: Flags.boolean({ char: 'w', description: 'print per-second rates every second until Ctrl-C' }),
-    samples: Flags.integer({ description: 'with --watch: stop after this many reports (0: until Ctrl-C)', default: 0, min: 0 }),
+    watch: Flags.boolean({
+      char: 'w',
+      description: 'print per-second rates every second until Ctrl-C',
+    }),
+    samples: Flags.integer({
+      description: 'with --watch: stop after this many reports (0: until Ctrl-C)',
+      default: 0,
+      min: 0,
+    }),
     all: Flags.boolean({ description: 'also show counters that are zero' }),
   };
 
@@ -49,7 +57,11 @@ export default class Stats extends NicdlCommand {
     const samples = flags.watch ? await this.watch(nic, flags.samples) : [];
     const stats = nic.driver.statistics();
     this.printStatistics(stats, flags.all);
-    return { where: nic.where, statistics: jsonStatistics(stats), ...(flags.watch ? { samples } : {}) };
+    return {
+      where: nic.where,
+      statistics: jsonStatistics(stats),
+      ...(flags.watch ? { samples } : {}),
+    };
   }
 
   private printStatistics(s: NicStatistics, all: boolean): void {
@@ -59,9 +71,15 @@ export default class Stats extends NicdlCommand {
     for (const line of columns(hardware.map(([k, v]) => [k, count(v)]))) this.log(`  ${line}`);
     const driver = Object.entries(s.driver).filter(([, v]) => all || Number(v) !== 0);
     this.log(`driver counters${driver.length ? '' : ': all zero'}`);
-    for (const line of columns(driver.map(([k, v]) => [k, String(jsonValue(v))]))) this.log(`  ${line}`);
-    for (const r of s.rings) this.log(`ring ${r.name}: ${r.size} descriptors, ${r.inFlight} in flight, ${r.free} free, high water ${r.highWater}`);
-    this.log(`DMA ${byteSize(s.dma.allocatedBytes)} allocated in ${s.dma.regions} regions, ${byteSize(s.dma.mappedBytes)} mapped`);
+    for (const line of columns(driver.map(([k, v]) => [k, String(jsonValue(v))])))
+      this.log(`  ${line}`);
+    for (const r of s.rings)
+      this.log(
+        `ring ${r.name}: ${r.size} descriptors, ${r.inFlight} in flight, ${r.free} free, high water ${r.highWater}`,
+      );
+    this.log(
+      `DMA ${byteSize(s.dma.allocatedBytes)} allocated in ${s.dma.regions} regions, ${byteSize(s.dma.mappedBytes)} mapped`,
+    );
   }
 
   private async watch(nic: OpenedNic, maxSamples: number): Promise<Sample[]> {
@@ -81,7 +99,9 @@ export default class Stats extends NicdlCommand {
       if (nowMs - lastMs < MS_PER_S) continue;
       const now = driver.statistics();
       const seconds = (nowMs - lastMs) / MS_PER_S;
-      const rates = Object.fromEntries(counterDeltas(last, now).map((d) => [d.name, d.delta / seconds]));
+      const rates = Object.fromEntries(
+        counterDeltas(last, now).map((d) => [d.name, d.delta / seconds]),
+      );
       const sample = { second: Math.round((nowMs - startMs) / MS_PER_S), rates };
       samples.push(sample);
       this.logToStderr(`${String(sample.second).padStart(4)} s  ${rateText(rates)}`);
@@ -103,6 +123,7 @@ function columns(pairs: Array<[string, string]>): string[] {
   const valueWidth = Math.max(0, ...pairs.map(([, v]) => v.length));
   const cells = pairs.map(([k, v]) => `${k.padEnd(nameWidth)} ${v.padStart(valueWidth)}`);
   const lines: string[] = [];
-  for (let i = 0; i < cells.length; i += COUNTERS_PER_LINE) lines.push(cells.slice(i, i + COUNTERS_PER_LINE).join('   '));
+  for (let i = 0; i < cells.length; i += COUNTERS_PER_LINE)
+    lines.push(cells.slice(i, i + COUNTERS_PER_LINE).join('   '));
   return lines;
 }

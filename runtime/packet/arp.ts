@@ -3,7 +3,14 @@
  * 28 bytes after the Ethernet header; frames are padded to the Ethernet minimum.
  */
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { ETH_HEADER_BYTES, ETH_MIN_FRAME_BYTES, ETHERTYPE_ARP, ETHERTYPE_IPV4, etherTypeOf, writeEthernetHeader } from './ethernet.js';
+import {
+  ETH_HEADER_BYTES,
+  ETH_MIN_FRAME_BYTES,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  etherTypeOf,
+  writeEthernetHeader,
+} from './ethernet.js';
 import { BROADCAST_MAC, MAC_BYTES } from './mac.js';
 
 export const ARP_OP_REQUEST = 1;
@@ -33,15 +40,36 @@ export interface ArpPacket {
 
 /** A who-has request for `targetIp`, broadcast. */
 export function buildArpRequest(ourMac: Uint8Array, ourIp: number, targetIp: number): Uint8Array {
-  return buildArp(ARP_OP_REQUEST, BROADCAST_MAC, ourMac, ourIp, new Uint8Array(MAC_BYTES), targetIp);
+  return buildArp(
+    ARP_OP_REQUEST,
+    BROADCAST_MAC,
+    ourMac,
+    ourIp,
+    new Uint8Array(MAC_BYTES),
+    targetIp,
+  );
 }
 
 /** The answer to `request`: `ourIp` is at `ourMac`, sent to the asker. */
 export function buildArpReply(request: ArpPacket, ourMac: Uint8Array, ourIp: number): Uint8Array {
-  return buildArp(ARP_OP_REPLY, request.senderMac, ourMac, ourIp, request.senderMac, request.senderIp);
+  return buildArp(
+    ARP_OP_REPLY,
+    request.senderMac,
+    ourMac,
+    ourIp,
+    request.senderMac,
+    request.senderIp,
+  );
 }
 
-function buildArp(op: number, ethDst: Uint8Array, senderMac: Uint8Array, senderIp: number, targetMac: Uint8Array, targetIp: number): Uint8Array {
+function buildArp(
+  op: number,
+  ethDst: Uint8Array,
+  senderMac: Uint8Array,
+  senderIp: number,
+  targetMac: Uint8Array,
+  targetIp: number,
+): Uint8Array {
   const frame = new Uint8Array(ETH_MIN_FRAME_BYTES);
   writeEthernetHeader(frame, ethDst, senderMac, ETHERTYPE_ARP);
   const p = ETH_HEADER_BYTES;
@@ -62,7 +90,11 @@ export function parseArp(frame: Uint8Array): ArpPacket | undefined {
   if (frame.length < ETH_HEADER_BYTES) return undefined;
   const { etherType, payloadOffset: p } = etherTypeOf(frame);
   if (etherType !== ETHERTYPE_ARP || frame.length < p + ARP_PACKET_BYTES) return undefined;
-  if (readU16(frame, p + HTYPE) !== ARP_HTYPE_ETHERNET || readU16(frame, p + PTYPE) !== ETHERTYPE_IPV4) return undefined;
+  if (
+    readU16(frame, p + HTYPE) !== ARP_HTYPE_ETHERNET ||
+    readU16(frame, p + PTYPE) !== ETHERTYPE_IPV4
+  )
+    return undefined;
   if (frame[p + HLEN] !== MAC_BYTES || frame[p + PLEN] !== IPV4_ADDRESS_BYTES) return undefined;
   return {
     op: readU16(frame, p + OPER),

@@ -26,7 +26,12 @@ export const ETHERTYPE_EXPERIMENTAL = 0x88b5;
 export const VLAN_TAG_BYTES = 4;
 
 /** Write the 14-byte header at the start of `frame`. */
-export function writeEthernetHeader(frame: Uint8Array, dst: Uint8Array, src: Uint8Array, etherType: number): void {
+export function writeEthernetHeader(
+  frame: Uint8Array,
+  dst: Uint8Array,
+  src: Uint8Array,
+  etherType: number,
+): void {
   frame.set(dst.subarray(0, MAC_BYTES), ETH_DST_OFFSET);
   frame.set(src.subarray(0, MAC_BYTES), ETH_SRC_OFFSET);
   frame[ETH_TYPE_OFFSET] = etherType >>> 8;
@@ -34,7 +39,11 @@ export function writeEthernetHeader(frame: Uint8Array, dst: Uint8Array, src: Uin
 }
 
 /** The EtherType after one optional 802.1Q tag, and where the payload starts. */
-export function etherTypeOf(frame: Uint8Array): { etherType: number; payloadOffset: number; vlan?: number } {
+export function etherTypeOf(frame: Uint8Array): {
+  etherType: number;
+  payloadOffset: number;
+  vlan?: number;
+} {
   let type = readU16(frame, ETH_TYPE_OFFSET);
   if (type === ETHERTYPE_VLAN && frame.length >= ETH_HEADER_BYTES + VLAN_TAG_BYTES) {
     const vlan = readU16(frame, ETH_HEADER_BYTES) & 0x0fff; // VID: TCI bits 11:0
@@ -73,7 +82,10 @@ export function etherTypeName(type: number): string {
  */
 export function checkFrameSize(length: number, maxBytes: number, what = 'frame'): void {
   if (length >= ETH_HEADER_BYTES && length <= maxBytes) return;
-  const why = length < ETH_HEADER_BYTES ? `shorter than an Ethernet header (${ETH_HEADER_BYTES} bytes)` : `longer than the maximum frame size (${maxBytes} bytes)`;
+  const why =
+    length < ETH_HEADER_BYTES
+      ? `shorter than an Ethernet header (${ETH_HEADER_BYTES} bytes)`
+      : `longer than the maximum frame size (${maxBytes} bytes)`;
   throw new NicdlError('E_FRAME_SIZE', `${what} of ${length} bytes is ${why}`, ExitCode.usage, {
     length,
     min: ETH_HEADER_BYTES,

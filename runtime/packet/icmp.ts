@@ -65,11 +65,13 @@ export function buildIcmpEcho(type: number, p: EchoParams): Uint8Array {
 /** The echo request or reply a frame carries, or undefined for anything else. */
 export function parseIcmpEcho(frame: Uint8Array): IcmpEcho | undefined {
   const layout = createIpv4Layout();
-  if (!parseIpv4(frame, layout) || layout.protocol !== IP_PROTOCOL_ICMP || layout.fragment) return undefined;
+  if (!parseIpv4(frame, layout) || layout.protocol !== IP_PROTOCOL_ICMP || layout.fragment)
+    return undefined;
   const at = layout.l4Offset;
   if (layout.l4Bytes < ICMP_ECHO_HEADER_BYTES) return undefined;
   const type = frame[at + TYPE];
-  if ((type !== ICMP_ECHO_REQUEST && type !== ICMP_ECHO_REPLY) || frame[at + CODE] !== 0) return undefined;
+  if ((type !== ICMP_ECHO_REQUEST && type !== ICMP_ECHO_REPLY) || frame[at + CODE] !== 0)
+    return undefined;
   return {
     type,
     id: readU16(frame, at + IDENTIFIER),

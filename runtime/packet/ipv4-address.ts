@@ -9,9 +9,14 @@ export function parseIpv4Address(text: string): number {
   const m = DOTTED_QUAD.exec(text.trim());
   const octets = m ? [m[1], m[2], m[3], m[4]].map(Number) : [];
   if (!m || octets.some((o) => o > OCTET_MAX)) {
-    throw new NicdlError('E_BAD_IP', `'${text}' is not an IPv4 address (expected four numbers 0-255 like 10.0.2.2)`, ExitCode.usage, {
-      input: text,
-    });
+    throw new NicdlError(
+      'E_BAD_IP',
+      `'${text}' is not an IPv4 address (expected four numbers 0-255 like 10.0.2.2)`,
+      ExitCode.usage,
+      {
+        input: text,
+      },
+    );
   }
   return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
 }

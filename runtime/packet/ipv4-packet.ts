@@ -19,7 +19,7 @@ import {
 } from './headers.js';
 
 /** Version 4, IHL 5 (no options). */
-const VERSION_IHL = (IPV4_VERSION << 4) | IPV4_MIN_HEADER_BYTES / 4;
+const VERSION_IHL = (IPV4_VERSION << 4) | (IPV4_MIN_HEADER_BYTES / 4);
 const IDENTIFICATION_OFFSET = 4;
 /** Don't Fragment: ICMP echo and test traffic never need fragmentation. */
 const FLAG_DONT_FRAGMENT = 0x4000;
@@ -41,7 +41,11 @@ export interface Ipv4Header {
  * after them, at `ETH_HEADER_BYTES + IPV4_MIN_HEADER_BYTES`. Fill the payload, then
  * the upper layer's checksum.
  */
-export function buildIpv4Frame(ethDst: Uint8Array, ethSrc: Uint8Array, header: Ipv4Header): Uint8Array {
+export function buildIpv4Frame(
+  ethDst: Uint8Array,
+  ethSrc: Uint8Array,
+  header: Ipv4Header,
+): Uint8Array {
   const frame = new Uint8Array(ETH_HEADER_BYTES + IPV4_MIN_HEADER_BYTES + header.payloadBytes);
   writeEthernetHeader(frame, ethDst, ethSrc, ETHERTYPE_IPV4);
   writeIpv4Header(frame, ETH_HEADER_BYTES, header);

@@ -8,15 +8,21 @@ export const MAC_BYTES = 6;
 export const BROADCAST_MAC: Readonly<Uint8Array> = new Uint8Array(MAC_BYTES).fill(0xff);
 
 /** Six hex octets separated by ':' or '-' (as `ip link` and Windows print them). */
-const MAC_PATTERN = /^([0-9a-f]{1,2})([:-])([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})$/i;
+const MAC_PATTERN =
+  /^([0-9a-f]{1,2})([:-])([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})\2([0-9a-f]{1,2})$/i;
 
 /** Parse "52:54:00:12:34:56" (or with '-'); throws E_BAD_MAC naming the input. */
 export function parseMac(text: string): Uint8Array {
   const m = MAC_PATTERN.exec(text.trim());
   if (!m) {
-    throw new NicdlError('E_BAD_MAC', `'${text}' is not a MAC address (expected six hex octets like 52:54:00:12:34:56)`, ExitCode.usage, {
-      input: text,
-    });
+    throw new NicdlError(
+      'E_BAD_MAC',
+      `'${text}' is not a MAC address (expected six hex octets like 52:54:00:12:34:56)`,
+      ExitCode.usage,
+      {
+        input: text,
+      },
+    );
   }
   const octets = [m[1], m[3], m[4], m[5], m[6], m[7]];
   return Uint8Array.from(octets, (o) => parseInt(o, 16));

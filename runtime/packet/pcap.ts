@@ -45,7 +45,11 @@ export class PcapWriter {
     try {
       this.fd = openSync(path, 'w');
     } catch (e) {
-      throw pcapError('E_PCAP_WRITE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
+      throw pcapError(
+        'E_PCAP_WRITE',
+        `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        path,
+      );
     }
     const header = new Uint8Array(PCAP_GLOBAL_HEADER_BYTES);
     const v = new DataView(header.buffer);
@@ -79,7 +83,11 @@ export class PcapWriter {
 }
 
 /** Write all `frames` to `path` (timestamps from `timestampsUs`, else now). */
-export function writePcap(path: string, frames: readonly Uint8Array[], timestampsUs?: readonly number[]): void {
+export function writePcap(
+  path: string,
+  frames: readonly Uint8Array[],
+  timestampsUs?: readonly number[],
+): void {
   const w = new PcapWriter(path);
   try {
     frames.forEach((f, i) => w.write(f, timestampsUs?.[i]));
@@ -90,23 +98,40 @@ export function writePcap(path: string, frames: readonly Uint8Array[], timestamp
 
 /** Every record of a pcap file; E_PCAP_NOT_FOUND, E_PCAP_FORMAT name the file and the problem. */
 export function readPcap(path: string): { linkType: number; records: PcapRecord[] } {
-  if (!existsSync(path)) throw pcapError('E_PCAP_NOT_FOUND', `${path}: no such pcap file`, path, ExitCode.notFound);
+  if (!existsSync(path))
+    throw pcapError('E_PCAP_NOT_FOUND', `${path}: no such pcap file`, path, ExitCode.notFound);
   return parsePcap(readFileSync(path), path);
 }
 
-export function parsePcap(bytes: Uint8Array, path = '<pcap>'): { linkType: number; records: PcapRecord[] } {
-  if (bytes.length < PCAP_GLOBAL_HEADER_BYTES) throw pcapError('E_PCAP_FORMAT', `${path}: ${bytes.length} bytes is too short for a pcap file`, path);
+export function parsePcap(
+  bytes: Uint8Array,
+  path = '<pcap>',
+): { linkType: number; records: PcapRecord[] } {
+  if (bytes.length < PCAP_GLOBAL_HEADER_BYTES)
+    throw pcapError(
+      'E_PCAP_FORMAT',
+      `${path}: ${bytes.length} bytes is too short for a pcap file`,
+      path,
+    );
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = v.getUint32(0, true);
   const little = magic === MAGIC_MICROS || magic === MAGIC_NANOS;
   if (!little && magic !== MAGIC_MICROS_SWAPPED && magic !== MAGIC_NANOS_SWAPPED) {
     const hint = magic === 0x0a0d0d0a ? ' (this is pcapng: convert it with `editcap -F pcap`)' : '';
-    throw pcapError('E_PCAP_FORMAT', `${path}: not a pcap file (magic 0x${magic.toString(16).padStart(8, '0')})${hint}`, path);
+    throw pcapError(
+      'E_PCAP_FORMAT',
+      `${path}: not a pcap file (magic 0x${magic.toString(16).padStart(8, '0')})${hint}`,
+      path,
+    );
   }
   const nanos = magic === MAGIC_NANOS || magic === MAGIC_NANOS_SWAPPED;
   const linkType = v.getUint32(20, little) & 0x0fff_ffff; // upper bits: FCS length flags
   if (linkType !== LINKTYPE_ETHERNET)
-    throw pcapError('E_PCAP_FORMAT', `${path}: link type ${linkType} is not Ethernet (${LINKTYPE_ETHERNET})`, path);
+    throw pcapError(
+      'E_PCAP_FORMAT',
+      `${path}: link type ${linkType} is not Ethernet (${LINKTYPE_ETHERNET})`,
+      path,
+    );
   const records: PcapRecord[] = [];
   let at = PCAP_GLOBAL_HEADER_BYTES;
   while (at < bytes.length) {
@@ -131,6 +156,11 @@ function truncated(path: string, index: number): NicdlError {
   return pcapError('E_PCAP_FORMAT', `${path}: record ${index + 1} is truncated`, path);
 }
 
-function pcapError(code: string, message: string, path: string, exitCode: (typeof ExitCode)[keyof typeof ExitCode] = ExitCode.usage): NicdlError {
+function pcapError(
+  code: string,
+  message: string,
+  path: string,
+  exitCode: (typeof ExitCode)[keyof typeof ExitCode] = ExitCode.usage,
+): NicdlError {
   return new NicdlError(code, message, exitCode, { path });
 }

@@ -7,7 +7,12 @@
  * sequence number (xorshift32, so neighbouring frames differ in every byte).
  */
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { ETH_HEADER_BYTES, ETH_TYPE_OFFSET, ETHERTYPE_EXPERIMENTAL, writeEthernetHeader } from './ethernet.js';
+import {
+  ETH_HEADER_BYTES,
+  ETH_TYPE_OFFSET,
+  ETHERTYPE_EXPERIMENTAL,
+  writeEthernetHeader,
+} from './ethernet.js';
 
 /** "nicd" in ASCII: marks a frame as generated test traffic. */
 const MAGIC = 0x6e696364;
@@ -20,7 +25,12 @@ export const TEST_FRAME_MIN_BYTES = PATTERN_OFFSET;
 const GOLDEN_RATIO_32 = 0x9e3779b9;
 
 /** Fill `frame` (its length is the size) as test frame `seq`. Allocates nothing. */
-export function fillTestFrame(frame: Uint8Array, seq: number, dst: Uint8Array, src: Uint8Array): void {
+export function fillTestFrame(
+  frame: Uint8Array,
+  seq: number,
+  dst: Uint8Array,
+  src: Uint8Array,
+): void {
   writeEthernetHeader(frame, dst, src, ETHERTYPE_EXPERIMENTAL);
   writeTestHeader(frame, seq);
   let x = seed(seq);
@@ -37,7 +47,12 @@ export function writeTestHeader(frame: Uint8Array, seq: number): void {
   writeU16(frame, SIZE_OFFSET, frame.length);
 }
 
-export function makeTestFrame(seq: number, size: number, dst: Uint8Array, src: Uint8Array): Uint8Array {
+export function makeTestFrame(
+  seq: number,
+  size: number,
+  dst: Uint8Array,
+  src: Uint8Array,
+): Uint8Array {
   const frame = new Uint8Array(Math.max(size, TEST_FRAME_MIN_BYTES));
   fillTestFrame(frame, seq, dst, src);
   return frame;
@@ -46,7 +61,11 @@ export function makeTestFrame(seq: number, size: number, dst: Uint8Array, src: U
 /** The sequence number of a test frame, or -1 when the frame is not one. */
 export function testFrameSeq(frame: Uint8Array): number {
   if (frame.length < TEST_FRAME_MIN_BYTES) return -1;
-  if (readU16(frame, ETH_TYPE_OFFSET) !== ETHERTYPE_EXPERIMENTAL || readU32(frame, MAGIC_OFFSET) !== MAGIC) return -1;
+  if (
+    readU16(frame, ETH_TYPE_OFFSET) !== ETHERTYPE_EXPERIMENTAL ||
+    readU32(frame, MAGIC_OFFSET) !== MAGIC
+  )
+    return -1;
   return readU32(frame, SEQ_OFFSET);
 }
 
@@ -54,7 +73,12 @@ export function testFrameSeq(frame: Uint8Array): number {
  * Why `frame` is not intact test frame `seq` sent from `src` to `dst` (the first
  * difference), or undefined when every byte is as sent.
  */
-export function checkTestFrame(frame: Uint8Array, seq: number, dst: Uint8Array, src: Uint8Array): string | undefined {
+export function checkTestFrame(
+  frame: Uint8Array,
+  seq: number,
+  dst: Uint8Array,
+  src: Uint8Array,
+): string | undefined {
   const got = testFrameSeq(frame);
   if (got < 0) return 'not a test frame';
   if (got !== seq >>> 0) return `sequence ${got}, expected ${seq}`;
@@ -67,7 +91,8 @@ export function checkTestFrame(frame: Uint8Array, seq: number, dst: Uint8Array, 
   let x = seed(seq);
   for (let i = PATTERN_OFFSET; i < frame.length; i++) {
     x = xorshift32(x);
-    if (frame[i] !== (x & 0xff)) return `byte ${i} is 0x${frame[i].toString(16)}, sent 0x${(x & 0xff).toString(16)}`;
+    if (frame[i] !== (x & 0xff))
+      return `byte ${i} is 0x${frame[i].toString(16)}, sent 0x${(x & 0xff).toString(16)}`;
   }
   return undefined;
 }

@@ -24,9 +24,20 @@ describe('nicdl load', () => {
   });
 
   it('--json gives the set-up and the self-test result as data; ring flags are honoured', async () => {
-    const r = await runCli(Load, ['--rx-ring', '64', '--tx-ring', '128', '--frames', '300', '--json']);
+    const r = await runCli(Load, [
+      '--rx-ring',
+      '64',
+      '--tx-ring',
+      '128',
+      '--frames',
+      '300',
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const data = JSON.parse(r.stdout) as { nic: { rxRing: number; txRing: number; mac: string }; selftest: { ok: boolean; received: number; mismatches: number } };
+    const data = JSON.parse(r.stdout) as {
+      nic: { rxRing: number; txRing: number; mac: string };
+      selftest: { ok: boolean; received: number; mismatches: number };
+    };
     expect(data.nic).toMatchObject({ rxRing: 64, txRing: 128, mac: '52:54:00:12:34:56' });
     expect(data.selftest).toMatchObject({ ok: true, received: 300, mismatches: 0 });
   });
@@ -34,10 +45,14 @@ describe('nicdl load', () => {
   it('refuses a bad --coalesce and an unknown --driver with one line', async () => {
     const bad = await runCli(Load, ['--coalesce', 'fast']);
     expect(bad.exitCode).toBe(1);
-    expect(errorLine(bad)).toMatch(/^nicdl: error E_BAD_FLAG: --coalesce fast: expected latency, throughput, off/);
+    expect(errorLine(bad)).toMatch(
+      /^nicdl: error E_BAD_FLAG: --coalesce fast: expected latency, throughput, off/,
+    );
     const unknown = await runCli(Load, ['--driver', 'rtl8139']);
     expect(unknown.exitCode).toBe(1);
-    expect(errorLine(unknown)).toBe("nicdl: error E_UNKNOWN_DRIVER: no driver named 'rtl8139'; available: e1000");
+    expect(errorLine(unknown)).toBe(
+      "nicdl: error E_UNKNOWN_DRIVER: no driver named 'rtl8139'; available: e1000",
+    );
     expect(unknown.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
@@ -57,7 +72,11 @@ describe('nicdl dump', () => {
 
   it('does not read clear-on-read registers unless asked, and never write-only ones', async () => {
     const r = await runCli(Dump, ['--json']);
-    const regs = (JSON.parse(r.stdout) as { registers: Array<{ name: string; skipped?: string; value?: number }> }).registers;
+    const regs = (
+      JSON.parse(r.stdout) as {
+        registers: Array<{ name: string; skipped?: string; value?: number }>;
+      }
+    ).registers;
     const byName = (n: string) => regs.find((x) => x.name === n);
     expect(byName('ICR')).toMatchObject({ skipped: 'read-clears' });
     expect(byName('GPRC')).toMatchObject({ skipped: 'read-clears' });
@@ -65,8 +84,17 @@ describe('nicdl dump', () => {
     expect(byName('IMC')).toMatchObject({ skipped: 'write-only' });
     expect(regs.filter((x) => x.name.startsWith('MTA['))).toHaveLength(128);
 
-    const rc = await runCli(Dump, ['--include-rc', '--register', 'ICR', '--register', 'GORC', '--json']);
-    const read = (JSON.parse(rc.stdout) as { registers: Array<{ name: string; value?: number; hex?: string }> }).registers;
+    const rc = await runCli(Dump, [
+      '--include-rc',
+      '--register',
+      'ICR',
+      '--register',
+      'GORC',
+      '--json',
+    ]);
+    const read = (
+      JSON.parse(rc.stdout) as { registers: Array<{ name: string; value?: number; hex?: string }> }
+    ).registers;
     expect(read.map((x) => x.name)).toEqual(['ICR', 'GORC']);
     expect(read[1].hex).toMatch(/^0x[0-9a-f]{16}$/);
     expect(read.every((x) => typeof x.value === 'number')).toBe(true);
@@ -77,7 +105,10 @@ describe('nicdl dump', () => {
   it('--diff shows only registers away from their reset value; --up shows the driver set-up', async () => {
     const asFound = await runCli(Dump, ['--diff', '--json']);
     const up = await runCli(Dump, ['--diff', '--up', '--json']);
-    const names = (run: typeof up) => (JSON.parse(run.stdout) as { registers: Array<{ name: string; differs: boolean }> }).registers.map((x) => x.name);
+    const names = (run: typeof up) =>
+      (
+        JSON.parse(run.stdout) as { registers: Array<{ name: string; differs: boolean }> }
+      ).registers.map((x) => x.name);
     expect(names(asFound)).toContain('STATUS');
     expect(names(asFound)).not.toContain('TCTL');
     expect(names(up)).toEqual(expect.arrayContaining(['TCTL', 'RCTL', 'TDLEN', 'RDLEN', 'RDT']));
@@ -87,7 +118,9 @@ describe('nicdl dump', () => {
   it('names an unknown register', async () => {
     const r = await runCli(Dump, ['--register', 'NOPE']);
     expect(r.exitCode).toBe(1);
-    expect(errorLine(r)).toMatch(/^nicdl: error E_UNKNOWN_REGISTER: no register NOPE in the spec \(known: CTRL, STATUS/);
+    expect(errorLine(r)).toMatch(
+      /^nicdl: error E_UNKNOWN_REGISTER: no register NOPE in the spec \(known: CTRL, STATUS/,
+    );
   });
 });
 
@@ -95,8 +128,17 @@ describe('nicdl stats', () => {
   it('--json gives every hardware counter by spec name as a number', async () => {
     const r = await runCli(Stats, ['--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    const s = (JSON.parse(r.stdout) as { statistics: { hardware: Record<string, unknown>; rings: Array<{ name: string; size: number }> } }).statistics;
-    expect(Object.keys(s.hardware)).toEqual(expect.arrayContaining(['GPRC', 'GPTC', 'GORC', 'GOTC', 'MPC', 'RNBC']));
+    const s = (
+      JSON.parse(r.stdout) as {
+        statistics: {
+          hardware: Record<string, unknown>;
+          rings: Array<{ name: string; size: number }>;
+        };
+      }
+    ).statistics;
+    expect(Object.keys(s.hardware)).toEqual(
+      expect.arrayContaining(['GPRC', 'GPTC', 'GORC', 'GOTC', 'MPC', 'RNBC']),
+    );
     expect(Object.values(s.hardware).every((v) => typeof v === 'number')).toBe(true);
     expect(s.rings.map((x) => x.size)).toEqual([256, 256]);
   });

@@ -73,11 +73,28 @@ describe('ARP and ICMP', () => {
 
   it('builds echo requests with valid IP and ICMP checksums (a known frame)', () => {
     const data = Uint8Array.from({ length: 56 }, (_, i) => i);
-    const frame = buildIcmpEcho(ICMP_ECHO_REQUEST, { ethDst: peer, ethSrc: ours, src: us, dst: gw, id: 0x1234, seq: 7, data });
+    const frame = buildIcmpEcho(ICMP_ECHO_REQUEST, {
+      ethDst: peer,
+      ethSrc: ours,
+      src: us,
+      dst: gw,
+      id: 0x1234,
+      seq: 7,
+      data,
+    });
     expect(frame.length).toBe(14 + 20 + 8 + 56);
     expect(internetChecksum(frame, 14, 34)).toBe(0); // IPv4 header verifies
     const echo = parseIcmpEcho(frame);
-    expect(echo).toMatchObject({ type: 8, id: 0x1234, seq: 7, src: us, dst: gw, ttl: 64, dataBytes: 56, checksumOk: true });
+    expect(echo).toMatchObject({
+      type: 8,
+      id: 0x1234,
+      seq: 7,
+      src: us,
+      dst: gw,
+      ttl: 64,
+      dataBytes: 56,
+      checksumOk: true,
+    });
     frame[50] ^= 1;
     expect(parseIcmpEcho(frame)?.checksumOk).toBe(false);
   });
@@ -85,7 +102,11 @@ describe('ARP and ICMP', () => {
 
 describe('pcap', () => {
   it('round-trips frames and timestamps', () => {
-    const frames = [makeTestFrame(0, 60, peer, ours), makeTestFrame(1, 1514, peer, ours), new Uint8Array(14)];
+    const frames = [
+      makeTestFrame(0, 60, peer, ours),
+      makeTestFrame(1, 1514, peer, ours),
+      new Uint8Array(14),
+    ];
     const path = join(dir, 'rt.pcap');
     writePcap(path, frames, [1_700_000_000_123_456, 1_700_000_001_000_001, 1_700_000_002_000_000]);
     const bytes = readFileSync(path);

@@ -17,7 +17,10 @@ const root = new URL('../../../', import.meta.url).pathname;
 export async function runCli(cmd: Command.Class, argv: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const capture = (into: string[]) => (...args: unknown[]) => void into.push(`${args.map(String).join(' ')}\n`);
+  const capture =
+    (into: string[]) =>
+    (...args: unknown[]) =>
+      void into.push(`${args.map(String).join(' ')}\n`);
   vi.spyOn(console, 'log').mockImplementation(capture(out));
   vi.spyOn(console, 'error').mockImplementation(capture(err));
   const writeErr = process.stderr.write.bind(process.stderr);
@@ -34,7 +37,11 @@ export async function runCli(cmd: Command.Class, argv: string[]): Promise<CliRun
     if (exit === undefined) {
       writeErr(`unexpected error: ${(e as Error).stack}\n`);
       exitCode = -1;
-    } else exitCode = exit;
+    } else {
+      exitCode = exit;
+      // oclif's own errors (flag parsing) are thrown for the bin script to print.
+      if ((e as Error).name !== 'ExitError') err.push(`${(e as Error).message}\n`);
+    }
   } finally {
     vi.restoreAllMocks();
   }
