@@ -395,7 +395,10 @@ const CASE_ENV = 'NICDL_BENCH_CASE';
  * decisions, type feedback in shared code such as the Mmio class) must not tilt the next.
  */
 function runCase(name: string): unknown {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+  // Synchronous optimisation: on a loaded machine a starved background compiler would
+  // otherwise leave one side unoptimised for part of the measurement.
+  const flags = [...process.execArgv, '--no-concurrent-recompilation'];
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], {
     env: { ...process.env, [CASE_ENV]: name },
     encoding: 'utf8',
   });
