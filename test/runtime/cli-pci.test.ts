@@ -117,7 +117,7 @@ describe('nicdl devices spec matching', () => {
   const hasLoader = existsSync(new URL('../../spec/index.ts', import.meta.url));
 
   it.skipIf(!hasLoader)(
-    'names the spec whose PCI ids match (drivers/e1000/e1000.nicdl)',
+    'names the spec whose PCI ids match, and none for a device no spec lists',
     async () => {
       const argv = makeTree();
       const r = await run(Devices, [...argv, '--json']);
@@ -125,7 +125,8 @@ describe('nicdl devices spec matching', () => {
         devices: Array<{ address: string; spec?: { name: string } }>;
       };
       expect(data.devices.find((d) => d.address === '0000:00:02.0')?.spec?.name).toBe('e1000');
-      expect(data.devices.find((d) => d.address === '0000:00:03.1')?.spec).toBeUndefined();
+      expect(data.devices.find((d) => d.address === '0000:00:03.1')?.spec?.name).toBe('e1000e');
+      expect(data.devices.find((d) => d.address === '0000:00:03.0')?.spec).toBeUndefined();
     },
   );
 
