@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drain, frame, frameListDiff, openNic, rxSettle } from './helpers.js';
+import { drain, frame, frameListDiff, ipFrame, openNic, rxSettle } from './helpers.js';
 
 const PROP_RUNS = Number(process.env.NICDL_PROP_RUNS ?? 8);
 const SEED = process.env.NICDL_PROP_SEED === undefined ? {} : { seed: Number(process.env.NICDL_PROP_SEED) };
@@ -181,6 +181,27 @@ describe('e1000 RX integrity', () => {
     expect(o.nic.receive(8, () => undefined)).toBe(0);
     await o.nic.waitForReceive(1500);
     expect(drain(o.nic).frames.map((f) => f[14])).toEqual([7]);
+    await o.nic.close();
+  });
+});
+
+describe('e1000 ring ownership (checked rings)', () => {
+  it('never fills or reclaims a slot the device owns, through loopback with offload, jumbo and gather', async () => {
+    const o = await openNic({ checkedRings: true, rxRingSize: 16, txRingSize: 16, maxFrameBytes: 9014 });
+    await o.nic.setLoopback('phy');
+    await rxSettle(o);
+    const sent: Uint8Array[] = [];
+    const got: Uint8Array[] = [];
+    for (let i = 0; i < 40; i++) {
+      const plain = frame(60 + ((i * 331) % 4000), i);
+      const udp = ipFrame({ protocol: 'udp', payload: 100 + i, checksums: 'correct' }, i);
+      expect(o.nic.transmit([plain, udp], { ipv4: true, l4: true })).toBe(2);
+      expect(o.nic.transmitGather([plain.subarray(0, 20), plain.subarray(20)])).toBe(true);
+      sent.push(plain, udp, plain);
+      got.push(...drain(o.nic).frames);
+    }
+    expect(frameListDiff(got, sent)).toBe('');
+    expect(o.device.violations.items).toEqual([]);
     await o.nic.close();
   });
 });
