@@ -18,6 +18,7 @@ import Recv from './commands/recv.js';
 import Selftest from './commands/selftest.js';
 import Send from './commands/send.js';
 import Stats from './commands/stats.js';
+import Test from './commands/test.js';
 import Unbind from './commands/unbind.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
@@ -36,5 +37,6 @@ export const COMMANDS: Record<string, Command.Class> = {
   selftest: Selftest,
   send: Send,
   stats: Stats,
+  test: Test,
   unbind: Unbind,
 };

@@ -43,8 +43,12 @@ export class CpuWriteTracker implements DeviceWriteObserver {
       }
       this.diff(region, entry);
     }
-    for (const region of this.shadows.keys())
-      if (!this.space.mapped().includes(region)) this.shadows.delete(region);
+    // Every mapped region has a shadow now; more shadows than regions means some were unmapped.
+    const mapped = this.space.mapped();
+    if (this.shadows.size > mapped.length) {
+      const live = new Set(mapped);
+      for (const region of this.shadows.keys()) if (!live.has(region)) this.shadows.delete(region);
+    }
   }
 
   deviceWrote(region: MappedRegion, offset: number, length: number): void {

@@ -59,6 +59,7 @@ export class SimDevice implements Device {
   private readonly mmios = new Map<number, SimMmio>();
   private readonly config: ConfigSpace;
   private readonly irq: SimInterruptSource;
+  private readonly tracker: CpuWriteTracker | undefined;
   private closed = false;
 
   constructor(
@@ -84,6 +85,7 @@ export class SimDevice implements Device {
     const tracker =
       options.trackCpuWrites && this.log ? new CpuWriteTracker(this.iova, this.log) : undefined;
     if (tracker) this.iova.observer = tracker;
+    this.tracker = tracker;
     const env = {
       clock: this.clock,
       log: this.log,
@@ -149,6 +151,15 @@ export class SimDevice implements Device {
 
   interrupts(): InterruptSource {
     return this.irq;
+  }
+
+  /**
+   * With `trackCpuWrites`: log the CPU's stores into DMA memory now, not only at the next
+   * register access — e.g. before the device acts on its own, so a store into memory
+   * the device owns is seen while it still owns it. No-op without tracking.
+   */
+  scanCpuWrites(): void {
+    this.tracker?.scan();
   }
 
   /** Interrupts signalled since open. */

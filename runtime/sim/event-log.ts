@@ -76,10 +76,14 @@ export interface EventLogOptions {
 const DEFAULT_CAPACITY = 100_000;
 const DEFAULT_DMA_DATA_BYTES = 64;
 
+/** Told of each event as it is recorded (see EventLog.subscribe). */
+export type EventListener = (event: SimEvent) => void;
+
 export class EventLog {
   readonly capacity: number;
   readonly dmaDataBytes: number;
   private readonly ring: SimEvent[] = [];
+  private listeners: EventListener[] = [];
   /** Index in `ring` of the oldest event once the ring is full. */
   private start = 0;
   private nextSeq = 0;
@@ -95,6 +99,7 @@ export class EventLog {
 
   push(event: SimEventInput): void {
     const stamped = { ...event, seq: this.nextSeq++, timeUs: this.now() } as SimEvent;
+    if (this.listeners.length !== 0) for (const listener of this.listeners) listener(stamped);
     if (this.ring.length < this.capacity) {
       this.ring.push(stamped);
       return;
@@ -107,6 +112,18 @@ export class EventLog {
   /** A copy of the first `dmaDataBytes` of a transfer, for a dma-read/dma-write event. */
   snapshot(bytes: Uint8Array, offset: number, length: number): Uint8Array {
     return bytes.slice(offset, offset + Math.min(length, this.dmaDataBytes));
+  }
+
+  /**
+   * Calls `listener` with every event as it is recorded, before later events exist: for
+   * checks that need the state of the world at that moment (e.g. which slots the device
+   * owned when a CPU write was seen). Returns the function that unsubscribes it.
+   */
+  subscribe(listener: EventListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   /** Every kept event, oldest first. */

@@ -25,3 +25,10 @@ export { SimInterruptSource } from './interrupts.js';
 export { Wire, type FrameSink, type WireOptions } from './wire.js';
 export { SimMmio } from './mmio.js';
 export type { DmaFault, Violation, UnknownAccess } from './records.js';
+export {
+  RingModelPlugin,
+  frameBytes,
+  type RingDeviceEvent,
+  type FetchedDescriptor,
+  type ModelRxFrame,
+} from './ring-device.js';

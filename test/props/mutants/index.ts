@@ -1,0 +1,18 @@
+/** Every planted defect the ring suite must catch (test/props/mutants.test.ts). */
+import { completionByHead, completionUnconditional } from './completion-by-head.js';
+import { frameLargerThanBuffer } from './frame-larger-than-buffer.js';
+import type { Mutant } from './mutant.js';
+import { rsAtBit2 } from './rs-at-bit-2.js';
+import { softwareWritesHead } from './software-writes-head.js';
+import { tailReadBack } from './tail-read-back.js';
+
+export type { Mutant } from './mutant.js';
+
+export const MUTANTS: readonly Mutant[] = [
+  softwareWritesHead,
+  rsAtBit2,
+  tailReadBack,
+  completionByHead,
+  completionUnconditional,
+  frameLargerThanBuffer,
+];
