@@ -11,7 +11,7 @@
  * catches up with RDH and "full" differs from "empty" (§3.2.6).
  */
 import type { RxMeta } from '../../runtime/nic.js';
-import { RxLegacyBits, type RxRing } from './generated/index.js';
+import { RxLegacyBits, type RxLegacy, type RxRing } from './generated/index.js';
 import type { BufferPool } from './buffer-pool.js';
 import { copyBytes } from './buffer-pool.js';
 import type { RxChecksum } from './rx-checksum.js';
@@ -22,6 +22,16 @@ export const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ER
 const ERROR_BITS = 8;
 
 export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;
+
+/**
+ * What RxQueue needs of a receive ring: the runtime ring's bookkeeping, and per slot the
+ * written-back DD, EOP, length, status and errors with the legacy descriptor's bit
+ * meanings (§3.2.3). The e1000's RxRing; also another device's ring whose written-back
+ * status and error bits mean the same (the 82574L's extended descriptors).
+ */
+export type RxQueueRing = Pick<RxRing, 'init' | 'inUse' | 'clean' | 'free' | 'refill' | 'flush' | 'count' | 'nextCompleted' | 'cookieAt' | 'layout'> & {
+  readonly rxLegacy: Pick<RxLegacy, 'statusDD' | 'statusEOP' | 'length' | 'status' | 'errors'>;
+};
 
 export class RxQueue {
   packets = 0;
@@ -42,12 +52,15 @@ export class RxQueue {
   private joinedView: Uint8Array;
 
   constructor(
-    readonly ring: RxRing,
+    readonly ring: RxQueueRing,
     readonly pool: BufferPool,
     private readonly checksum: RxChecksum,
     /** Longest frame delivered; longer ones are dropped (counted). */
     private readonly maxFrameBytes: number,
+    /** The queue number reported in RxMeta.queue. */
+    queue = 0,
   ) {
+    this.meta.queue = queue;
     this.joined = new Uint8Array(maxFrameBytes > pool.bufferBytes ? maxFrameBytes : 0);
     this.joinedView = this.joined;
   }

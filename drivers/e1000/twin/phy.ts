@@ -4,6 +4,8 @@
  * 0-15 are IEEE 802.3 clause 22/40; 16-21 are 88E1011 specific. Link bits follow the
  * twin's link state; PHY_CTRL.LOOPBACK (bit 14) turns transmitted frames around.
  */
+import { MDIC } from './bits.js';
+
 export const PHY_ADDRESS = 1;
 const PHY_REGISTERS = 32;
 
@@ -136,4 +138,27 @@ export class Phy {
   get poweredDown(): boolean {
     return (this.regs[PHY_REG.CTRL] & PHY_CTRL.POWER_DOWN) !== 0;
   }
+}
+
+/**
+ * One MDIO transaction through MDIC (§13.4.7), finished at once: the value MDIC holds
+ * afterwards, with R set, DATA read for a read, E set when no PHY answers (any address
+ * but PHY_ADDRESS) or the register does not exist or cannot be written.
+ */
+export function mdicTransaction(phy: Phy, value: number): number {
+  const reg = (value >>> MDIC.REGADD_SHIFT) & MDIC.REGADD_MASK;
+  const phyAddress = (value >>> MDIC.PHYADD_SHIFT) & MDIC.PHYADD_MASK;
+  const op = (value >>> MDIC.OP_SHIFT) & MDIC.OP_MASK;
+  let result = value & ~(MDIC.R | MDIC.E);
+  if (phyAddress !== PHY_ADDRESS) {
+    result |= MDIC.E;
+  } else if (op === MDIC.OP_READ) {
+    result = phy.readable(reg) ? (result & ~MDIC.DATA_MASK) | phy.read(reg) : result | MDIC.E;
+  } else if (op === MDIC.OP_WRITE) {
+    if (phy.writable(reg)) phy.write(reg, value & MDIC.DATA_MASK);
+    else result |= MDIC.E;
+  } else {
+    result |= MDIC.E;
+  }
+  return (result | MDIC.R) >>> 0;
 }

@@ -32,6 +32,7 @@ import {
 import { addressAccepted, vlanAccepted } from './filter.js';
 import type { E1000Interrupts } from './interrupts.js';
 import { REG, STAT } from './registers.js';
+import { RX_RING, type RingRegisters } from './ring-registers.js';
 import type { Destination, Statistics } from './stats.js';
 
 const TWO_POW_32 = 2 ** 32;
@@ -45,9 +46,17 @@ const WORK_BYTES = ETH.MAX_LONG_FRAME_BYTES + ETH.FCS_BYTES;
 export interface RxHost {
   file: BarFile;
   dma: IovaSpace;
-  irq: E1000Interrupts;
+  /** Where completions are reported (the e1000's interrupt logic, or a per-queue one). */
+  irq: Pick<E1000Interrupts, 'rxFrameDone' | 'raise'>;
   stats: Statistics;
   clock: SimClock;
+  /** The ring's registers; the e1000's RDBAL..RDT when absent (one engine per queue). */
+  ring?: RingRegisters;
+  /**
+   * Writes a finished descriptor back in another format than the legacy one (e.g. the
+   * 82574L's extended descriptors); the legacy layout (§3.2.3) when absent.
+   */
+  writeDescriptor?(descIova: number, fields: RxWriteback): void;
   violation(code: string, message: string): void;
   linkUp(): boolean;
   /** Null device: frame size with which every posted buffer is completed at once. */
@@ -56,6 +65,19 @@ export interface RxHost {
   rctlQuietUs: number;
   /** Frames held during that window; more are dropped. */
   queueFrames: number;
+}
+
+/** What the device reports for one receive descriptor, whatever its layout. */
+export interface RxWriteback {
+  length: number;
+  /** Packet checksum (RXCSUM.PCSS onwards), last descriptor only. */
+  csum: number;
+  /** Status bits in the legacy layout (DD, EOP, IXSM, VP, TCPCS, IPCS...). */
+  status: number;
+  /** Error bits in the legacy layout (CE, SE, SEQ, CXE, TCPE, IPE, RXE). */
+  errors: number;
+  /** 802.1Q tag control information when stripped. */
+  special: number;
 }
 
 /** Checksum results for the frame's last descriptor. */
@@ -71,13 +93,17 @@ export class RxEngine {
   private readonly descView = new DataView(this.desc.buffer);
   private readonly writeback = new Uint8Array(RXD.WRITEBACK_BYTES);
   private readonly writebackView = new DataView(this.writeback.buffer);
+  private readonly fields: RxWriteback = { length: 0, csum: 0, status: 0, errors: 0, special: 0 };
+  private readonly regs: RingRegisters;
   private quietTimer = 0;
   private held: Uint8Array[] = [];
   /** Frames dropped, by reason (twin diagnostics, not device registers). */
   readonly drops = new Map<string, number>();
   framesDelivered = 0;
 
-  constructor(private readonly host: RxHost) {}
+  constructor(private readonly host: RxHost) {
+    this.regs = host.ring ?? RX_RING;
+  }
 
   reset(): void {
     if (this.quietTimer !== 0) this.host.clock.cancel(this.quietTimer);
@@ -126,8 +152,8 @@ export class RxEngine {
       return;
     const ring = this.ring();
     if (ring === undefined) return;
-    let head = file.peek(REG.RDH);
-    const tail = file.peek(REG.RDT);
+    let head = file.peek(this.regs.head);
+    const tail = file.peek(this.regs.tail);
     if (head === tail) return;
     while (head !== tail) {
       this.writeBack(
@@ -142,7 +168,7 @@ export class RxEngine {
       this.host.stats.rxGood(bytes + ETH.FCS_BYTES, 'unicast');
       head = head + 1 === ring.count ? 0 : head + 1;
     }
-    file.poke(REG.RDH, head);
+    file.poke(this.regs.head, head);
     this.framesDelivered++;
     this.host.irq.rxFrameDone();
   }
@@ -221,8 +247,8 @@ export class RxEngine {
     const ring = this.ring();
     if (ring === undefined) return this.drop('ring-misconfigured');
     const bufferBytes = this.bufferBytes(rctl);
-    let head = file.peek(REG.RDH);
-    const tail = file.peek(REG.RDT);
+    let head = file.peek(this.regs.head);
+    const tail = file.peek(this.regs.tail);
     if (head >= ring.count || tail >= ring.count) {
       this.host.violation(
         'E1000_RX_RING_RANGE',
@@ -260,7 +286,7 @@ export class RxEngine {
       }
       used++;
       head = head + 1 === ring.count ? 0 : head + 1;
-      file.poke(REG.RDH, head);
+      file.poke(this.regs.head, head);
     }
     return 'delivered';
   }
@@ -273,6 +299,16 @@ export class RxEngine {
     errors: number,
     special: number,
   ): void {
+    if (this.host.writeDescriptor) {
+      const f = this.fields;
+      f.length = length;
+      f.csum = csum;
+      f.status = status;
+      f.errors = errors;
+      f.special = special;
+      this.host.writeDescriptor(descIova, f);
+      return;
+    }
     const v = this.writebackView;
     v.setUint16(RXD.LENGTH - RXD.WRITEBACK, length, true);
     v.setUint16(RXD.CSUM - RXD.WRITEBACK, csum, true);
@@ -300,17 +336,19 @@ export class RxEngine {
     const ring = this.ring();
     if (ring === undefined) return;
     const { file } = this.host;
-    const free = (file.peek(REG.RDT) - file.peek(REG.RDH) + ring.count) % ring.count;
+    const free = (file.peek(this.regs.tail) - file.peek(this.regs.head) + ring.count) % ring.count;
     const shift = ((rctl >> RCTL.RDMTS_SHIFT) & RCTL.RDMTS_MASK) + 1;
     if (free <= ring.count >> shift) this.host.irq.raise(ICR.RXDMT0);
   }
 
   private ring(): { base: number; count: number } | undefined {
     const { file } = this.host;
-    const count = file.peek(REG.RDLEN) / DESC_BYTES;
+    const count = file.peek(this.regs.length) / DESC_BYTES;
     if (count === 0) return undefined;
     return {
-      base: (file.peek(REG.RDBAL) & RING_BASE_LOW_MASK) + file.peek(REG.RDBAH) * TWO_POW_32,
+      base:
+        (file.peek(this.regs.baseLo) & RING_BASE_LOW_MASK) +
+        file.peek(this.regs.baseHi) * TWO_POW_32,
       count,
     };
   }

@@ -37,7 +37,7 @@ import {
   parseMac,
   type E1000TwinOptions,
 } from './options.js';
-import { Phy, PHY_ADDRESS } from './phy.js';
+import { mdicTransaction, Phy } from './phy.js';
 import { REG, STATS_FIRST, STATS_LAST, WORD_BYTES } from './registers.js';
 import { RxEngine } from './rx.js';
 import { Statistics } from './stats.js';
@@ -225,23 +225,7 @@ export class E1000Twin implements SimPlugin {
 
   /** §13.4.7: one MDIO transaction, finished at once; only PHY address 1 answers. */
   private writeMdic(value: number): void {
-    const reg = (value >>> MDIC.REGADD_SHIFT) & MDIC.REGADD_MASK;
-    const phyAddress = (value >>> MDIC.PHYADD_SHIFT) & MDIC.PHYADD_MASK;
-    const op = (value >>> MDIC.OP_SHIFT) & MDIC.OP_MASK;
-    let result = value & ~(MDIC.R | MDIC.E);
-    if (phyAddress !== PHY_ADDRESS) {
-      result |= MDIC.E;
-    } else if (op === MDIC.OP_READ) {
-      result = this.phy.readable(reg)
-        ? (result & ~MDIC.DATA_MASK) | this.phy.read(reg)
-        : result | MDIC.E;
-    } else if (op === MDIC.OP_WRITE) {
-      if (this.phy.writable(reg)) this.phy.write(reg, value & MDIC.DATA_MASK);
-      else result |= MDIC.E;
-    } else {
-      result |= MDIC.E;
-    }
-    this.file.poke(REG.MDIC, (result | MDIC.R) >>> 0);
+    this.file.poke(REG.MDIC, mdicTransaction(this.phy, value));
     if (value & MDIC.I) this.irq.raise(ICR.MDAC);
   }
 

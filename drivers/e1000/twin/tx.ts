@@ -34,6 +34,7 @@ import {
 import { ETH, isBroadcast, isMulticast, writeU16BE } from './ethernet.js';
 import type { E1000Interrupts } from './interrupts.js';
 import { REG } from './registers.js';
+import { TX_RING, type RingRegisters } from './ring-registers.js';
 import type { Destination, Statistics } from './stats.js';
 
 const TWO_POW_32 = 2 ** 32;
@@ -47,8 +48,11 @@ const CHECKSUM_ZERO_AS = 0xffff;
 export interface TxHost {
   file: BarFile;
   dma: IovaSpace;
-  irq: E1000Interrupts;
+  /** Where completions are reported (the e1000's interrupt logic, or a per-queue one). */
+  irq: Pick<E1000Interrupts, 'txDescriptorDone' | 'raise'>;
   stats: Statistics;
+  /** The ring's registers; the e1000's TDBAL..TDT when absent (one engine per queue). */
+  ring?: RingRegisters;
   /** The frame leaves the MAC: to the wire or, in loopback, to the receiver. */
   emit(frame: Uint8Array): void;
   violation(code: string, message: string): void;
@@ -88,7 +92,11 @@ export class TxEngine {
   /** Frames sent since power-on (twin diagnostics, not a device register). */
   framesSent = 0;
 
-  constructor(private readonly host: TxHost) {}
+  private readonly regs: RingRegisters;
+
+  constructor(private readonly host: TxHost) {
+    this.regs = host.ring ?? TX_RING;
+  }
 
   reset(): void {
     this.length = 0;
@@ -102,18 +110,20 @@ export class TxEngine {
   process(): void {
     const { file } = this.host;
     if (this.busy || (file.peek(REG.TCTL) & TCTL.EN) === 0) return;
-    const count = file.peek(REG.TDLEN) / DESC_BYTES;
-    let head = file.peek(REG.TDH);
-    const tail = file.peek(REG.TDT);
+    const regs = this.regs;
+    const count = file.peek(regs.length) / DESC_BYTES;
+    let head = file.peek(regs.head);
+    const tail = file.peek(regs.tail);
     if (head === tail) return;
     if (count === 0 || head >= count || tail >= count) {
       this.host.violation(
         'E1000_TX_RING_RANGE',
-        `transmit ring indexes out of range: TDH ${head}, TDT ${tail}, ring of ${count} descriptors (TDLEN ${file.peek(REG.TDLEN)})`,
+        `transmit ring indexes out of range: TDH ${head}, TDT ${tail}, ring of ${count} descriptors (TDLEN ${file.peek(regs.length)})`,
       );
       return;
     }
-    const base = (file.peek(REG.TDBAL) & RING_BASE_LOW_MASK) + file.peek(REG.TDBAH) * TWO_POW_32;
+    const base =
+      (file.peek(regs.baseLo) & RING_BASE_LOW_MASK) + file.peek(regs.baseHi) * TWO_POW_32;
     let immediate = false;
     let delayed = false;
     this.busy = true;
@@ -123,7 +133,7 @@ export class TxEngine {
         if (report === 'now') immediate = true;
         else if (report === 'delayed') delayed = true;
         head = head + 1 === count ? 0 : head + 1;
-        file.poke(REG.TDH, head);
+        file.poke(regs.head, head);
       }
     } finally {
       this.busy = false;
