@@ -7,7 +7,7 @@
  * Checks that need only the syntax tree (import order, one device, repeated modifiers,
  * oversized numbers) run here too, as do comment collection and doc attachment.
  */
-import type { BadNode, Comment, FileNode, NumLit, Span, TopNode } from './ast.js';
+import type { BadNode, Comment, FileNode, Span, TopNode } from './ast.js';
 import { scanComments } from './comments.js';
 import { type Diagnostic, diag, sortDiagnostics } from './diagnostics.js';
 import { DOCUMENTED, type Documented, attachDocs } from './docs.js';
@@ -42,13 +42,13 @@ export function parse(text: string, file = '<input>'): ParseResult {
   try {
     ast = pegParse(blankComments(text, scan.comments), { grammarSource: file }) as FileNode;
   } catch (e) {
-    // Recovery makes the grammar total; this is the stack running out on absurd nesting.
+    // Recovery makes the grammar total: this is the stack running out on absurd nesting.
     ast = emptyFile(lines);
     complete = false;
     diagnostics.push(
       diag('NDL001', lines.span(0, Math.min(1, text.length)), {
-        expected: 'a nicdl file',
-        found: `input the parser could not handle (${(e as Error).message})`,
+        expected: 'blocks nested less deeply',
+        found: `nesting the parser cannot follow (${(e as Error).message})`,
       }),
     );
   }
@@ -179,15 +179,27 @@ function explainBad(
   const word = /^'([A-Za-z_][\w-]*)'$/.exec(found.text);
   const hint =
     word && error?.expected ? didYouMean(word[1], expectedWords(error.expected)) : undefined;
-  // When something was left unfinished (a value, a bracket) and the next token is on a
-  // later line, the caret goes where the item stopped: just after the last token read.
   const unfinished = !hint && !(error?.expected ?? []).some((e) => e.text === '}');
-  const stop = endOfPreviousToken(text, at, from);
-  const span =
-    unfinished && lines.lineOf(stop) < lines.lineOf(at)
-      ? lines.span(stop, stop + 1)
-      : lines.span(at, at + found.length);
+  const span = caretSpan(lines, at, found.length, from, unfinished);
   return diag('NDL001', span, { expected, found: found.text }, { hint });
+}
+
+/**
+ * The found token, or, when something was left unfinished (a value, a bracket) and the
+ * next token is on a later line, the place where the item stopped: just after the last
+ * token it read.
+ */
+function caretSpan(
+  lines: LineMap,
+  at: number,
+  length: number,
+  floor: number,
+  unfinished: boolean,
+): Span {
+  const stop = endOfPreviousToken(lines.text, at, floor);
+  return unfinished && lines.lineOf(stop) < lines.lineOf(at)
+    ? lines.span(stop, stop + 1)
+    : lines.span(at, at + length);
 }
 
 function endOfPreviousToken(text: string, at: number, floor: number): number {
@@ -211,5 +223,3 @@ function reparse(region: string, file: string, context: Context): PegError | und
     return e as PegError;
   }
 }
-
-export type { Span, NumLit };
