@@ -47,7 +47,20 @@ const BASELINE_CODE = /\/bench\/driver\.bench\./;
 // ---- the hand-written baseline ---------------------------------------------------------
 
 /** Datasheet offsets and bits typed by hand, as a plain driver would (8254x SDM §13, §3). */
-const REG = { RCTL: 0x100, TCTL: 0x400, RDBAL: 0x2800, RDBAH: 0x2804, RDLEN: 0x2808, RDH: 0x2810, RDT: 0x2818, TDBAL: 0x3800, TDBAH: 0x3804, TDLEN: 0x3808, TDH: 0x3810, TDT: 0x3818 };
+const REG = {
+  RCTL: 0x100,
+  TCTL: 0x400,
+  RDBAL: 0x2800,
+  RDBAH: 0x2804,
+  RDLEN: 0x2808,
+  RDH: 0x2810,
+  RDT: 0x2818,
+  TDBAL: 0x3800,
+  TDBAH: 0x3804,
+  TDLEN: 0x3808,
+  TDH: 0x3810,
+  TDT: 0x3818,
+};
 const RCTL_EN_BAM_SECRC = 0x0400_8002;
 const TCTL_EN_PSP = 0x0a;
 const CMD_EOP_IFCS_RS = 0x0b;
@@ -181,7 +194,11 @@ function twin(rxFrameBytes: number): SimDevice {
 async function driverPort(rxFrameBytes: number): Promise<E1000Driver & Port> {
   const device = twin(rxFrameBytes);
   // Coalescing off: the baseline programs no moderation timers either.
-  const nic = (await e1000.open(device, ir, { rxRingSize: RING, txRingSize: RING, coalescing: { profile: 'off' } })) as E1000Driver;
+  const nic = (await e1000.open(device, ir, {
+    rxRingSize: RING,
+    txRingSize: RING,
+    coalescing: { profile: 'off' },
+  })) as E1000Driver;
   return Object.assign(nic, { device });
 }
 
@@ -194,7 +211,13 @@ function frames(count: number, bytes: number): Uint8Array[] {
 let sink = 0;
 
 /** (driver run, baseline run) for one configuration, each processing `n` packets per call. */
-function runners(mode: Mode, burst: number, frameBytes: number, nic: E1000Driver, hand: HandPort): [(n: number) => void, (n: number) => void] {
+function runners(
+  mode: Mode,
+  burst: number,
+  frameBytes: number,
+  nic: E1000Driver,
+  hand: HandPort,
+): [(n: number) => void, (n: number) => void] {
   if (mode === 'fwd') {
     let fwd = 0;
     const onFrame = (f: Uint8Array, _m: RxMeta): void => {
@@ -224,10 +247,10 @@ function runners(mode: Mode, burst: number, frameBytes: number, nic: E1000Driver
     const batch = frames(burst, frameBytes);
     return [
       (n) => {
-        for (let sent = 0; sent < n; ) sent += nic.transmit(batch);
+        for (let sent = 0; sent < n;) sent += nic.transmit(batch);
       },
       (n) => {
-        for (let sent = 0; sent < n; ) {
+        for (let sent = 0; sent < n;) {
           for (let i = 0; i < batch.length && hand.queueTx(batch[i]); i++) sent++;
           hand.flushTx();
         }
@@ -240,10 +263,10 @@ function runners(mode: Mode, burst: number, frameBytes: number, nic: E1000Driver
   const onFrame = (f: Uint8Array, _m: RxMeta): void => count(f);
   return [
     (n) => {
-      for (let got = 0; got < n; ) got += nic.receive(burst, onFrame);
+      for (let got = 0; got < n;) got += nic.receive(burst, onFrame);
     },
     (n) => {
-      for (let got = 0; got < n; ) got += hand.receive(burst, count);
+      for (let got = 0; got < n;) got += hand.receive(burst, count);
     },
   ];
 }
@@ -253,7 +276,12 @@ function runners(mode: Mode, burst: number, frameBytes: number, nic: E1000Driver
  * of each side: on a shared 2-core machine other work only ever adds time, so the
  * minimum is the steadier estimate of what the code costs; both are kept.
  */
-function compareRuns(candidate: (n: number) => void, baseline: (n: number) => void, n: number, rounds: number) {
+function compareRuns(
+  candidate: (n: number) => void,
+  baseline: (n: number) => void,
+  n: number,
+  rounds: number,
+) {
   for (let i = 0; i < 3; i++) {
     candidate(n);
     baseline(n);
@@ -287,11 +315,21 @@ interface ProfileNode {
 }
 
 /** Allocations (samples at a 1-byte interval) by driver code and by the baseline, per packet. */
-async function allocationsPerPacket(run: (n: number) => void, hand: (n: number) => void): Promise<{ driver: number; baseline: number; driverBytes: number }> {
+async function allocationsPerPacket(
+  run: (n: number) => void,
+  hand: (n: number) => void,
+): Promise<{ driver: number; baseline: number; driverBytes: number }> {
   const session = new Session();
   session.connect();
-  const sampled = async (fn: (n: number) => void, code: RegExp): Promise<{ count: number; bytes: number }> => {
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 1, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const sampled = async (
+    fn: (n: number) => void,
+    code: RegExp,
+  ): Promise<{ count: number; bytes: number }> => {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 1,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
     fn(PACKETS);
     const { profile } = await session.post('HeapProfiler.stopSampling');
     const ours = new Set<number>();
@@ -369,7 +407,8 @@ writeResult('driver', {
   results,
   worstRatio: worst,
   allocations: {
-    method: 'V8 sampling heap profiler, 1-byte interval (every allocation sampled), fwd burst 32 64-byte frames; samples attributed to the allocating function',
+    method:
+      'V8 sampling heap profiler, 1-byte interval (every allocation sampled), fwd burst 32 64-byte frames; samples attributed to the allocating function',
     driverAllocsPerPacket: allocs.driver,
     driverBytesPerPacket: allocs.driverBytes,
     handwrittenAllocsPerPacket: allocs.baseline,

@@ -20,7 +20,10 @@ export interface DriverPackage {
   /** Import the driver. */
   load(): Promise<NicDriverModule>;
   /** Open a device twin of `ir` (the simulated device the driver runs on with `--sim`). */
-  openTwin(ir: IrDevice, options?: { twin?: E1000TwinOptions; sim?: SimDeviceOptions }): { device: SimDevice; twin: E1000Twin };
+  openTwin(
+    ir: IrDevice,
+    options?: { twin?: E1000TwinOptions; sim?: SimDeviceOptions },
+  ): { device: SimDevice; twin: E1000Twin };
 }
 
 export const DRIVERS: readonly DriverPackage[] = [

@@ -19,6 +19,7 @@ export const wallClock: Clock = {
 /** The device's own clock when it has one (the twin's virtual clock), else real time. */
 export function clockOf(device: object): Clock {
   const own = (device as { clock?: Partial<Clock> }).clock;
-  if (own && typeof own.nowUs === 'function' && typeof own.sleepUs === 'function') return own as Clock;
+  if (own && typeof own.nowUs === 'function' && typeof own.sleepUs === 'function')
+    return own as Clock;
   return wallClock;
 }

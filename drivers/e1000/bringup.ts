@@ -94,7 +94,12 @@ export async function bringUp(p: BringUpParts): Promise<BringUpResult> {
   const phy = await readPhyInfo(p.mdio);
 
   writeCoalescing(regs, config.coalescing); // step 6, §14.4
-  regs.RXCSUM.writeFields((w) => w.PCSS(ETH_HEADER_BYTES).IPOFLD(config.checksumOffload ? 1 : 0).TUOFLD(config.checksumOffload ? 1 : 0));
+  regs.RXCSUM.writeFields((w) =>
+    w
+      .PCSS(ETH_HEADER_BYTES)
+      .IPOFLD(config.checksumOffload ? 1 : 0)
+      .TUOFLD(config.checksumOffload ? 1 : 0),
+  );
   p.rx.start();
 
   p.tx.init(); // step 7, §14.5
@@ -102,7 +107,13 @@ export async function bringUp(p: BringUpParts): Promise<BringUpResult> {
 
   p.rctl.write(ReceiveControl.initial(config)); // step 8: RCTL once, last
   p.irq.enable();
-  return { mac: station.mac, macSource: station.source, eepromProblem: station.eepromProblem, phy, linkUp };
+  return {
+    mac: station.mac,
+    macSource: station.source,
+    eepromProblem: station.eepromProblem,
+    phy,
+    linkUp,
+  };
 }
 
 /** wait_link, with "still down" as an answer rather than an error. */
@@ -118,7 +129,9 @@ async function waitForLink(mmio: Mmio, clock: Clock): Promise<boolean> {
 
 /** TIPG for copper and TCTL (§13.4.33-34, §14.5); the collision distance follows the duplex. */
 function writeTransmitControl(regs: Registers): void {
-  regs.TIPG.writeFields((w) => w.IPGT(TIPG_IPGT_COPPER).IPGR1(TIPG_IPGR1_COPPER).IPGR2(TIPG_IPGR2_COPPER));
+  regs.TIPG.writeFields((w) =>
+    w.IPGT(TIPG_IPGT_COPPER).IPGR1(TIPG_IPGR1_COPPER).IPGR2(TIPG_IPGR2_COPPER),
+  );
   const fullDuplex = STATUS.FD.get(regs.STATUS.read()) === 1;
   regs.TCTL.writeFields((w) =>
     w

@@ -60,11 +60,21 @@ export class BufferPool {
   static allocate(dma: DmaAllocator, count: number, bufferBytes: number, name: string): BufferPool {
     const stride = Math.ceil(bufferBytes / BUFFER_ALIGN_BYTES) * BUFFER_ALIGN_BYTES;
     if (stride !== bufferBytes) {
-      throw new NicdlError('E_BUFFER_SIZE', `${name} buffers of ${bufferBytes} bytes: the size must be a multiple of ${BUFFER_ALIGN_BYTES}`, ExitCode.usage, {
-        bufferBytes,
-      });
+      throw new NicdlError(
+        'E_BUFFER_SIZE',
+        `${name} buffers of ${bufferBytes} bytes: the size must be a multiple of ${BUFFER_ALIGN_BYTES}`,
+        ExitCode.usage,
+        {
+          bufferBytes,
+        },
+      );
     }
-    return new BufferPool(dma.alloc(count * bufferBytes, BUFFER_ALIGN_BYTES), count, bufferBytes, name);
+    return new BufferPool(
+      dma.alloc(count * bufferBytes, BUFFER_ALIGN_BYTES),
+      count,
+      bufferBytes,
+      name,
+    );
   }
 
   /** Buffers free now. */
@@ -125,10 +135,15 @@ export class BufferPool {
   }
 
   private throwNotOut(index: number): never {
-    throw new NicdlError('E_POOL_FREE', `${this.name} buffer ${index} freed but not handed out (double free or foreign index)`, ExitCode.internal, {
-      pool: this.name,
-      index,
-    });
+    throw new NicdlError(
+      'E_POOL_FREE',
+      `${this.name} buffer ${index} freed but not handed out (double free or foreign index)`,
+      ExitCode.internal,
+      {
+        pool: this.name,
+        index,
+      },
+    );
   }
 }
 
@@ -137,6 +152,12 @@ export class BufferPool {
  * subarray for TypedArray.set would create a view per call). For whole frames prefer
  * `dst.set(src, dstOffset)`, which allocates nothing either.
  */
-export function copyBytes(dst: Uint8Array, dstOffset: number, src: Uint8Array, srcOffset: number, n: number): void {
+export function copyBytes(
+  dst: Uint8Array,
+  dstOffset: number,
+  src: Uint8Array,
+  srcOffset: number,
+  n: number,
+): void {
   for (let i = 0; i < n; i++) dst[dstOffset + i] = src[srcOffset + i];
 }

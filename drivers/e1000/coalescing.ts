@@ -35,17 +35,29 @@ export interface CoalescingRegisters {
 
 const NS_PER_US = 1000;
 
-export const COALESCING_PROFILES: Readonly<Record<'off' | 'latency' | 'throughput', CoalescingUs>> = {
-  off: { intervalUs: 0, rxDelayUs: 0, rxAbsoluteUs: 0, txDelayUs: 0, txAbsoluteUs: 0 },
-  latency: { intervalUs: 20, rxDelayUs: 0, rxAbsoluteUs: 0, txDelayUs: 8, txAbsoluteUs: 32 },
-  throughput: { intervalUs: 125, rxDelayUs: 32, rxAbsoluteUs: 128, txDelayUs: 64, txAbsoluteUs: 256 },
-};
+export const COALESCING_PROFILES: Readonly<Record<'off' | 'latency' | 'throughput', CoalescingUs>> =
+  {
+    off: { intervalUs: 0, rxDelayUs: 0, rxAbsoluteUs: 0, txDelayUs: 0, txAbsoluteUs: 0 },
+    latency: { intervalUs: 20, rxDelayUs: 0, rxAbsoluteUs: 0, txDelayUs: 8, txAbsoluteUs: 32 },
+    throughput: {
+      intervalUs: 125,
+      rxDelayUs: 32,
+      rxAbsoluteUs: 128,
+      txDelayUs: 64,
+      txAbsoluteUs: 256,
+    },
+  };
 
 /** The microseconds a profile stands for. */
 export function profileMicroseconds(p: CoalescingProfile): CoalescingUs {
   if (p.profile !== 'custom') {
     const known = COALESCING_PROFILES[p.profile];
-    if (!known) throw configError('E_COALESCING', `unknown coalescing profile '${p.profile as string}' (latency, throughput, off, custom)`, { profile: p.profile });
+    if (!known)
+      throw configError(
+        'E_COALESCING',
+        `unknown coalescing profile '${p.profile as string}' (latency, throughput, off, custom)`,
+        { profile: p.profile },
+      );
     return known;
   }
   return {
@@ -65,7 +77,10 @@ export function coalescingRegisters(p: CoalescingProfile): CoalescingRegisters {
     RDTR: toUnits('RDTR.DELAY', us.rxDelayUs, DELAY_UNIT_NS, fieldMax(RDTR.DELAY)),
     RADV: toUnits('RADV.DELAY', us.rxAbsoluteUs, DELAY_UNIT_NS, fieldMax(RADV.DELAY)),
     // §13.4.41: TIDV = 0 is not allowed.
-    TIDV: Math.max(TIDV_MIN_UNITS, toUnits('TIDV.DELAY', us.txDelayUs, DELAY_UNIT_NS, fieldMax(TIDV.DELAY))),
+    TIDV: Math.max(
+      TIDV_MIN_UNITS,
+      toUnits('TIDV.DELAY', us.txDelayUs, DELAY_UNIT_NS, fieldMax(TIDV.DELAY)),
+    ),
     TADV: toUnits('TADV.DELAY', us.txAbsoluteUs, DELAY_UNIT_NS, fieldMax(TADV.DELAY)),
   };
 }
@@ -88,16 +103,24 @@ function fieldMax(field: { mask: number; lsb: number }): number {
 /** Microseconds to register units (rounded to nearest), checked against the field's range. */
 function toUnits(field: string, us: number, unitNs: number, max: number): number {
   if (!Number.isFinite(us) || us < 0) {
-    throw configError('E_COALESCING', `${field}: ${us} µs is not a delay (a number of microseconds >= 0)`, { field, us });
+    throw configError(
+      'E_COALESCING',
+      `${field}: ${us} µs is not a delay (a number of microseconds >= 0)`,
+      { field, us },
+    );
   }
   const units = Math.round((us * NS_PER_US) / unitNs);
   if (units > max) {
     const mostUs = Math.floor((max * unitNs) / NS_PER_US);
-    throw configError('E_COALESCING', `${field}: ${us} µs is more than the register holds (${mostUs} µs in ${unitNs} ns units)`, {
-      field,
-      us,
-      maxUs: mostUs,
-    });
+    throw configError(
+      'E_COALESCING',
+      `${field}: ${us} µs is more than the register holds (${mostUs} µs in ${unitNs} ns units)`,
+      {
+        field,
+        us,
+        maxUs: mostUs,
+      },
+    );
   }
   return units;
 }

@@ -8,7 +8,13 @@ import type { CoalescingProfile, NicConfig } from '../../runtime/nic.js';
 import { ringConfig } from '../../runtime/index.js';
 import { ETH_HEADER_BYTES, ETH_MAX_FRAME_BYTES } from '../../runtime/packet/ethernet.js';
 import { RX_RING_LAYOUT, TX_RING_LAYOUT } from './generated/index.js';
-import { FCS_BYTES, LONG_PACKET_MAX_BYTES, LONG_PACKET_THRESHOLD_BYTES, RX_BUFFER_ENCODINGS, type RxBufferEncoding } from './datasheet.js';
+import {
+  FCS_BYTES,
+  LONG_PACKET_MAX_BYTES,
+  LONG_PACKET_THRESHOLD_BYTES,
+  RX_BUFFER_ENCODINGS,
+  type RxBufferEncoding,
+} from './datasheet.js';
 import { configError } from './errors.js';
 
 /** What the driver runs with: NicConfig, all filled in and checked. */
@@ -36,13 +42,20 @@ export const DEFAULT_COALESCING: CoalescingProfile = { profile: 'latency' };
 
 /** Fill in and check `config`; throws E_RING_SIZE, E_RING_BUFFER, E_FRAME_SIZE or E_QUEUE. */
 export function resolveConfig(config: NicConfig = {}): E1000Config {
-  const rx = ringConfig(RX_RING_LAYOUT, { count: config.rxRingSize, bufferBytes: config.rxBufferBytes });
+  const rx = ringConfig(RX_RING_LAYOUT, {
+    count: config.rxRingSize,
+    bufferBytes: config.rxBufferBytes,
+  });
   const tx = ringConfig(TX_RING_LAYOUT, { count: config.txRingSize });
   const maxFrameBytes = config.maxFrameBytes ?? ETH_MAX_FRAME_BYTES;
   checkMaxFrame(maxFrameBytes);
   const queues = config.queues ?? 1;
   if (queues !== 1) {
-    throw configError('E_QUEUE', `queues ${queues}: the e1000 has one receive and one transmit queue`, { queues });
+    throw configError(
+      'E_QUEUE',
+      `queues ${queues}: the e1000 has one receive and one transmit queue`,
+      { queues },
+    );
   }
   return {
     rxRingSize: rx.count,
@@ -64,11 +77,15 @@ export function resolveConfig(config: NicConfig = {}): E1000Config {
 function checkMaxFrame(bytes: number): void {
   const most = LONG_PACKET_MAX_BYTES - FCS_BYTES;
   if (!Number.isInteger(bytes) || bytes < ETH_HEADER_BYTES || bytes > most) {
-    throw configError('E_FRAME_SIZE', `maxFrameBytes ${bytes} is outside ${ETH_HEADER_BYTES}..${most} (the e1000's long-packet limit without CRC)`, {
-      maxFrameBytes: bytes,
-      min: ETH_HEADER_BYTES,
-      max: most,
-    });
+    throw configError(
+      'E_FRAME_SIZE',
+      `maxFrameBytes ${bytes} is outside ${ETH_HEADER_BYTES}..${most} (the e1000's long-packet limit without CRC)`,
+      {
+        maxFrameBytes: bytes,
+        min: ETH_HEADER_BYTES,
+        max: most,
+      },
+    );
   }
 }
 
@@ -77,8 +94,12 @@ export function rxBufferEncoding(bytes: number): RxBufferEncoding {
   const found = RX_BUFFER_ENCODINGS.find((e) => e.bytes === bytes);
   if (found) return found;
   const allowed = RX_BUFFER_ENCODINGS.map((e) => e.bytes);
-  throw configError('E_RING_BUFFER', `rxBufferBytes ${bytes}: RCTL can select only ${allowed.join(', ')} bytes`, {
-    rxBufferBytes: bytes,
-    allowed,
-  });
+  throw configError(
+    'E_RING_BUFFER',
+    `rxBufferBytes ${bytes}: RCTL can select only ${allowed.join(', ')} bytes`,
+    {
+      rxBufferBytes: bytes,
+      allowed,
+    },
+  );
 }

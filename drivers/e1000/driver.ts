@@ -72,7 +72,13 @@ export class E1000Driver implements NicDriver {
   }
 
   /** Allocate rings and buffers on `device`, bring it up; on failure quiesce and free. */
-  static async open(device: Device, ir: IrDevice, config: E1000Config, clock: Clock, warnings: string[]): Promise<E1000Driver> {
+  static async open(
+    device: Device,
+    ir: IrDevice,
+    config: E1000Config,
+    clock: Clock,
+    warnings: string[],
+  ): Promise<E1000Driver> {
     const mmio = device.bar(BAR0);
     const regs = registers(mmio);
     const dma = device.dma;
@@ -81,7 +87,11 @@ export class E1000Driver implements NicDriver {
       const ringOptions = { checked: config.checkedRings };
       const txRing = TxRing.allocate(mmio, dma, { ...ringOptions, count: config.txRingSize });
       regions.push(txRing.region);
-      const rxRing = RxRing.allocate(mmio, dma, { ...ringOptions, count: config.rxRingSize, bufferBytes: config.rxBufferBytes });
+      const rxRing = RxRing.allocate(mmio, dma, {
+        ...ringOptions,
+        count: config.rxRingSize,
+        bufferBytes: config.rxBufferBytes,
+      });
       regions.push(rxRing.region);
       const txPool = BufferPool.allocate(dma, config.txRingSize, config.txBufferBytes, 'tx');
       regions.push(txPool.region);
@@ -94,17 +104,64 @@ export class E1000Driver implements NicDriver {
       // A tagged frame may be 4 bytes longer than the untagged maximum.
       const rx = new RxQueue(rxRing, rxPool, rxChecksum, config.maxFrameBytes + VLAN_TAG_BYTES);
       const rctl = new ReceiveControl(regs, clock);
-      const irq = new InterruptControl(regs, clock, config.mode, config.mode === 'interrupt' ? device.interrupts?.() : undefined);
+      const irq = new InterruptControl(
+        regs,
+        clock,
+        config.mode,
+        config.mode === 'interrupt' ? device.interrupts?.() : undefined,
+      );
       const hardware = new HardwareCounters(mmio);
       const mdio = new Mdio(mmio, regs, clock);
-      const up = await bringUp({ device, mmio, regs, clock, config, mdio, tx, rx, rctl, irq, hardware });
-      if (config.mode === 'interrupt' && !irq.interruptDriven) warnings.push('interrupt mode asked, but the backend has no interrupts: polling instead');
+      const up = await bringUp({
+        device,
+        mmio,
+        regs,
+        clock,
+        config,
+        mdio,
+        tx,
+        rx,
+        rctl,
+        irq,
+        hardware,
+      });
+      if (config.mode === 'interrupt' && !irq.interruptDriven)
+        warnings.push('interrupt mode asked, but the backend has no interrupts: polling instead');
       if (up.eepromProblem) warnings.push(`MAC address from RAL0/RAH0: ${up.eepromProblem}`);
       if (!up.linkUp) warnings.push('link is down');
-      const parts: DriverParts = { tx, rx, txChecksum, rxChecksum, irq, rctl, dma, hardware, clock, startUs: clock.nowUs() };
+      const parts: DriverParts = {
+        tx,
+        rx,
+        txChecksum,
+        rxChecksum,
+        irq,
+        rctl,
+        dma,
+        hardware,
+        clock,
+        startUs: clock.nowUs(),
+      };
       const loopback = new Loopback(mmio, regs, mdio, rctl, clock);
-      const facts: E1000Facts = { macSource: up.macSource, eepromProblem: up.eepromProblem, phy: up.phy, warnings };
-      return new E1000Driver(ir, device, clock, config, mmio, regs, parts, mdio, loopback, regions, up.mac, facts);
+      const facts: E1000Facts = {
+        macSource: up.macSource,
+        eepromProblem: up.eepromProblem,
+        phy: up.phy,
+        warnings,
+      };
+      return new E1000Driver(
+        ir,
+        device,
+        clock,
+        config,
+        mmio,
+        regs,
+        parts,
+        mdio,
+        loopback,
+        regions,
+        up.mac,
+        facts,
+      );
     } catch (e) {
       await quiesce(mmio, device, clock);
       for (const region of regions) dma.free(region);

@@ -6,29 +6,48 @@ import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { SequenceTimeoutError } from '../../runtime/index.js';
 
 /** A frame under the Ethernet header size or over the configured maximum (TX). */
-export function frameSizeError(index: number, bytes: number, minBytes: number, maxBytes: number): NicdlError {
+export function frameSizeError(
+  index: number,
+  bytes: number,
+  minBytes: number,
+  maxBytes: number,
+): NicdlError {
   const why =
     bytes < minBytes
       ? `the minimum is ${minBytes} (an Ethernet header)`
       : `the maximum is ${maxBytes} (set maxFrameBytes / enable jumbo)`;
-  return new NicdlError('E_FRAME_SIZE', `frame ${index} is ${bytes} bytes; ${why}`, ExitCode.usage, {
-    frame: index,
-    bytes,
-    minBytes,
-    maxBytes,
-  });
+  return new NicdlError(
+    'E_FRAME_SIZE',
+    `frame ${index} is ${bytes} bytes; ${why}`,
+    ExitCode.usage,
+    {
+      frame: index,
+      bytes,
+      minBytes,
+      maxBytes,
+    },
+  );
 }
 
 /** A configuration value the device cannot do. */
-export function configError(code: string, message: string, detail: Record<string, unknown>): NicdlError {
+export function configError(
+  code: string,
+  message: string,
+  detail: Record<string, unknown>,
+): NicdlError {
   return new NicdlError(code, message, ExitCode.usage, detail);
 }
 
 /** The e1000 has one queue per direction. */
 export function queueError(queue: number): NicdlError {
-  return new NicdlError('E_QUEUE', `queue ${queue} does not exist: the e1000 has one queue per direction (queue 0)`, ExitCode.usage, {
-    queue,
-  });
+  return new NicdlError(
+    'E_QUEUE',
+    `queue ${queue} does not exist: the e1000 has one queue per direction (queue 0)`,
+    ExitCode.usage,
+    {
+      queue,
+    },
+  );
 }
 
 /** The driver was used after close(). */
@@ -46,6 +65,12 @@ export function asRegisterTimeout(e: unknown, register: string, purpose: string)
     'E_TIMEOUT',
     `${purpose}: ${e.where.target} did not become ready within ${e.timeoutUs} us (last ${register} = 0x${e.lastValue.toString(16)}); the device did not answer`,
     ExitCode.timeout,
-    { register, target: e.where.target, timeoutUs: e.timeoutUs, lastValue: e.lastValue, sequence: e.where.sequence },
+    {
+      register,
+      target: e.where.target,
+      timeoutUs: e.timeoutUs,
+      lastValue: e.lastValue,
+      sequence: e.where.sequence,
+    },
   );
 }

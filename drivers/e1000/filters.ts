@@ -45,13 +45,18 @@ export function setPromiscuous(rctl: ReceiveControl, on: boolean): boolean {
 /** Accept multicast address `mac`: set its MTA bucket. Throws E_BAD_MULTICAST for a unicast address. */
 export function addMulticast(regs: Registers, mac: Uint8Array): number {
   if (mac.length !== MAC_BYTES || (mac[0] & GROUP_BIT) === 0) {
-    throw new NicdlError('E_BAD_MULTICAST', 'addMulticast needs a multicast address (group bit set in the first octet, e.g. 01:00:5e:00:00:01)', ExitCode.usage, {
-      bytes: Array.from(mac),
-    });
+    throw new NicdlError(
+      'E_BAD_MULTICAST',
+      'addMulticast needs a multicast address (group bit set in the first octet, e.g. 01:00:5e:00:00:01)',
+      ExitCode.usage,
+      {
+        bytes: Array.from(mac),
+      },
+    );
   }
   const hash = multicastHash(mac, MULTICAST_OFFSET);
   const entry = Math.floor(hash / FILTER_BITS_PER_ENTRY);
-  const bit = 1 << hash % FILTER_BITS_PER_ENTRY;
+  const bit = 1 << (hash % FILTER_BITS_PER_ENTRY);
   regs.MTA.modify(entry, (v) => v | bit);
   return hash;
 }
@@ -65,13 +70,22 @@ export function clearMulticast(regs: Registers): void {
  * Accept tagged frames only for `vlans` (VFTA bits, then RCTL.VFE on); an empty list turns
  * the filter off (VFE off: every tag accepted). Throws E_VLAN_ID for an ID outside 0..4095.
  */
-export function setVlanFilter(regs: Registers, rctl: ReceiveControl, vlans: readonly number[]): void {
+export function setVlanFilter(
+  regs: Registers,
+  rctl: ReceiveControl,
+  vlans: readonly number[],
+): void {
   const words = new Uint32Array(VFTA.count);
   for (const id of vlans) {
     if (!Number.isInteger(id) || id < 0 || id >= VLAN_IDS) {
-      throw new NicdlError('E_VLAN_ID', `VLAN ${id} is not a VLAN ID (0..${VLAN_IDS - 1})`, ExitCode.usage, { vlan: id });
+      throw new NicdlError(
+        'E_VLAN_ID',
+        `VLAN ${id} is not a VLAN ID (0..${VLAN_IDS - 1})`,
+        ExitCode.usage,
+        { vlan: id },
+      );
     }
-    words[Math.floor(id / FILTER_BITS_PER_ENTRY)] |= 1 << id % FILTER_BITS_PER_ENTRY;
+    words[Math.floor(id / FILTER_BITS_PER_ENTRY)] |= 1 << (id % FILTER_BITS_PER_ENTRY);
   }
   for (let i = 0; i < VFTA.count; i++) regs.VFTA.write(i, words[i]);
   rctl.update((w) => w.VFE(vlans.length > 0 ? 1 : 0));

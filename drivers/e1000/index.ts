@@ -34,14 +34,22 @@ function hex4(n: number): string {
  */
 export function checkDevice(device: Device, ir: IrDevice): string[] {
   if (ir.name !== generatedDevice.name) {
-    throw new NicdlError('E_UNSUPPORTED_DEVICE', `the e1000 driver cannot drive '${ir.name}': it is generated from ${generatedDevice.spec.file}`, ExitCode.unsupported, {
-      ir: ir.name,
-    });
+    throw new NicdlError(
+      'E_UNSUPPORTED_DEVICE',
+      `the e1000 driver cannot drive '${ir.name}': it is generated from ${generatedDevice.spec.file}`,
+      ExitCode.unsupported,
+      {
+        ir: ir.name,
+      },
+    );
   }
   const { vendor, device: id, address } = device.identity;
-  const listed = (list: readonly { vendor: number; device: number }[]) => list.some((p) => p.vendor === vendor && p.device === id);
+  const listed = (list: readonly { vendor: number; device: number }[]) =>
+    list.some((p) => p.vendor === vendor && p.device === id);
   if (!listed(ir.pci) || !listed(generatedDevice.pci)) {
-    const known = ir.pci.map((p) => `${hex4(p.vendor)}:${hex4(p.device)}${p.name ? ` (${p.name})` : ''}`).join(', ');
+    const known = ir.pci
+      .map((p) => `${hex4(p.vendor)}:${hex4(p.device)}${p.name ? ` (${p.name})` : ''}`)
+      .join(', ');
     throw new NicdlError(
       'E_UNSUPPORTED_DEVICE',
       `device ${address} is ${hex4(vendor)}:${hex4(id)}, which ${generatedDevice.spec.file} does not list (it lists ${known})`,
@@ -51,12 +59,19 @@ export function checkDevice(device: Device, ir: IrDevice): string[] {
   }
   return ir.source.hash === generatedDevice.spec.sha256
     ? []
-    : [`the IR comes from a different ${SPEC_FILE} than drivers/e1000/generated (run npm run generate)`];
+    : [
+        `the IR comes from a different ${SPEC_FILE} than drivers/e1000/generated (run npm run generate)`,
+      ];
 }
 
 const e1000: NicDriverModule = {
   specPath: driverSpecPath('e1000', SPEC_FILE),
-  async open(device: Device, ir: IrDevice, config: NicConfig = {}, clock?: Clock): Promise<E1000Driver> {
+  async open(
+    device: Device,
+    ir: IrDevice,
+    config: NicConfig = {},
+    clock?: Clock,
+  ): Promise<E1000Driver> {
     const warnings = checkDevice(device, ir);
     const resolved = resolveConfig(config);
     return E1000Driver.open(device, ir, resolved, clock ?? clockOf(device), warnings);

@@ -9,7 +9,15 @@
 import type { Clock, Mmio } from '../../runtime/types.js';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { MAC_BYTES } from '../../runtime/packet/mac.js';
-import { EE_CHECKSUM, EE_MAC, EEPROM_SUM, EERD, RAH, read_eeprom_word, type Registers } from './generated/index.js';
+import {
+  EE_CHECKSUM,
+  EE_MAC,
+  EEPROM_SUM,
+  EERD,
+  RAH,
+  read_eeprom_word,
+  type Registers,
+} from './generated/index.js';
 import { asRegisterTimeout } from './errors.js';
 
 export type MacSource = 'eeprom' | 'ral0';
@@ -30,7 +38,11 @@ const CHECKSUMMED_WORDS = EE_CHECKSUM.offset + 1;
 const RAL_BYTES = 4;
 
 /** Read the station address: EEPROM first, RAL0/RAH0 as the fallback. */
-export async function readStationAddress(mmio: Mmio, regs: Registers, clock: Clock): Promise<StationAddress> {
+export async function readStationAddress(
+  mmio: Mmio,
+  regs: Registers,
+  clock: Clock,
+): Promise<StationAddress> {
   let problem: unknown;
   try {
     return { mac: await macFromEeprom(mmio, regs, clock), source: 'eeprom' };
@@ -69,7 +81,12 @@ async function macFromEeprom(mmio: Mmio, regs: Registers, clock: Clock): Promise
 }
 
 /** One EEPROM word: EERD START + ADDR, poll DONE (the spec's sequence), then DATA. */
-async function readEepromWord(mmio: Mmio, regs: Registers, clock: Clock, addr: number): Promise<number> {
+async function readEepromWord(
+  mmio: Mmio,
+  regs: Registers,
+  clock: Clock,
+  addr: number,
+): Promise<number> {
   try {
     await read_eeprom_word(mmio, clock, { addr });
   } catch (e) {

@@ -46,11 +46,16 @@ export class Mdio {
   private result(reg: PhyRegister, op: 'read' | 'write'): number {
     const mdic = this.regs.MDIC.read();
     if (MDIC.E.get(mdic)) {
-      throw new NicdlError('E_PHY', `PHY ${op} of ${reg.name} (register ${reg.offset}) failed: MDIC.E set, the PHY did not answer`, ExitCode.deviceFault, {
-        register: reg.name,
-        phyRegister: reg.offset,
-        mdic,
-      });
+      throw new NicdlError(
+        'E_PHY',
+        `PHY ${op} of ${reg.name} (register ${reg.offset}) failed: MDIC.E set, the PHY did not answer`,
+        ExitCode.deviceFault,
+        {
+          register: reg.name,
+          phyRegister: reg.offset,
+          mdic,
+        },
+      );
     }
     return MDIC.DATA.get(mdic);
   }

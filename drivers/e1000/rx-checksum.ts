@@ -32,8 +32,11 @@ export class RxChecksum {
       if (status & STATUS.TCPCS) l4 = errors & ERRORS.TCPE ? 'bad' : 'ok';
       if ((status & (STATUS.IPCS | STATUS.TCPCS)) !== 0) this.hardwareVerdicts++;
     } else if (parseIpv4(frame, this.layout)) {
-      ip = ipv4HeaderChecksumOk(frame, this.layout.ipOffset, this.layout.ipHeaderBytes) ? 'ok' : 'bad';
-      if (this.layout.l4ChecksumOffset >= 0 && !udpChecksumAbsent(frame, this.layout)) l4 = l4ChecksumOk(frame, this.layout) ? 'ok' : 'bad';
+      ip = ipv4HeaderChecksumOk(frame, this.layout.ipOffset, this.layout.ipHeaderBytes)
+        ? 'ok'
+        : 'bad';
+      if (this.layout.l4ChecksumOffset >= 0 && !udpChecksumAbsent(frame, this.layout))
+        l4 = l4ChecksumOk(frame, this.layout) ? 'ok' : 'bad';
       this.softwareVerdicts++;
     }
     if (ip === 'bad') this.ipBad++;

@@ -29,7 +29,19 @@ export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;
  * meanings (§3.2.3). The e1000's RxRing; also another device's ring whose written-back
  * status and error bits mean the same (the 82574L's extended descriptors).
  */
-export type RxQueueRing = Pick<RxRing, 'init' | 'inUse' | 'clean' | 'free' | 'refill' | 'flush' | 'count' | 'nextCompleted' | 'cookieAt' | 'layout'> & {
+export type RxQueueRing = Pick<
+  RxRing,
+  | 'init'
+  | 'inUse'
+  | 'clean'
+  | 'free'
+  | 'refill'
+  | 'flush'
+  | 'count'
+  | 'nextCompleted'
+  | 'cookieAt'
+  | 'layout'
+> & {
   readonly rxLegacy: Pick<RxLegacy, 'statusDD' | 'statusEOP' | 'length' | 'status' | 'errors'>;
 };
 
@@ -46,7 +58,14 @@ export class RxQueue {
   refillStarved = 0;
   /** Most descriptors taken back in one receive() call. */
   highWater = 0;
-  private readonly meta: RxMeta = { length: 0, errors: 0, ipChecksum: 'none', l4Checksum: 'none', queue: 0, descriptors: 0 };
+  private readonly meta: RxMeta = {
+    length: 0,
+    errors: 0,
+    ipChecksum: 'none',
+    l4Checksum: 'none',
+    queue: 0,
+    descriptors: 0,
+  };
   /** Joins frames that span several buffers (allocated only when frames can). */
   private readonly joined: Uint8Array;
   private joinedView: Uint8Array;
@@ -159,7 +178,8 @@ export class RxQueue {
       const slot = ring.nextCompleted();
       const buffer = ring.cookieAt(slot);
       const bytes = d.length(slot);
-      if (length + bytes <= joined.length) copyBytes(joined, length, pool.bytes, pool.offset(buffer), bytes);
+      if (length + bytes <= joined.length)
+        copyBytes(joined, length, pool.bytes, pool.offset(buffer), bytes);
       length += bytes;
       status = d.status(slot);
       errors = d.errors(slot);
@@ -176,7 +196,8 @@ export class RxQueue {
   /** Frames with receive errors, longer than the maximum, or empty are dropped (counted). */
   private acceptable(length: number, errors: number): boolean {
     if ((errors & FRAME_ERRORS) !== 0) {
-      for (let bit = 0; bit < ERROR_BITS; bit++) if ((errors & FRAME_ERRORS & (1 << bit)) !== 0) this.droppedByErrorBit[bit]++;
+      for (let bit = 0; bit < ERROR_BITS; bit++)
+        if ((errors & FRAME_ERRORS & (1 << bit)) !== 0) this.droppedByErrorBit[bit]++;
       return false;
     }
     if (length > this.maxFrameBytes) {
@@ -190,7 +211,13 @@ export class RxQueue {
     return true;
   }
 
-  private deliver(frame: Uint8Array, status: number, errors: number, descriptors: number, onFrame: FrameHandler): void {
+  private deliver(
+    frame: Uint8Array,
+    status: number,
+    errors: number,
+    descriptors: number,
+    onFrame: FrameHandler,
+  ): void {
     const meta = this.meta;
     meta.length = frame.length;
     meta.errors = errors;

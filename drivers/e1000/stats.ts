@@ -89,7 +89,9 @@ export function driverCounters(p: DriverParts): Record<string, StatValue> {
     // (each one fetched or written back whole).
     dma_tx_data_bytes: tx.bytes,
     dma_rx_data_bytes: rx.bytes,
-    dma_descriptor_bytes: (tx.descriptors + p.txChecksum.contextDescriptors) * tx.ring.layout.descriptorBytes + rx.descriptors * rx.ring.layout.descriptorBytes,
+    dma_descriptor_bytes:
+      (tx.descriptors + p.txChecksum.contextDescriptors) * tx.ring.layout.descriptorBytes +
+      rx.descriptors * rx.ring.layout.descriptorBytes,
     interrupts: p.irq.interrupts,
     link_changes: p.irq.linkChanges,
     rx_overrun_interrupts: p.irq.overruns,
@@ -98,7 +100,10 @@ export function driverCounters(p: DriverParts): Record<string, StatValue> {
   // One drop counter per receive error bit the spec names (CE, SE, SEQ, CXE, RXE...).
   for (const [name, mask] of Object.entries(RxLegacyBits.errors)) {
     const bit = Math.log2(mask);
-    if (rx.droppedByErrorBit[bit] !== undefined && mask & ~(RxLegacyBits.errors.IPE | RxLegacyBits.errors.TCPE)) {
+    if (
+      rx.droppedByErrorBit[bit] !== undefined &&
+      mask & ~(RxLegacyBits.errors.IPE | RxLegacyBits.errors.TCPE)
+    ) {
       out[`rx_drop_error_${name.toLowerCase()}`] = rx.droppedByErrorBit[bit];
     }
   }
@@ -112,8 +117,20 @@ export function statistics(p: DriverParts): NicStatistics {
     hardware: p.hardware.totals(),
     driver: driverCounters(p),
     rings: [
-      { name: 'tx0', size: tx.ring.count, inFlight: tx.ring.inUse, free: tx.ring.free(), highWater: tx.highWater },
-      { name: 'rx0', size: rx.ring.count, inFlight: rx.ring.inUse, free: rx.ring.free(), highWater: rx.highWater },
+      {
+        name: 'tx0',
+        size: tx.ring.count,
+        inFlight: tx.ring.inUse,
+        free: tx.ring.free(),
+        highWater: tx.highWater,
+      },
+      {
+        name: 'rx0',
+        size: rx.ring.count,
+        inFlight: rx.ring.inUse,
+        free: rx.ring.free(),
+        highWater: rx.highWater,
+      },
     ],
     dma: p.dma.stats(),
     uptimeSeconds: (p.clock.nowUs() - p.startUs) / US_PER_S,

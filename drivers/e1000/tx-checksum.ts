@@ -9,8 +9,18 @@
  * Without offload (config.checksumOffload false) the same checksums are computed in
  * software into the DMA copy, so callers get the same frames either way.
  */
-import { createIpv4Layout, IPV4_CHECKSUM_OFFSET, IP_PROTOCOL_TCP, parseIpv4 } from '../../runtime/packet/headers.js';
-import { foldSum, ipv4HeaderChecksum, ipv4PseudoHeaderSum, l4Checksum } from '../../runtime/packet/checksum.js';
+import {
+  createIpv4Layout,
+  IPV4_CHECKSUM_OFFSET,
+  IP_PROTOCOL_TCP,
+  parseIpv4,
+} from '../../runtime/packet/headers.js';
+import {
+  foldSum,
+  ipv4HeaderChecksum,
+  ipv4PseudoHeaderSum,
+  l4Checksum,
+} from '../../runtime/packet/checksum.js';
 import { writeU16 } from '../../runtime/packet/bytes.js';
 import type { TxOffload } from '../../runtime/nic.js';
 import { TxContextBits, TxContextDtypDtyp, TxDataBits, type TxRing } from './generated/index.js';
@@ -19,7 +29,8 @@ import { TxContextBits, TxContextDtypDtyp, TxDataBits, type TxRing } from './gen
 export const CHECKSUM_NONE = 0;
 export const CHECKSUM_HARDWARE = 1;
 export const CHECKSUM_SOFTWARE = 2;
-export type ChecksumPlan = typeof CHECKSUM_NONE | typeof CHECKSUM_HARDWARE | typeof CHECKSUM_SOFTWARE;
+export type ChecksumPlan =
+  typeof CHECKSUM_NONE | typeof CHECKSUM_HARDWARE | typeof CHECKSUM_SOFTWARE;
 
 /** The checksum end field 0 means "to the end of the packet" (§3.3.6). */
 const TO_END_OF_PACKET = 0;
@@ -100,7 +111,13 @@ export class TxChecksum {
     c.setDtyp(slot, 0);
     c.setDtypDTYP(slot, TxContextDtypDtyp.CONTEXT);
     // RS: the ring takes every slot back by its DD bit, context slots included.
-    c.setCmd(slot, TxContextBits.cmd.DEXT | TxContextBits.cmd.RS | TxContextBits.cmd.IP | (this.ctxTcp ? TxContextBits.cmd.TCP : 0));
+    c.setCmd(
+      slot,
+      TxContextBits.cmd.DEXT |
+        TxContextBits.cmd.RS |
+        TxContextBits.cmd.IP |
+        (this.ctxTcp ? TxContextBits.cmd.TCP : 0),
+    );
     c.setStatus(slot, 0);
     c.setHdrlen(slot, 0);
     c.setMss(slot, 0);
@@ -119,14 +136,24 @@ export class TxChecksum {
   seed(dst: Uint8Array, base: number, frame: Uint8Array): void {
     const t = this.layout;
     if (this.ip) writeU16(dst, base + t.ipOffset + IPV4_CHECKSUM_OFFSET, 0);
-    if (this.l4) writeU16(dst, base + t.l4ChecksumOffset, foldSum(ipv4PseudoHeaderSum(frame, t.ipOffset, t.protocol, t.l4Bytes)));
+    if (this.l4)
+      writeU16(
+        dst,
+        base + t.l4ChecksumOffset,
+        foldSum(ipv4PseudoHeaderSum(frame, t.ipOffset, t.protocol, t.l4Bytes)),
+      );
     this.hardwareFrames++;
   }
 
   /** Compute the asked checksums from `frame` and store them in its DMA copy at `base` of `dst`. */
   insert(dst: Uint8Array, base: number, frame: Uint8Array): void {
     const t = this.layout;
-    if (this.ip) writeU16(dst, base + t.ipOffset + IPV4_CHECKSUM_OFFSET, ipv4HeaderChecksum(frame, t.ipOffset, t.ipHeaderBytes));
+    if (this.ip)
+      writeU16(
+        dst,
+        base + t.ipOffset + IPV4_CHECKSUM_OFFSET,
+        ipv4HeaderChecksum(frame, t.ipOffset, t.ipHeaderBytes),
+      );
     if (this.l4) writeU16(dst, base + t.l4ChecksumOffset, l4Checksum(frame, t));
     this.softwareFrames++;
   }

@@ -16,7 +16,13 @@ import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
 import { BufferPool, copyBytes } from './buffer-pool.js';
 import { frameSizeError, configError } from './errors.js';
-import { CHECKSUM_HARDWARE, CHECKSUM_NONE, CHECKSUM_SOFTWARE, type ChecksumPlan, type TxChecksum } from './tx-checksum.js';
+import {
+  CHECKSUM_HARDWARE,
+  CHECKSUM_NONE,
+  CHECKSUM_SOFTWARE,
+  type ChecksumPlan,
+  type TxChecksum,
+} from './tx-checksum.js';
 
 const NO_BUFFER = -1;
 const EXTENDED_CMD = TxDataBits.cmd.DEXT | TxDataBits.cmd.IFCS | TxDataBits.cmd.RS;
@@ -110,12 +116,20 @@ export class TxQueue {
     const first = segments[0];
     const plan = wanted ? this.checksum.plan(first, offload, total) : CHECKSUM_NONE;
     if (plan === CHECKSUM_SOFTWARE) {
-      throw configError('E_OFFLOAD', 'checksums for a gathered frame need checksumOffload (the device computes them across segments)', {});
+      throw configError(
+        'E_OFFLOAD',
+        'checksums for a gathered frame need checksumOffload (the device computes them across segments)',
+        {},
+      );
     }
-    const ok = this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(total));
+    const ok = this.reserveRoom(
+      buffers,
+      plan === CHECKSUM_HARDWARE && this.checksum.needsContext(total),
+    );
     if (ok) {
       this.queueContextIfNeeded(plan, total);
-      for (let i = 0; i <= last; i++) this.queueSegment(segments[i], plan, i === 0, i === last, first);
+      for (let i = 0; i <= last; i++)
+        this.queueSegment(segments[i], plan, i === 0, i === last, first);
       this.countFrame(total, buffers);
       this.gatheredFrames++;
     } else {
@@ -146,7 +160,10 @@ export class TxQueue {
   private queueFrame(frame: Uint8Array, plan: ChecksumPlan): boolean {
     const length = frame.length;
     const buffers = this.buffersFor(length);
-    if (!this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(length))) return false;
+    if (
+      !this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(length))
+    )
+      return false;
     this.queueContextIfNeeded(plan, length);
     this.queueSegment(frame, plan, true, true, frame);
     this.countFrame(length, buffers);
@@ -173,7 +190,13 @@ export class TxQueue {
    * Copy `segment` into as many buffers as it needs and describe each. `firstOfFrame`:
    * the checksum fields live in its first buffer; `lastOfFrame`: EOP goes on its end.
    */
-  private queueSegment(segment: Uint8Array, plan: ChecksumPlan, firstOfFrame: boolean, lastOfFrame: boolean, headers: Uint8Array): void {
+  private queueSegment(
+    segment: Uint8Array,
+    plan: ChecksumPlan,
+    firstOfFrame: boolean,
+    lastOfFrame: boolean,
+    headers: Uint8Array,
+  ): void {
     const pool = this.pool;
     const bytes = pool.bytes;
     const length = segment.length;
@@ -188,12 +211,18 @@ export class TxQueue {
       if (frameStart) this.applyChecksum(plan, bytes, base, headers);
       offset += chunk;
       const eop = lastOfFrame && offset === length;
-      if (plan === CHECKSUM_HARDWARE) this.postData(pool.iova(buffer), chunk, buffer, eop, frameStart);
+      if (plan === CHECKSUM_HARDWARE)
+        this.postData(pool.iova(buffer), chunk, buffer, eop, frameStart);
       else this.postLegacy(pool.iova(buffer), chunk, buffer, eop);
     }
   }
 
-  private applyChecksum(plan: ChecksumPlan, bytes: Uint8Array, base: number, frame: Uint8Array): void {
+  private applyChecksum(
+    plan: ChecksumPlan,
+    bytes: Uint8Array,
+    base: number,
+    frame: Uint8Array,
+  ): void {
     if (plan === CHECKSUM_HARDWARE) this.checksum.seed(bytes, base, frame);
     else if (plan === CHECKSUM_SOFTWARE) this.checksum.insert(bytes, base, frame);
   }
@@ -206,7 +235,13 @@ export class TxQueue {
   }
 
   /** A TCP/IP data descriptor (§3.3.7): DEXT, DTYP = data, POPTS on the frame's first. */
-  private postData(iova: number, length: number, buffer: number, eop: boolean, firstOfFrame: boolean): void {
+  private postData(
+    iova: number,
+    length: number,
+    buffer: number,
+    eop: boolean,
+    firstOfFrame: boolean,
+  ): void {
     const ring = this.ring;
     const slot = ring.reserve();
     const d = ring.txData;
@@ -239,6 +274,7 @@ export class TxQueue {
   }
 
   private checkSize(index: number, bytes: number): void {
-    if (bytes < ETH_HEADER_BYTES || bytes > this.maxFrameBytes) throw frameSizeError(index, bytes, ETH_HEADER_BYTES, this.maxFrameBytes);
+    if (bytes < ETH_HEADER_BYTES || bytes > this.maxFrameBytes)
+      throw frameSizeError(index, bytes, ETH_HEADER_BYTES, this.maxFrameBytes);
   }
 }

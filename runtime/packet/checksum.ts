@@ -28,7 +28,12 @@ export const UDP_ZERO_CHECKSUM_AS = 0xffff;
  * Ones' complement sum of bytes [start, end) of `bytes` as big-endian 16-bit words, plus
  * `initial`; an odd final byte is padded with a zero byte (RFC 1071 §4.1). Not folded.
  */
-export function onesComplementSum(bytes: Uint8Array, start: number, end: number, initial = 0): number {
+export function onesComplementSum(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  initial = 0,
+): number {
   let sum = initial;
   let i = start;
   const evenEnd = end - ((end - start) & 1);
@@ -45,7 +50,12 @@ export function foldSum(sum: number): number {
 }
 
 /** The Internet checksum of bytes [start, end), with `initial` added to the sum first. */
-export function internetChecksum(bytes: Uint8Array, start: number, end: number, initial = 0): number {
+export function internetChecksum(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  initial = 0,
+): number {
   return ~foldSum(onesComplementSum(bytes, start, end, initial)) & LOW_16_BITS;
 }
 
@@ -54,21 +64,39 @@ export function internetChecksum(bytes: Uint8Array, start: number, end: number, 
  * addresses, protocol, and the TCP/UDP length. Not folded, not complemented: this is
  * also the value checksum offload engines want pre-loaded into the TCP/UDP field.
  */
-export function ipv4PseudoHeaderSum(frame: Uint8Array, ipOffset: number, protocol: number, l4Bytes: number): number {
+export function ipv4PseudoHeaderSum(
+  frame: Uint8Array,
+  ipOffset: number,
+  protocol: number,
+  l4Bytes: number,
+): number {
   const addresses = ipOffset + IPV4_SRC_OFFSET;
   const addressesEnd = ipOffset + IPV4_DST_OFFSET + IPV4_ADDRESS_BYTES;
   return onesComplementSum(frame, addresses, addressesEnd, protocol + l4Bytes);
 }
 
 /** The IPv4 header checksum the header should carry (its own field counted as zero). */
-export function ipv4HeaderChecksum(frame: Uint8Array, ipOffset: number, headerBytes: number): number {
+export function ipv4HeaderChecksum(
+  frame: Uint8Array,
+  ipOffset: number,
+  headerBytes: number,
+): number {
   const field = ipOffset + IPV4_CHECKSUM_OFFSET;
-  const sum = onesComplementSum(frame, ipOffset, field, onesComplementSum(frame, field + BYTES_PER_WORD, ipOffset + headerBytes));
+  const sum = onesComplementSum(
+    frame,
+    ipOffset,
+    field,
+    onesComplementSum(frame, field + BYTES_PER_WORD, ipOffset + headerBytes),
+  );
   return ~foldSum(sum) & LOW_16_BITS;
 }
 
 /** Whether the IPv4 header checksum is correct. */
-export function ipv4HeaderChecksumOk(frame: Uint8Array, ipOffset: number, headerBytes: number): boolean {
+export function ipv4HeaderChecksumOk(
+  frame: Uint8Array,
+  ipOffset: number,
+  headerBytes: number,
+): boolean {
   return foldSum(onesComplementSum(frame, ipOffset, ipOffset + headerBytes)) === CHECKSUM_VERIFIES;
 }
 
@@ -88,5 +116,7 @@ export function l4Checksum(frame: Uint8Array, layout: Ipv4Layout): number {
 /** Whether the TCP or UDP checksum of the segment described by `layout` is correct. */
 export function l4ChecksumOk(frame: Uint8Array, layout: Ipv4Layout): boolean {
   const pseudo = ipv4PseudoHeaderSum(frame, layout.ipOffset, layout.protocol, layout.l4Bytes);
-  return foldSum(onesComplementSum(frame, layout.l4Offset, layout.ipEnd, pseudo)) === CHECKSUM_VERIFIES;
+  return (
+    foldSum(onesComplementSum(frame, layout.l4Offset, layout.ipEnd, pseudo)) === CHECKSUM_VERIFIES
+  );
 }

@@ -4,7 +4,13 @@
  * `Ipv4Layout`, so the per-packet path allocates nothing. Frames carry no FCS.
  */
 import { readU16 } from './bytes.js';
-import { ETH_HEADER_BYTES, ETH_TYPE_OFFSET, ETHERTYPE_IPV4, ETHERTYPE_VLAN, VLAN_TAG_BYTES } from './ethernet.js';
+import {
+  ETH_HEADER_BYTES,
+  ETH_TYPE_OFFSET,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_VLAN,
+  VLAN_TAG_BYTES,
+} from './ethernet.js';
 
 /** RFC 791 §3.1: version 4, header length (IHL) in 32-bit words, at least 5. */
 export const IPV4_VERSION = 4;
@@ -57,7 +63,16 @@ export interface Ipv4Layout {
 
 /** A layout to reuse across parseIpv4 calls. */
 export function createIpv4Layout(): Ipv4Layout {
-  return { ipOffset: 0, ipHeaderBytes: 0, ipEnd: 0, protocol: 0, fragment: false, l4Offset: 0, l4Bytes: 0, l4ChecksumOffset: -1 };
+  return {
+    ipOffset: 0,
+    ipHeaderBytes: 0,
+    ipEnd: 0,
+    protocol: 0,
+    fragment: false,
+    l4Offset: 0,
+    l4Bytes: 0,
+    l4ChecksumOffset: -1,
+  };
 }
 
 /** Offset of the IPv4 header when `frame` carries IPv4 (after at most one 802.1Q tag), else -1. */
@@ -65,8 +80,13 @@ export function ipv4Offset(frame: Uint8Array): number {
   if (frame.length < ETH_HEADER_BYTES + IPV4_MIN_HEADER_BYTES) return -1;
   const type = readU16(frame, ETH_TYPE_OFFSET);
   if (type === ETHERTYPE_IPV4) return ETH_HEADER_BYTES;
-  if (type === ETHERTYPE_VLAN && frame.length >= ETH_HEADER_BYTES + VLAN_TAG_BYTES + IPV4_MIN_HEADER_BYTES) {
-    return readU16(frame, ETH_TYPE_OFFSET + VLAN_TAG_BYTES) === ETHERTYPE_IPV4 ? ETH_HEADER_BYTES + VLAN_TAG_BYTES : -1;
+  if (
+    type === ETHERTYPE_VLAN &&
+    frame.length >= ETH_HEADER_BYTES + VLAN_TAG_BYTES + IPV4_MIN_HEADER_BYTES
+  ) {
+    return readU16(frame, ETH_TYPE_OFFSET + VLAN_TAG_BYTES) === ETHERTYPE_IPV4
+      ? ETH_HEADER_BYTES + VLAN_TAG_BYTES
+      : -1;
   }
   return -1;
 }
@@ -82,7 +102,8 @@ export function parseIpv4(frame: Uint8Array, out: Ipv4Layout, frameBytes = frame
   if (ip < 0) return false;
   const versionIhl = frame[ip];
   const headerBytes = (versionIhl & IHL_MASK) * IHL_WORD_BYTES;
-  if (versionIhl >>> VERSION_SHIFT !== IPV4_VERSION || headerBytes < IPV4_MIN_HEADER_BYTES) return false;
+  if (versionIhl >>> VERSION_SHIFT !== IPV4_VERSION || headerBytes < IPV4_MIN_HEADER_BYTES)
+    return false;
   const ipEnd = Math.min(frameBytes, ip + readU16(frame, ip + IPV4_TOTAL_LENGTH_OFFSET));
   if (ip + headerBytes > ipEnd || ip + headerBytes > frame.length) return false;
   const protocol = frame[ip + IPV4_PROTOCOL_OFFSET];
@@ -101,12 +122,18 @@ export function parseIpv4(frame: Uint8Array, out: Ipv4Layout, frameBytes = frame
 
 /** Where the TCP/UDP checksum field is, or -1 when the segment has none we can use. */
 function l4ChecksumField(protocol: number, l4Offset: number, l4Bytes: number): number {
-  if (protocol === IP_PROTOCOL_TCP && l4Bytes >= TCP_MIN_HEADER_BYTES) return l4Offset + TCP_CHECKSUM_OFFSET;
-  if (protocol === IP_PROTOCOL_UDP && l4Bytes >= UDP_HEADER_BYTES) return l4Offset + UDP_CHECKSUM_OFFSET;
+  if (protocol === IP_PROTOCOL_TCP && l4Bytes >= TCP_MIN_HEADER_BYTES)
+    return l4Offset + TCP_CHECKSUM_OFFSET;
+  if (protocol === IP_PROTOCOL_UDP && l4Bytes >= UDP_HEADER_BYTES)
+    return l4Offset + UDP_CHECKSUM_OFFSET;
   return -1;
 }
 
 /** Whether a UDP segment says "no checksum" (field 0, RFC 768); only meaningful for UDP. */
 export function udpChecksumAbsent(frame: Uint8Array, layout: Ipv4Layout): boolean {
-  return layout.protocol === IP_PROTOCOL_UDP && layout.l4ChecksumOffset >= 0 && readU16(frame, layout.l4ChecksumOffset) === 0;
+  return (
+    layout.protocol === IP_PROTOCOL_UDP &&
+    layout.l4ChecksumOffset >= 0 &&
+    readU16(frame, layout.l4ChecksumOffset) === 0
+  );
 }

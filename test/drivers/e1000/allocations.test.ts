@@ -32,7 +32,9 @@ function driverAllocations(root: ProfileNode): { bytes: number; sites: string[] 
   const walk = (node: ProfileNode): void => {
     if (node.selfSize > 0 && DRIVER_CODE.test(node.callFrame.url)) {
       bytes += node.selfSize;
-      sites.push(`${node.callFrame.functionName} ${node.callFrame.url.replace(/.*\/work\/main\//, '')} (${node.selfSize} bytes)`);
+      sites.push(
+        `${node.callFrame.functionName} ${node.callFrame.url.replace(/.*\/work\/main\//, '')} (${node.selfSize} bytes)`,
+      );
     }
     for (const child of node.children) walk(child);
   };

@@ -10,7 +10,22 @@ import { openE1000Twin } from '../../../drivers/e1000/twin/index.js';
 import e1000 from '../../../drivers/e1000/index.js';
 import type { NicdlError } from '../../../spec/errors.js';
 
-const R = { CTRL: 0x0, STATUS: 0x8, EERD: 0x14, MDIC: 0x20, RCTL: 0x100, TCTL: 0x400, TIPG: 0x410, RDH: 0x2810, RDT: 0x2818, TDH: 0x3810, TDT: 0x3818, RAL0: 0x5400, RAH0: 0x5404, MTA: 0x5200 };
+const R = {
+  CTRL: 0x0,
+  STATUS: 0x8,
+  EERD: 0x14,
+  MDIC: 0x20,
+  RCTL: 0x100,
+  TCTL: 0x400,
+  TIPG: 0x410,
+  RDH: 0x2810,
+  RDT: 0x2818,
+  TDH: 0x3810,
+  TDT: 0x3818,
+  RAL0: 0x5400,
+  RAH0: 0x5404,
+  MTA: 0x5200,
+};
 
 describe('e1000 bring-up', () => {
   it('reads the MAC from the EEPROM and reports link, speed and duplex', async () => {
@@ -30,7 +45,9 @@ describe('e1000 bring-up', () => {
     expect(nic.mac).toBe(TWIN_MAC);
     expect((nic as { facts?: { macSource: string; warnings: string[] } }).facts).toMatchObject({
       macSource: 'ral0',
-      warnings: [expect.stringMatching(/RAL0\/RAH0: EEPROM read of word 0: EERD.DONE did not become ready/)],
+      warnings: [
+        expect.stringMatching(/RAL0\/RAH0: EEPROM read of word 0: EERD.DONE did not become ready/),
+      ],
     });
     await nic.close();
   });
@@ -40,7 +57,10 @@ describe('e1000 bring-up', () => {
     const bar = device.mmio(0);
     bar.claimWrite(R.EERD, () => undefined);
     bar.claimRead(R.RAH0, () => 0); // no valid receive address either
-    await expect(e1000.open(device, ir())).rejects.toMatchObject({ code: 'E_TIMEOUT', message: expect.stringMatching(/EERD/) });
+    await expect(e1000.open(device, ir())).rejects.toMatchObject({
+      code: 'E_TIMEOUT',
+      message: expect.stringMatching(/EERD/),
+    });
     // the failed open left the device quiesced: bus mastering off, RX and TX off
     expect(device.configRead(0x04, 2) & 0x4).toBe(0);
     expect(device.regs.bar(0).peek(R.RCTL) & 0x2).toBe(0);
@@ -51,7 +71,10 @@ describe('e1000 bring-up', () => {
   it('E_TIMEOUT naming MDIC when the PHY never answers', async () => {
     const { device } = openE1000Twin(ir(), {});
     device.mmio(0).claimWrite(R.MDIC, () => undefined); // MDIC.R never sets
-    await expect(e1000.open(device, ir())).rejects.toMatchObject({ code: 'E_TIMEOUT', message: expect.stringMatching(/MDIC/) });
+    await expect(e1000.open(device, ir())).rejects.toMatchObject({
+      code: 'E_TIMEOUT',
+      message: expect.stringMatching(/MDIC/),
+    });
     await device.close();
   });
 
@@ -87,9 +110,14 @@ describe('e1000 bring-up', () => {
     for (let i = 0; i < 20; i++) o.nic.transmit([frame(60, i), frame(200, i)]);
     expect(o.device.violations.items.filter((v) => v.code === 'E1000_HEAD_WRITE')).toEqual([]);
     const events = o.device.log!.events();
-    const enableRx = events.findIndex((e) => e.kind === 'mmio-write' && e.offset === R.RCTL && (e.value & 2) !== 0);
-    const enableTx = events.findIndex((e) => e.kind === 'mmio-write' && e.offset === R.TCTL && (e.value & 2) !== 0);
-    const headWrites = (offset: number, from: number) => events.slice(from).filter((e) => e.kind === 'mmio-write' && e.offset === offset);
+    const enableRx = events.findIndex(
+      (e) => e.kind === 'mmio-write' && e.offset === R.RCTL && (e.value & 2) !== 0,
+    );
+    const enableTx = events.findIndex(
+      (e) => e.kind === 'mmio-write' && e.offset === R.TCTL && (e.value & 2) !== 0,
+    );
+    const headWrites = (offset: number, from: number) =>
+      events.slice(from).filter((e) => e.kind === 'mmio-write' && e.offset === offset);
     expect(headWrites(R.RDH, enableRx)).toEqual([]);
     expect(headWrites(R.TDH, enableTx)).toEqual([]);
     await o.nic.close();

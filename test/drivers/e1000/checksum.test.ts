@@ -5,7 +5,15 @@
  * off, from software — the same verdicts either way.
  */
 import { describe, expect, it } from 'vitest';
-import { checksumsOk, drain, frameListDiff, ipFrame, openNic, rxSettle, type IpFrameOptions } from './helpers.js';
+import {
+  checksumsOk,
+  drain,
+  frameListDiff,
+  ipFrame,
+  openNic,
+  rxSettle,
+  type IpFrameOptions,
+} from './helpers.js';
 
 const CASES: IpFrameOptions[] = [
   { protocol: 'udp', payload: 18, checksums: 'zero' },
@@ -32,7 +40,10 @@ describe('e1000 TX checksum offload', () => {
     expect(d.tx_csum_offloaded).toBe(frames.length);
     // UDP then TCP: one context for the UDP frames, one when the layout changes to TCP
     expect(d.tx_context_descriptors).toBe(2);
-    const dtyp = o.device.log!.events().filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc').map((e) => (e.kind === 'dma-read' ? (e.data[11] & 0x20) | (e.data[10] >> 4) : -1));
+    const dtyp = o.device
+      .log!.events()
+      .filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc')
+      .map((e) => (e.kind === 'dma-read' ? (e.data[11] & 0x20) | (e.data[10] >> 4) : -1));
     expect(dtyp).toEqual([0x20, 0x21, 0x21, 0x20, 0x21, 0x21, 0x21]); // DEXT: context (DTYP 0), data (DTYP 1)
     await o.nic.close();
   });

@@ -11,10 +11,23 @@ describe('e1000 interrupt coalescing', () => {
   const cases = [
     // ITR = µs x 1000 / 256, delays = µs x 1000 / 1024 (rounded); TIDV at least 1
     { profile: { profile: 'off' as const }, want: { ITR: 0, RDTR: 0, RADV: 0, TIDV: 1, TADV: 0 } },
-    { profile: { profile: 'latency' as const }, want: { ITR: 78, RDTR: 0, RADV: 0, TIDV: 8, TADV: 31 } },
-    { profile: { profile: 'throughput' as const }, want: { ITR: 488, RDTR: 31, RADV: 125, TIDV: 63, TADV: 250 } },
     {
-      profile: { profile: 'custom' as const, intervalUs: 100, rxDelayUs: 10, rxAbsoluteUs: 50, txDelayUs: 20, txAbsoluteUs: 1000 },
+      profile: { profile: 'latency' as const },
+      want: { ITR: 78, RDTR: 0, RADV: 0, TIDV: 8, TADV: 31 },
+    },
+    {
+      profile: { profile: 'throughput' as const },
+      want: { ITR: 488, RDTR: 31, RADV: 125, TIDV: 63, TADV: 250 },
+    },
+    {
+      profile: {
+        profile: 'custom' as const,
+        intervalUs: 100,
+        rxDelayUs: 10,
+        rxAbsoluteUs: 50,
+        txDelayUs: 20,
+        txAbsoluteUs: 1000,
+      },
       want: { ITR: 391, RDTR: 10, RADV: 49, TIDV: 20, TADV: 977 },
     },
   ];
@@ -22,7 +35,13 @@ describe('e1000 interrupt coalescing', () => {
     it(`${c.profile.profile}: ${JSON.stringify(c.want)}`, async () => {
       const o = await openNic({ coalescing: c.profile });
       const bar = o.device.regs.bar(0);
-      const read = () => ({ ITR: bar.peek(REG.ITR), RDTR: bar.peek(REG.RDTR), RADV: bar.peek(REG.RADV), TIDV: bar.peek(REG.TIDV), TADV: bar.peek(REG.TADV) });
+      const read = () => ({
+        ITR: bar.peek(REG.ITR),
+        RDTR: bar.peek(REG.RDTR),
+        RADV: bar.peek(REG.RADV),
+        TIDV: bar.peek(REG.TIDV),
+        TADV: bar.peek(REG.TADV),
+      });
       expect(read()).toEqual(c.want);
       o.nic.setCoalescing({ profile: 'off' });
       expect(read()).toEqual(cases[0].want);
@@ -34,9 +53,14 @@ describe('e1000 interrupt coalescing', () => {
   it('rejects a delay its register cannot hold (E_COALESCING), naming the field and the limit', async () => {
     const o = await openNic();
     expect(() => o.nic.setCoalescing({ profile: 'custom', intervalUs: 20_000 })).toThrow(
-      expect.objectContaining({ code: 'E_COALESCING', message: expect.stringMatching(/ITR.INTERVAL: 20000 µs .* \(16776 µs/) }),
+      expect.objectContaining({
+        code: 'E_COALESCING',
+        message: expect.stringMatching(/ITR.INTERVAL: 20000 µs .* \(16776 µs/),
+      }),
     );
-    expect(() => o.nic.setCoalescing({ profile: 'custom', rxDelayUs: -1 })).toThrow(expect.objectContaining({ code: 'E_COALESCING' }));
+    expect(() => o.nic.setCoalescing({ profile: 'custom', rxDelayUs: -1 })).toThrow(
+      expect.objectContaining({ code: 'E_COALESCING' }),
+    );
     await o.nic.close();
   });
 });
@@ -58,7 +82,10 @@ describe('e1000 waiting for frames', () => {
   });
 
   it('interrupt mode: RXT0/RXO/RXDMT0/LSC unmasked; a wait ends with the frame, ICR acknowledged', async () => {
-    const o = await openNic({ mode: 'interrupt', coalescing: { profile: 'custom', rxDelayUs: 100 } });
+    const o = await openNic({
+      mode: 'interrupt',
+      coalescing: { profile: 'custom', rxDelayUs: 100 },
+    });
     expect(o.device.regs.bar(0).peek(REG.IMS)).toBe((1 << 7) | (1 << 6) | (1 << 4) | (1 << 2));
     await rxSettle(o);
     const t0 = o.device.clock.nowUs();

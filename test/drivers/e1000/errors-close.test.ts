@@ -26,7 +26,11 @@ describe('e1000 configuration errors', () => {
     [{ rxRingSize: 4 }, 'E_RING_SIZE', /count 4 is outside 8\.\.65528/],
     [{ txRingSize: 70_000 }, 'E_RING_SIZE', /count 70000 is outside 8\.\.65528/],
     [{ txRingSize: 100 }, 'E_RING_SIZE', /count 100 is not a multiple of 8/],
-    [{ rxBufferBytes: 3000 }, 'E_RING_BUFFER', /rxBufferBytes 3000: RCTL can select only 256, 512, 1024, 2048, 4096, 8192, 16384 bytes/],
+    [
+      { rxBufferBytes: 3000 },
+      'E_RING_BUFFER',
+      /rxBufferBytes 3000: RCTL can select only 256, 512, 1024, 2048, 4096, 8192, 16384 bytes/,
+    ],
     [{ rxBufferBytes: 32768 }, 'E_RING_BUFFER', /outside 1\.\.16384/],
     [{ maxFrameBytes: 16381 }, 'E_FRAME_SIZE', /maxFrameBytes 16381 is outside 14\.\.16380/],
     [{ queues: 2 }, 'E_QUEUE', /one receive and one transmit queue/],
@@ -41,10 +45,15 @@ describe('e1000 runtime errors', () => {
   it('E_FRAME_SIZE for a runt frame, naming its index; nothing of the burst is sent', async () => {
     const o = await openNic();
     expect(() => o.nic.transmit([frame(60, 0), frame(60, 1), new Uint8Array(9)])).toThrow(
-      expect.objectContaining({ code: 'E_FRAME_SIZE', message: 'frame 2 is 9 bytes; the minimum is 14 (an Ethernet header)' }),
+      expect.objectContaining({
+        code: 'E_FRAME_SIZE',
+        message: 'frame 2 is 9 bytes; the minimum is 14 (an Ethernet header)',
+      }),
     );
     expect(o.device.wire.take()).toEqual([]);
-    expect(() => o.nic.transmit([frame(60, 0)], undefined, 1)).toThrow(expect.objectContaining({ code: 'E_QUEUE' }));
+    expect(() => o.nic.transmit([frame(60, 0)], undefined, 1)).toThrow(
+      expect.objectContaining({ code: 'E_QUEUE' }),
+    );
     await o.nic.close();
   });
 });
@@ -64,7 +73,9 @@ describe('e1000 close()', () => {
     expect(o.device.configRead(0x04, 2) & 0x4).toBe(0); // bus mastering off
     expect(o.device.isClosed).toBe(true);
     expect(o.device.faults.items).toEqual([]);
-    expect(() => o.nic.transmit([frame(100, 2)])).toThrow(expect.objectContaining({ code: 'E_CLOSED' }));
+    expect(() => o.nic.transmit([frame(100, 2)])).toThrow(
+      expect.objectContaining({ code: 'E_CLOSED' }),
+    );
     expect(() => o.nic.statistics()).toThrow(expect.objectContaining({ code: 'E_CLOSED' }));
   });
 

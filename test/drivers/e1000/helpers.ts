@@ -8,7 +8,11 @@ import { loadIr } from '../../../spec/index.js';
 import type { Device as IrDevice } from '../../../spec/ir.js';
 import type { NicConfig } from '../../../runtime/nic.js';
 import type { SimDevice, SimDeviceOptions } from '../../../runtime/sim/index.js';
-import { openE1000Twin, type E1000Twin, type E1000TwinOptions } from '../../../drivers/e1000/twin/index.js';
+import {
+  openE1000Twin,
+  type E1000Twin,
+  type E1000TwinOptions,
+} from '../../../drivers/e1000/twin/index.js';
 import e1000, { type E1000Driver } from '../../../drivers/e1000/index.js';
 
 export const SPEC = fileURLToPath(new URL('../../../drivers/e1000/e1000.nicdl', import.meta.url));
@@ -27,7 +31,11 @@ export interface Opened {
   twin: E1000Twin;
 }
 
-export async function openNic(config: NicConfig = {}, twin: E1000TwinOptions = {}, sim: SimDeviceOptions = {}): Promise<Opened> {
+export async function openNic(
+  config: NicConfig = {},
+  twin: E1000TwinOptions = {},
+  sim: SimDeviceOptions = {},
+): Promise<Opened> {
   const opened = openE1000Twin(ir(), { mac: TWIN_MAC, ...twin }, sim);
   const nic = (await e1000.open(opened.device, ir(), config)) as E1000Driver;
   return { nic, device: opened.device, twin: opened.twin };
@@ -44,7 +52,11 @@ export function macBytes(mac: string): number[] {
 }
 
 /** A frame of `length` bytes to `dst`: EtherType 0x88B5, payload bytes derived from `seed`. */
-export function frame(length: number, seed: number, dst: number[] = macBytes(TWIN_MAC)): Uint8Array {
+export function frame(
+  length: number,
+  seed: number,
+  dst: number[] = macBytes(TWIN_MAC),
+): Uint8Array {
   const f = new Uint8Array(length);
   f.set(dst, 0);
   f.set(PEER_MAC, 6);
@@ -92,9 +104,31 @@ export function ipFrame(o: IpFrameOptions, seed = 1): Uint8Array {
   const b: number[] = [...(o.dst ?? macBytes(TWIN_MAC)), ...PEER_MAC];
   if (o.vlan !== undefined) b.push(0x81, 0x00, (o.vlan >> 8) & 0x0f, o.vlan & 0xff);
   b.push(0x08, 0x00);
-  const ip = [0x45, 0, ipLen >> 8, ipLen & 0xff, 0x12, 0x34, 0x40, 0, 64, o.protocol === 'udp' ? 17 : 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+  const ip = [
+    0x45,
+    0,
+    ipLen >> 8,
+    ipLen & 0xff,
+    0x12,
+    0x34,
+    0x40,
+    0,
+    64,
+    o.protocol === 'udp' ? 17 : 6,
+    0,
+    0,
+    10,
+    0,
+    0,
+    1,
+    10,
+    0,
+    0,
+    2,
+  ];
   const l4: number[] = [];
-  if (o.protocol === 'udp') l4.push(0x30, 0x39, 0x00, 0x35, (8 + o.payload) >> 8, (8 + o.payload) & 0xff, 0, 0);
+  if (o.protocol === 'udp')
+    l4.push(0x30, 0x39, 0x00, 0x35, (8 + o.payload) >> 8, (8 + o.payload) & 0xff, 0, 0);
   else l4.push(0x30, 0x39, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0);
   for (let i = 0; i < o.payload; i++) l4.push((i * 7 + seed) & 0xff);
   if (o.checksums !== 'zero') {
@@ -123,13 +157,24 @@ export function checksumsOk(f: Uint8Array): { ip: boolean; l4: boolean } {
 }
 
 /** Collect every frame `receive` delivers (copies). */
-export function drain(nic: E1000Driver, max = 1 << 20): { frames: Uint8Array[]; metas: { descriptors: number; ip: string; l4: string; errors: number }[] } {
+export function drain(
+  nic: E1000Driver,
+  max = 1 << 20,
+): {
+  frames: Uint8Array[];
+  metas: { descriptors: number; ip: string; l4: string; errors: number }[];
+} {
   const frames: Uint8Array[] = [];
   const metas: { descriptors: number; ip: string; l4: string; errors: number }[] = [];
   for (;;) {
     const n = nic.receive(max - frames.length, (f, m) => {
       frames.push(f.slice());
-      metas.push({ descriptors: m.descriptors, ip: m.ipChecksum, l4: m.l4Checksum, errors: m.errors });
+      metas.push({
+        descriptors: m.descriptors,
+        ip: m.ipChecksum,
+        l4: m.l4Checksum,
+        errors: m.errors,
+      });
     });
     if (n === 0 || frames.length >= max) return { frames, metas };
   }

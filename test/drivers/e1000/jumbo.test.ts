@@ -14,7 +14,9 @@ describe('e1000 jumbo frames', () => {
     const f = frame(JUMBO, 42);
     expect(o.nic.transmit([f, frame(100, 1)])).toBe(2);
     expect(frameListDiff(o.device.wire.take(), [f, frame(100, 1)])).toBe('');
-    const fetched = o.device.log!.events().filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc');
+    const fetched = o.device
+      .log!.events()
+      .filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc');
     const cmds = fetched.map((e) => (e.kind === 'dma-read' ? e.data[11] : -1));
     expect(cmds.map((c) => c & 0x01)).toEqual([0, 0, 0, 0, 1, 1]); // EOP
     expect(cmds.every((c) => (c & 0x0a) === 0x0a)).toBe(true); // IFCS | RS everywhere
@@ -54,7 +56,10 @@ describe('e1000 jumbo frames', () => {
     await rxSettle(o);
     expect(o.device.receive(frame(JUMBO, 1))).toBe('dropped:oversize');
     expect(() => o.nic.transmit([frame(60, 0), frame(JUMBO + 4, 1)])).toThrow(
-      expect.objectContaining({ code: 'E_FRAME_SIZE', message: 'frame 1 is 9018 bytes; the maximum is 1514 (set maxFrameBytes / enable jumbo)' }),
+      expect.objectContaining({
+        code: 'E_FRAME_SIZE',
+        message: 'frame 1 is 9018 bytes; the maximum is 1514 (set maxFrameBytes / enable jumbo)',
+      }),
     );
     expect(o.device.wire.take()).toEqual([]); // nothing of the burst went out
     await o.nic.close();
@@ -82,11 +87,16 @@ describe('e1000 scatter-gather TX', () => {
   it('sends one frame made of several segments, each from its own buffer, EOP on the last', async () => {
     const o = await openNic({ maxFrameBytes: JUMBO }, {}, { log: true });
     const whole = frame(3000, 77);
-    const segments = [whole.subarray(0, 14), whole.subarray(14, 14), whole.subarray(14, 600), whole.subarray(600, 3000)];
+    const segments = [
+      whole.subarray(0, 14),
+      whole.subarray(14, 14),
+      whole.subarray(14, 600),
+      whole.subarray(600, 3000),
+    ];
     expect(o.nic.transmitGather(segments)).toBe(true);
     expect(frameListDiff(o.device.wire.take(), [whole])).toBe('');
-    const cmds = o.device.log!
-      .events()
+    const cmds = o.device
+      .log!.events()
       .filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc')
       .map((e) => (e.kind === 'dma-read' ? e.data[11] & 0x01 : -1));
     // header, 586-byte segment, then 2400 bytes over two 2 KB buffers; the empty one skipped
@@ -101,7 +111,9 @@ describe('e1000 scatter-gather TX', () => {
     bar.write32(0x400, bar.read32(0x400) & ~0x2); // stall the transmitter
     expect(o.nic.transmit(Array.from({ length: 5 }, (_, i) => frame(60, i)))).toBe(5);
     const seg = frame(200, 9);
-    expect(o.nic.transmitGather([seg.subarray(0, 50), seg.subarray(50, 100), seg.subarray(100, 150)])).toBe(false);
+    expect(
+      o.nic.transmitGather([seg.subarray(0, 50), seg.subarray(50, 100), seg.subarray(100, 150)]),
+    ).toBe(false);
     expect(o.nic.transmitGather([seg.subarray(0, 100), seg.subarray(100, 200)])).toBe(true);
     await o.nic.close();
   });

@@ -83,7 +83,9 @@ describe('e1000 receive filters', () => {
     // RCTL.MO = 00b hashes address bits 47:36: byte 5 (0xfb) << 4 | byte 4 (0x00) >> 4 = 0xfb0
     expect(o.device.regs.bar(0).peek(0x5200 + 4 * (0xfb0 >> 5))).toBe(1 << (0xfb0 & 31));
     expect(o.nic.statistics().driver.rctl_writes).toBe(1);
-    expect(() => o.nic.addMulticast('02:00:00:00:00:01')).toThrow(expect.objectContaining({ code: 'E_BAD_MULTICAST' }));
+    expect(() => o.nic.addMulticast('02:00:00:00:00:01')).toThrow(
+      expect.objectContaining({ code: 'E_BAD_MULTICAST' }),
+    );
     await o.nic.close();
   });
 
@@ -106,7 +108,9 @@ describe('e1000 receive filters', () => {
     o.nic.setVlanFilter([]);
     await rxSettle(o);
     expect(o.device.receive(tagged(6, 5))).toBe('delivered');
-    expect(() => o.nic.setVlanFilter([4096])).toThrow(expect.objectContaining({ code: 'E_VLAN_ID' }));
+    expect(() => o.nic.setVlanFilter([4096])).toThrow(
+      expect.objectContaining({ code: 'E_VLAN_ID' }),
+    );
     await o.nic.close();
   });
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { drain, frame, frameListDiff, ipFrame, openNic, rxSettle } from './helpers.js';
 
 const PROP_RUNS = Number(process.env.NICDL_PROP_RUNS ?? 8);
-const SEED = process.env.NICDL_PROP_SEED === undefined ? {} : { seed: Number(process.env.NICDL_PROP_SEED) };
+const SEED =
+  process.env.NICDL_PROP_SEED === undefined ? {} : { seed: Number(process.env.NICDL_PROP_SEED) };
 const MIN_WIRE_FRAME = 60; // TCTL.PSP pads shorter frames with zeros
 
 /** What the wire shows for a frame the driver sent: the frame, zero-padded to 60 bytes. */
@@ -23,7 +24,10 @@ describe('e1000 TX integrity', () => {
   it('sends every frame byte for byte and in order, over 10x the ring size (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.integer({ min: 14, max: 1514 }), { minLength: 1, maxLength: 12 }), { minLength: 20, maxLength: 60 }),
+        fc.array(fc.array(fc.integer({ min: 14, max: 1514 }), { minLength: 1, maxLength: 12 }), {
+          minLength: 20,
+          maxLength: 60,
+        }),
         async (bursts) => {
           const o = await openNic({ txRingSize: 16 });
           const expected: Uint8Array[] = [];
@@ -34,7 +38,8 @@ describe('e1000 TX integrity', () => {
             while (done < frames.length) {
               const n = o.nic.transmit(frames.slice(done));
               done += n;
-              if (n === 0) expect(o.nic.reclaim(), 'ring full and nothing completes').toBeGreaterThan(0);
+              if (n === 0)
+                expect(o.nic.reclaim(), 'ring full and nothing completes').toBeGreaterThan(0);
             }
             expected.push(...frames.map(onWire));
           }
@@ -56,7 +61,9 @@ describe('e1000 TX integrity', () => {
       expect(o.nic.transmit(frames)).toBe(perBurst);
     }
     const wire = o.device.wire.take();
-    expect(wire.map((f) => f[14] | (f[15] << 8))).toEqual(Array.from({ length: bursts * perBurst }, (_, i) => i));
+    expect(wire.map((f) => f[14] | (f[15] << 8))).toEqual(
+      Array.from({ length: bursts * perBurst }, (_, i) => i),
+    );
     const events = o.device.log!.events();
     const tdtWrites = events.filter((e) => e.kind === 'mmio-write' && e.offset === 0x3818);
     // one in ring init, then exactly one per burst
@@ -74,12 +81,18 @@ describe('e1000 TX integrity', () => {
     // the CPU stores anything more into the ring; and every fetched one is complete (RS set,
     // a buffer address), i.e. it was written before the tail moved.
     let checked = 0;
-    const txEnabled = events.findIndex((e) => e.kind === 'mmio-write' && e.offset === 0x400 && (e.value & 2) !== 0);
+    const txEnabled = events.findIndex(
+      (e) => e.kind === 'mmio-write' && e.offset === 0x400 && (e.value & 2) !== 0,
+    );
     for (let i = txEnabled; i < events.length; i++) {
       const e = events[i];
       if (e.kind !== 'mmio-write' || e.offset !== 0x3818) continue;
       let j = i + 1;
-      for (; j < events.length && events[j].kind !== 'mmio-write' && events[j].kind !== 'mmio-read'; j++) {
+      for (
+        ;
+        j < events.length && events[j].kind !== 'mmio-write' && events[j].kind !== 'mmio-read';
+        j++
+      ) {
         const f = events[j];
         if (f.kind === 'cpu-write' && inRing(f.iova)) break;
         if (f.kind === 'dma-read' && f.tag === 'tx-desc') {
@@ -119,7 +132,10 @@ describe('e1000 RX integrity', () => {
   it('receives every frame byte for byte and in order, over 10x the ring size (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.integer({ min: 60, max: 1514 }), { minLength: 1, maxLength: 7 }), { minLength: 30, maxLength: 60 }),
+        fc.array(fc.array(fc.integer({ min: 60, max: 1514 }), { minLength: 1, maxLength: 7 }), {
+          minLength: 30,
+          maxLength: 60,
+        }),
         fc.integer({ min: 1, max: 16 }),
         async (bursts, max) => {
           const o = await openNic({ rxRingSize: 8 });
@@ -153,7 +169,9 @@ describe('e1000 RX integrity', () => {
     expect(o.nic.receive(64, () => undefined)).toBe(10);
     const after = o.device.log!.events().slice(before);
     const rdt = after.filter((e) => e.kind === 'mmio-write' && e.offset === 0x2818);
-    const rdh = after.filter((e) => (e.kind === 'mmio-write' || e.kind === 'mmio-read') && e.offset === 0x2810);
+    const rdh = after.filter(
+      (e) => (e.kind === 'mmio-write' || e.kind === 'mmio-read') && e.offset === 0x2810,
+    );
     expect(rdt.length).toBe(1);
     expect(rdh).toEqual([]);
     // RDT = one past the last refilled slot: 10 frames taken from slot 0.. and refilled
@@ -187,7 +205,12 @@ describe('e1000 RX integrity', () => {
 
 describe('e1000 ring ownership (checked rings)', () => {
   it('never fills or reclaims a slot the device owns, through loopback with offload, jumbo and gather', async () => {
-    const o = await openNic({ checkedRings: true, rxRingSize: 16, txRingSize: 16, maxFrameBytes: 9014 });
+    const o = await openNic({
+      checkedRings: true,
+      rxRingSize: 16,
+      txRingSize: 16,
+      maxFrameBytes: 9014,
+    });
     await o.nic.setLoopback('phy');
     await rxSettle(o);
     const sent: Uint8Array[] = [];

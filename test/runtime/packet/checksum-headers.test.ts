@@ -5,11 +5,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldSum, internetChecksum, ipv4HeaderChecksum, ipv4HeaderChecksumOk, l4Checksum, l4ChecksumOk, onesComplementSum } from '../../../runtime/packet/checksum.js';
+import {
+  foldSum,
+  internetChecksum,
+  ipv4HeaderChecksum,
+  ipv4HeaderChecksumOk,
+  l4Checksum,
+  l4ChecksumOk,
+  onesComplementSum,
+} from '../../../runtime/packet/checksum.js';
 import { createIpv4Layout, parseIpv4 } from '../../../runtime/packet/headers.js';
 import { ipFrame } from '../../drivers/e1000/helpers.js';
 
-const SEED = process.env.NICDL_PROP_SEED === undefined ? {} : { seed: Number(process.env.NICDL_PROP_SEED) };
+const SEED =
+  process.env.NICDL_PROP_SEED === undefined ? {} : { seed: Number(process.env.NICDL_PROP_SEED) };
 
 function naive(bytes: number[]): number {
   let s = 0;
@@ -32,7 +41,9 @@ describe('Internet checksum', () => {
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(), fc.nat(), (bytes, a, b) => {
         const start = bytes.length ? a % bytes.length : 0;
         const end = start + (bytes.length - start ? b % (bytes.length - start + 1) : 0);
-        expect(internetChecksum(bytes, start, end)).toBe(naive(Array.from(bytes.subarray(start, end))));
+        expect(internetChecksum(bytes, start, end)).toBe(
+          naive(Array.from(bytes.subarray(start, end))),
+        );
       }),
       { numRuns: 300, ...SEED },
     );
@@ -44,7 +55,9 @@ describe('Internet checksum', () => {
       const good = ipFrame({ protocol, payload: 101, checksums: 'correct' });
       const blank = ipFrame({ protocol, payload: 101, checksums: 'zero' });
       expect(parseIpv4(blank, layout)).toBe(true);
-      expect(ipv4HeaderChecksum(blank, layout.ipOffset, layout.ipHeaderBytes)).toBe((good[24] << 8) | good[25]);
+      expect(ipv4HeaderChecksum(blank, layout.ipOffset, layout.ipHeaderBytes)).toBe(
+        (good[24] << 8) | good[25],
+      );
       const at = layout.l4ChecksumOffset;
       expect(l4Checksum(blank, layout)).toBe((good[at] << 8) | good[at + 1]);
       expect(ipv4HeaderChecksumOk(good, 14, 20)).toBe(true);
@@ -60,7 +73,15 @@ describe('IPv4 layout', () => {
   it('finds IP and UDP behind an 802.1Q tag', () => {
     const f = ipFrame({ protocol: 'udp', payload: 10, checksums: 'zero', vlan: 7 });
     expect(parseIpv4(f, layout)).toBe(true);
-    expect(layout).toMatchObject({ ipOffset: 18, ipHeaderBytes: 20, protocol: 17, l4Offset: 38, l4Bytes: 18, l4ChecksumOffset: 44, fragment: false });
+    expect(layout).toMatchObject({
+      ipOffset: 18,
+      ipHeaderBytes: 20,
+      protocol: 17,
+      l4Offset: 38,
+      l4Bytes: 18,
+      l4ChecksumOffset: 44,
+      fragment: false,
+    });
   });
 
   it('ignores Ethernet padding after the IP packet', () => {
@@ -85,7 +106,12 @@ describe('IPv4 layout', () => {
     v6[14] = 0x65;
     const ihl = f.slice();
     ihl[14] = 0x44;
-    expect([parseIpv4(arp, layout), parseIpv4(v6, layout), parseIpv4(ihl, layout), parseIpv4(f.subarray(0, 30), layout)]).toEqual([false, false, false, false]);
+    expect([
+      parseIpv4(arp, layout),
+      parseIpv4(v6, layout),
+      parseIpv4(ihl, layout),
+      parseIpv4(f.subarray(0, 30), layout),
+    ]).toEqual([false, false, false, false]);
   });
 
   it('with the whole frame length given, parses a first segment holding only the headers', () => {
