@@ -97,8 +97,13 @@ describe('canonical layout', () => {
 });
 
 describe('on real specs', () => {
+  const shipped = ['drivers', 'examples'].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.nicdl'))
+      .map((f) => join(dir, f)),
+  );
   const specs = [
-    'drivers/e1000/e1000.nicdl',
+    ...shipped,
     'test/lang/fixtures/good/mini.nicdl',
     ...readdirSync('test/lang/fixtures/bad')
       .filter((f) => f.endsWith('.nicdl'))
