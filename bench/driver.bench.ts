@@ -32,9 +32,12 @@ import { openE1000Twin } from '../drivers/e1000/twin/index.js';
 import e1000, { type E1000Driver } from '../drivers/e1000/index.js';
 
 const ir = loadIr(driverSpecPath('e1000', 'e1000.nicdl'));
-const BURSTS = [1, 8, 32, 256] as const;
+/** BENCH_MODES / BENCH_BURSTS / BENCH_SIZES (comma lists) narrow the run while tuning. */
+const pick = <T extends string | number>(all: readonly T[], env: string | undefined): T[] =>
+  env ? all.filter((x) => env.split(',').includes(String(x))) : [...all];
+const BURSTS = pick([1, 8, 32, 256] as const, process.env.BENCH_BURSTS);
 /** Frame sizes on the wire (with the 4-byte FCS the device adds). */
-const WIRE_SIZES = [64, 1514 + 4] as const;
+const WIRE_SIZES = pick([64, 1514 + 4] as const, process.env.BENCH_SIZES);
 const FCS_BYTES = 4;
 const RING = 256;
 const BUFFER_BYTES = 2048;
@@ -360,7 +363,7 @@ function cpuMhz(): number {
   return m ? Number(m[1]) : NaN;
 }
 
-const MODES: Mode[] = ['fwd', 'tx', 'rx'];
+const MODES: Mode[] = pick(['fwd', 'tx', 'rx'] as Mode[], process.env.BENCH_MODES);
 const results: Record<string, unknown>[] = [];
 let fwdB32Ratio = NaN;
 let fwdB32Ns = NaN;

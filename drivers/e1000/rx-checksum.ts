@@ -8,7 +8,12 @@
  * (not IPv4, a fragment, UDP without checksum, another protocol).
  */
 import type { ChecksumStatus, RxMeta } from '../../runtime/nic.js';
-import { createIpv4Layout, parseIpv4, udpChecksumAbsent } from '../../runtime/packet/headers.js';
+import {
+  createIpv4Layout,
+  ipv4Offset,
+  parseIpv4,
+  udpChecksumAbsent,
+} from '../../runtime/packet/headers.js';
 import { ipv4HeaderChecksumOk, l4ChecksumOk } from '../../runtime/packet/checksum.js';
 import { RxLegacyBits } from './generated/index.js';
 
@@ -25,20 +30,40 @@ export class RxChecksum {
 
   /** Fill meta.ipChecksum / meta.l4Checksum from the descriptor's `status` and `errors`. */
   judge(status: number, errors: number, frame: Uint8Array, meta: RxMeta): void {
+    if ((status & STATUS.IXSM) === 0) {
+      this.fromDevice(status, errors, meta);
+    } else if (ipv4Offset(frame) >= 0) {
+      this.inSoftware(frame, meta);
+    } else {
+      meta.ipChecksum = 'none';
+      meta.l4Checksum = 'none';
+    }
+  }
+
+  /** The device's verdict (§3.2.3.1-2): computed bits, then the matching error bits. */
+  private fromDevice(status: number, errors: number, meta: RxMeta): void {
+    const ip: ChecksumStatus = status & STATUS.IPCS ? (errors & ERRORS.IPE ? 'bad' : 'ok') : 'none';
+    const l4: ChecksumStatus =
+      status & STATUS.TCPCS ? (errors & ERRORS.TCPE ? 'bad' : 'ok') : 'none';
+    if (ip !== 'none' || l4 !== 'none') this.hardwareVerdicts++;
+    this.record(ip, l4, meta);
+  }
+
+  /** Software's verdict on an IPv4 frame the device did not check. */
+  private inSoftware(frame: Uint8Array, meta: RxMeta): void {
+    const t = this.layout;
     let ip: ChecksumStatus = 'none';
     let l4: ChecksumStatus = 'none';
-    if ((status & STATUS.IXSM) === 0) {
-      if (status & STATUS.IPCS) ip = errors & ERRORS.IPE ? 'bad' : 'ok';
-      if (status & STATUS.TCPCS) l4 = errors & ERRORS.TCPE ? 'bad' : 'ok';
-      if ((status & (STATUS.IPCS | STATUS.TCPCS)) !== 0) this.hardwareVerdicts++;
-    } else if (parseIpv4(frame, this.layout)) {
-      ip = ipv4HeaderChecksumOk(frame, this.layout.ipOffset, this.layout.ipHeaderBytes)
-        ? 'ok'
-        : 'bad';
-      if (this.layout.l4ChecksumOffset >= 0 && !udpChecksumAbsent(frame, this.layout))
-        l4 = l4ChecksumOk(frame, this.layout) ? 'ok' : 'bad';
+    if (parseIpv4(frame, t)) {
+      ip = ipv4HeaderChecksumOk(frame, t.ipOffset, t.ipHeaderBytes) ? 'ok' : 'bad';
+      if (t.l4ChecksumOffset >= 0 && !udpChecksumAbsent(frame, t))
+        l4 = l4ChecksumOk(frame, t) ? 'ok' : 'bad';
       this.softwareVerdicts++;
     }
+    this.record(ip, l4, meta);
+  }
+
+  private record(ip: ChecksumStatus, l4: ChecksumStatus, meta: RxMeta): void {
     if (ip === 'bad') this.ipBad++;
     if (l4 === 'bad') this.l4Bad++;
     meta.ipChecksum = ip;

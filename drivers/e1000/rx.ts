@@ -18,8 +18,10 @@ import type { RxChecksum } from './rx-checksum.js';
 
 /** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
 const ERRORS = RxLegacyBits.errors;
+const STATUS = RxLegacyBits.status;
 export const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ERRORS.RXE;
 const ERROR_BITS = 8;
+const NONE = -1;
 
 export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;
 
@@ -69,6 +71,8 @@ export class RxQueue {
   /** Joins frames that span several buffers (allocated only when frames can). */
   private readonly joined: Uint8Array;
   private joinedView: Uint8Array;
+  /** The buffer a callback is looking at, if any. */
+  private lent = NONE;
 
   constructor(
     readonly ring: RxQueueRing,
@@ -108,6 +112,10 @@ export class RxQueue {
         if (n === 1 ? this.takeSingle(onFrame) : this.takeJoined(n, onFrame)) delivered++;
       }
     } finally {
+      if (this.lent !== NONE) {
+        this.pool.free(this.lent);
+        this.lent = NONE;
+      }
       if (taken > this.highWater) this.highWater = taken;
       this.refill();
     }
@@ -140,8 +148,9 @@ export class RxQueue {
     const posted = ring.inUse;
     let slot = ring.clean;
     for (let n = 1; n <= posted; n++) {
-      if (!d.statusDD(slot)) return 0;
-      if (d.statusEOP(slot)) return n;
+      const status = d.status(slot); // one load: DD and EOP are in the same byte
+      if ((status & STATUS.DD) === 0) return 0;
+      if ((status & STATUS.EOP) !== 0) return n;
       slot = slot + 1 === count ? 0 : slot + 1;
     }
     return 0;
@@ -156,13 +165,16 @@ export class RxQueue {
     const status = d.status(slot);
     const errors = d.errors(slot);
     this.descriptors++;
-    try {
-      if (!this.acceptable(length, errors)) return false;
-      this.deliver(this.pool.view(buffer, length), status, errors, 1, onFrame);
-      return true;
-    } finally {
+    if (!this.acceptable(length, errors)) {
       this.pool.free(buffer);
+      return false;
     }
+    // Held while the callback runs; receive() frees it should the callback throw.
+    this.lent = buffer;
+    this.deliver(this.pool.view(buffer, length), status, errors, 1, onFrame);
+    this.lent = NONE;
+    this.pool.free(buffer);
+    return true;
   }
 
   /** A frame over `n` descriptors: copy each buffer into `joined`, status from the last. */

@@ -193,6 +193,23 @@ describe('e1000 RX integrity', () => {
     await o.nic.close();
   });
 
+  it('a callback that throws loses no buffer: the next receive goes on with every slot posted', async () => {
+    const o = await openNic({ rxRingSize: 8 });
+    await rxSettle(o);
+    for (let i = 0; i < 3; i++) o.device.receive(frame(100, i));
+    expect(() =>
+      o.nic.receive(8, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(drain(o.nic).frames.map((f) => f[14])).toEqual([1, 2]);
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 7; i++) expect(o.device.receive(frame(100, i))).toBe('delivered');
+      expect(drain(o.nic).frames.length).toBe(7);
+    }
+    await o.nic.close();
+  });
+
   it('frames arriving during the RCTL pause after bring-up are held, then delivered', async () => {
     const o = await openNic();
     expect(o.device.receive(frame(100, 7))).toBe('queued');
