@@ -9,6 +9,8 @@ import type { Device as IrDevice } from '../spec/ir.js';
 import { driverSpecPath } from './spec-path.js';
 import { device as e1000Device } from './e1000/generated/constants.js';
 import { openE1000Twin, type E1000Twin, type E1000TwinOptions } from './e1000/twin/index.js';
+import { device as e1000eDevice } from './e1000e/generated/constants.js';
+import { openE1000eTwin, type E1000eTwin } from './e1000e/twin/index.js';
 
 export interface DriverPackage {
   /** Driver name, the spec's device name. */
@@ -23,7 +25,7 @@ export interface DriverPackage {
   openTwin(
     ir: IrDevice,
     options?: { twin?: E1000TwinOptions; sim?: SimDeviceOptions },
-  ): { device: SimDevice; twin: E1000Twin };
+  ): { device: SimDevice; twin: E1000Twin | E1000eTwin };
 }
 
 export const DRIVERS: readonly DriverPackage[] = [
@@ -33,6 +35,13 @@ export const DRIVERS: readonly DriverPackage[] = [
     pci: e1000Device.pci,
     load: async () => (await import('./e1000/index.js')).default,
     openTwin: (ir, options = {}) => openE1000Twin(ir, options.twin, options.sim),
+  },
+  {
+    name: e1000eDevice.name,
+    specPath: driverSpecPath('e1000e', 'e1000e.nicdl'),
+    pci: e1000eDevice.pci,
+    load: async () => (await import('./e1000e/index.js')).default,
+    openTwin: (ir, options = {}) => openE1000eTwin(ir, options.twin, options.sim),
   },
 ];
 
