@@ -4,7 +4,9 @@
  * `nicdl selftest` runs for PHY/MAC loopback and ring wraparound.
  *
  * At most `window` frames are in flight, below both ring sizes, so a device that holds
- * frames for a while (QEMU's e1000 after an RCTL write) never has to drop one.
+ * frames for a while never has to drop one. Some devices drop instead while the loopback
+ * path settles — QEMU's e1000 for 1 s after any RCTL write, a real PHY while its link
+ * comes up — so awaitLoopbackPath() first sends uncounted probe frames until one comes back.
  */
 import type { NicDriver } from '../runtime/nic.js';
 import { checkTestFrame, makeTestFrame, parseMac, testFrameSeq } from '../runtime/packet/index.js';
@@ -31,7 +33,7 @@ export interface LoopbackResult {
   /** Frames that came back with a difference, or out of order (first ones, described). */
   mismatches: number;
   firstMismatches: string[];
-  /** Frames received that were not test traffic (ignored). */
+  /** Frames received that were not counted test traffic (late probes included; ignored). */
   foreign: number;
   timedOut: boolean;
   elapsedMs: number;
@@ -40,6 +42,13 @@ export interface LoopbackResult {
   ok: boolean;
 }
 
+/** Probe frames carry sequence numbers from here: far above any counted frame, ignored by the check. */
+export const PROBE_SEQ_BASE = 0xf000_0000;
+const PROBE_BYTES = 60;
+const PROBE_EVERY_US = 100_000;
+const DEFAULT_SETTLE_TIMEOUT_US = 5_000_000;
+/** After a probe came back, how long without frames means the other probes are all in. */
+const PROBE_DRAIN_QUIET_US = 20_000;
 const TX_BATCH = 32;
 const RX_BATCH = 64;
 const DEFAULT_IDLE_TIMEOUT_US = 3_000_000;
@@ -68,7 +77,8 @@ export async function runLoopbackTraffic(
     ok: false,
   };
   const onFrame = (frame: Uint8Array) => {
-    if (testFrameSeq(frame) < 0) {
+    const seq = testFrameSeq(frame);
+    if (seq < 0 || seq >= PROBE_SEQ_BASE) {
       r.foreign++;
       return;
     }
@@ -136,4 +146,52 @@ export function loopbackSizes(maxFrameBytes: number): number[] {
     (s) => s <= maxFrameBytes,
   );
   return [...new Set(sizes)];
+}
+
+export interface SettleResult {
+  ready: boolean;
+  /** Device time until the first probe came back (or the timeout), milliseconds. */
+  waitedMs: number;
+  probesSent: number;
+}
+
+/**
+ * Send a probe frame every 100 ms (device time) until one comes back through the loopback
+ * path, then let the rest of the probes in flight arrive; `ready` false after `timeoutUs`.
+ */
+export async function awaitLoopbackPath(
+  driver: NicDriver,
+  stop: StopSignal,
+  timeoutUs = DEFAULT_SETTLE_TIMEOUT_US,
+): Promise<SettleResult> {
+  const mac = parseMac(driver.mac);
+  const startUs = driver.clock.nowUs();
+  let probes = 0;
+  let back = false;
+  let nextProbeUs = startUs;
+  const onFrame = (frame: Uint8Array) => {
+    if (testFrameSeq(frame) >= PROBE_SEQ_BASE) back = true;
+  };
+  while (!back && driver.clock.nowUs() - startUs < timeoutUs) {
+    stop.check('waiting for the loopback path');
+    if (driver.clock.nowUs() >= nextProbeUs) {
+      probes += driver.transmit([makeTestFrame(PROBE_SEQ_BASE + probes, PROBE_BYTES, mac, mac)]);
+      nextProbeUs += PROBE_EVERY_US;
+    }
+    driver.reclaim();
+    if (driver.receive(RX_BATCH, onFrame) === 0) await driver.waitForReceive(WAIT_STEP_MS);
+  }
+  const waitedMs = (driver.clock.nowUs() - startUs) / 1000;
+  if (back) await drainQuietly(driver);
+  return { ready: back, waitedMs, probesSent: probes };
+}
+
+/** Receive and drop frames until none came for PROBE_DRAIN_QUIET_US. */
+async function drainQuietly(driver: NicDriver): Promise<void> {
+  let lastUs = driver.clock.nowUs();
+  while (driver.clock.nowUs() - lastUs < PROBE_DRAIN_QUIET_US) {
+    driver.reclaim();
+    if (driver.receive(RX_BATCH, () => {}) > 0) lastUs = driver.clock.nowUs();
+    else await driver.waitForReceive(WAIT_STEP_MS);
+  }
 }

@@ -7,7 +7,13 @@ import { Flags } from '@oclif/core';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { NicdlCommand } from '../base.js';
 import { count } from '../live-rates.js';
-import { loopbackSizes, runLoopbackTraffic, type LoopbackResult } from '../loopback-traffic.js';
+import {
+  awaitLoopbackPath,
+  loopbackSizes,
+  runLoopbackTraffic,
+  type LoopbackResult,
+  type SettleResult,
+} from '../loopback-traffic.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { nicSummary, summaryLines, type NicSummary } from '../nic-summary.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
@@ -50,7 +56,7 @@ export default class Load extends NicdlCommand {
 
   async run(): Promise<{
     nic: NicSummary;
-    selftest?: LoopbackResult & { counters: CounterDelta[] };
+    selftest?: SelfTestResult;
     serve?: ServeResult;
   }> {
     const { flags } = await this.parse(Load);
@@ -60,7 +66,7 @@ export default class Load extends NicdlCommand {
     for (const line of summaryLines(summary)) this.log(line);
     const result: {
       nic: NicSummary;
-      selftest?: LoopbackResult & { counters: CounterDelta[] };
+      selftest?: SelfTestResult;
       serve?: ServeResult;
     } = { nic: summary };
     if (flags.selftest) {
@@ -77,20 +83,33 @@ export default class Load extends NicdlCommand {
     return result;
   }
 
-  private async selfTest(
-    nic: OpenedNic,
-    frames: number,
-  ): Promise<LoopbackResult & { counters: CounterDelta[] }> {
+  private async selfTest(nic: OpenedNic, frames: number): Promise<SelfTestResult> {
     const { driver } = nic;
     const sizes = loopbackSizes(driver.config.maxFrameBytes);
     this.log(
       `self-test: ${count(frames)} frames of ${sizes[0]}-${sizes[sizes.length - 1]} bytes through PHY loopback`,
     );
     await driver.setLoopback('phy');
-    const before = driver.statistics();
-    const r = await runLoopbackTraffic(driver, { frames, sizes, stop: nic.stop });
-    const counters = counterDeltas(before, driver.statistics());
-    await driver.setLoopback('none');
+    try {
+      const settle = await awaitLoopbackPath(driver, nic.stop);
+      this.log(
+        settle.ready
+          ? `  loopback path ready after ${settle.waitedMs.toFixed(0)} ms (device time)`
+          : `  no probe frame came back in ${settle.waitedMs.toFixed(0)} ms: the loopback path does not work`,
+      );
+      if (!settle.ready) return { ...notRun(frames), settle, counters: [], countersAgree: false };
+      const before = driver.statistics();
+      const r = await runLoopbackTraffic(driver, { frames, sizes, stop: nic.stop });
+      const counters = counterDeltas(before, driver.statistics());
+      const countersAgree = driverCountsAgree(counters, r);
+      this.printTraffic(r, counters, countersAgree);
+      return { ...r, ok: r.ok && countersAgree, settle, counters, countersAgree };
+    } finally {
+      await driver.setLoopback('none');
+    }
+  }
+
+  private printTraffic(r: LoopbackResult, counters: CounterDelta[], countersAgree: boolean): void {
     const verdict = r.ok
       ? 'all intact and in order'
       : `${r.mismatches} damaged or out of order${r.timedOut ? ', timed out waiting for the rest' : ''}`;
@@ -98,16 +117,52 @@ export default class Load extends NicdlCommand {
     for (const m of r.firstMismatches) this.log(`    ${m}`);
     this.log(`  ${count(Math.round(r.pps))} frames/s round trip (${r.elapsedMs.toFixed(0)} ms)`);
     for (const line of formatCounterDeltas(counters)) this.log(`  ${line}`);
-    this.log(r.ok ? 'self-test PASS' : 'self-test FAIL');
-    return { ...r, counters };
+    if (!countersAgree)
+      this.log('  the driver counters disagree with the frames sent and received');
+    this.log(r.ok && countersAgree ? 'self-test PASS' : 'self-test FAIL');
   }
 }
 
-function selfTestError(r: LoopbackResult): NicdlError {
+type SelfTestResult = LoopbackResult & {
+  settle: SettleResult;
+  counters: CounterDelta[];
+  countersAgree: boolean;
+};
+
+/** The driver's packet counts moved by exactly what went out and came back (when it has them). */
+function driverCountsAgree(counters: CounterDelta[], r: LoopbackResult): boolean {
+  const delta = (name: string) =>
+    counters.find((c) => c.source === 'driver' && c.name === name)?.delta ?? 0;
+  const has = counters.some((c) => c.source === 'driver');
+  return !has || (delta('tx_packets') === r.sent && delta('rx_packets') === r.received + r.foreign);
+}
+
+function notRun(frames: number): LoopbackResult {
+  return {
+    sent: 0,
+    received: 0,
+    bytesSent: 0,
+    mismatches: 0,
+    firstMismatches: [`no frame came back through loopback; ${frames} frames not sent`],
+    foreign: 0,
+    timedOut: true,
+    elapsedMs: 0,
+    pps: 0,
+    ok: false,
+  };
+}
+
+function selfTestError(r: SelfTestResult): NicdlError {
   const lost = r.sent - r.received;
+  const why =
+    r.sent === 0
+      ? r.firstMismatches[0]
+      : r.mismatches || lost
+        ? `${r.mismatches} of ${r.received} frames damaged or out of order, ${lost} lost`
+        : 'every frame came back intact, but the driver counters disagree';
   return new NicdlError(
     'E_SELFTEST_FAILED',
-    `loopback self-test failed: ${r.mismatches} of ${r.received} frames damaged or out of order, ${lost} lost`,
+    `loopback self-test failed: ${why}`,
     ExitCode.deviceFault,
     {
       sent: r.sent,
