@@ -15,7 +15,7 @@
  *      TCTL).
  *   6. RCTL written once (the e1000's composition: EN, BAM, SECRC, buffer size...; DTYP
  *      stays 00b, which with RFCTL.EXTEN means extended descriptors), `route_msix`
- *      (IVAR, EIAC), then the causes unmasked in interrupt mode.
+ *      (IVAR, EIAC), then the causes unmasked in interrupt mode (MSI-X queue causes too).
  */
 import type { Clock, Device, Mmio } from '../../runtime/types.js';
 import { SequenceTimeoutError } from '../../runtime/index.js';
@@ -98,6 +98,8 @@ export async function bringUp(p: BringUpParts): Promise<BringUpResult> {
   p.rctl.write(ReceiveControl.initial(config));
   await route_msix(mmio, clock);
   p.irq.enable();
+  // With MSI-X the queues signal RXQ0/RXQ1 (and the rest OTHER) instead of RXT0.
+  if (p.irq.interruptDriven) regs.IMS.setFields((w) => w.RXQ0(1).RXQ1(1).OTHER(1));
   return {
     mac: station.mac,
     macSource: station.source,
