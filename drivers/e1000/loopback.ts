@@ -10,11 +10,20 @@
  *   write, after which QEMU ignores frames for 1 s: set() waits that out, so frames sent
  *   once it resolves come back.
  * - 'none': undo whichever was on (PHY_CTRL restored with auto-negotiation restarted, the
- *   MAC back to following the PHY via the spec's link_up sequence; RCTL.LBM = 00b).
+ *   MAC back to following the PHY via the spec's link_up sequence, then the spec's
+ *   wait_link: QEMU takes the link down ~0.5 s to renegotiate; RCTL.LBM = 00b).
  */
 import type { LoopbackMode } from '../../runtime/nic.js';
 import type { Clock, Mmio } from '../../runtime/types.js';
-import { CtrlSpeed, link_up, PHY_CTRL, RctlLbm, type Registers } from './generated/index.js';
+import { SequenceTimeoutError } from '../../runtime/index.js';
+import {
+  CtrlSpeed,
+  link_up,
+  PHY_CTRL,
+  RctlLbm,
+  wait_link,
+  type Registers,
+} from './generated/index.js';
 import type { Mdio } from './mdio.js';
 import type { ReceiveControl } from './receive-control.js';
 
@@ -58,9 +67,16 @@ export class Loopback {
 
   private async leavePhy(): Promise<void> {
     let v = PHY_CTRL.LOOPBACK.set(this.savedPhyCtrl, 0);
-    if (PHY_CTRL.ANENABLE.get(v)) v = PHY_CTRL.RESTART_AN.set(v, 1);
+    const renegotiate = PHY_CTRL.ANENABLE.get(v) === 1;
+    if (renegotiate) v = PHY_CTRL.RESTART_AN.set(v, 1);
     await this.mdio.write(PHY_CTRL, v);
     await link_up(this.mmio, this.clock);
+    // Auto-negotiation takes the link down for a while (QEMU: about 0.5 s): resolve once it
+    // is back, or when wait_link's limit passes (link() then says it is down).
+    if (renegotiate)
+      await wait_link(this.mmio, this.clock).catch((e: unknown) => {
+        if (!(e instanceof SequenceTimeoutError)) throw e;
+      });
   }
 
   /** RCTL.LBM on or off, then wait until QEMU accepts frames again. */
