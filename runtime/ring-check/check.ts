@@ -40,6 +40,8 @@ export interface DriverOptions {
   bufferBytes?: number;
   /** Bytes per buffer it allocates (default: bufferBytes). Smaller only to plant a defect. */
   allocBytes?: number;
+  /** RX: reuse a buffer as soon as it is taken back, before its consumer releases it (a planted defect). */
+  recycleBeforeRelease?: boolean;
 }
 
 export interface CheckRingsOptions {
@@ -86,6 +88,8 @@ export interface PropertyStats {
 }
 
 export interface PropertyFailure {
+  /** The run (1-based) that failed first. */
+  run: number;
   seed: number;
   /** `PATH~COMMANDS`, for --path. */
   path: string;
@@ -126,34 +130,29 @@ export async function checkRings(
   const t0 = performance.now();
   const runs = options.runs ?? runsFromEnv() ?? DEFAULT_RUNS;
   const seed = options.seed ?? freshSeed();
-  const rings = selectRings(ir, options.ringNames);
-  const classes = await loadGeneratedRings(ir);
   const sides = options.sides ?? [MODEL_SIDE];
-  const properties: PropertyReport[] = [];
-  for (const ring of rings) {
-    const chosen = sides.filter(
-      (s) => s.supports(ir, ring) && (!options.devices || options.devices.includes(s.kind)),
-    );
-    for (const side of chosen) {
-      const base = classes.get(ring.name)!;
-      const generated: GeneratedRingEntry = {
-        ...base,
-        RingClass: options.wrap ? options.wrap(base.RingClass, ring) : base.RingClass,
-      };
-      const report = runProperty(ir, ring, generated, side, { ...options, runs, seed });
-      properties.push(report);
-      options.onProperty?.(report);
-    }
-  }
-  if (options.devices && properties.length === 0) {
+  const plan = selectRings(ir, options.ringNames).flatMap((ring) =>
+    sides
+      .filter((s) => s.supports(ir, ring) && (!options.devices || options.devices.includes(s.kind)))
+      .map((side) => ({ ring, side })),
+  );
+  if (options.devices && plan.length === 0) {
     throw new NicdlError(
       'E_TEST_NO_DEVICE',
       `no ring of ${ir.name} can run on device ${options.devices.join(', ')} (available: ${sides.map((s) => s.kind).join(', ')})`,
       ExitCode.usage,
-      {
-        devices: options.devices,
-      },
+      { devices: options.devices },
     );
+  }
+  const classes =
+    plan.length > 0 ? await loadGeneratedRings(ir) : new Map<string, GeneratedRingEntry>();
+  const properties: PropertyReport[] = [];
+  for (const { ring, side } of plan) {
+    const base = classes.get(ring.name)!;
+    const RingClass = options.wrap ? options.wrap(base.RingClass, ring) : base.RingClass;
+    const report = runProperty(ir, ring, { ...base, RingClass }, side, { ...options, runs, seed });
+    properties.push(report);
+    options.onProperty?.(report);
   }
   return {
     device: ir.name,
@@ -209,11 +208,13 @@ function runProperty(
       h.close();
     }
   });
-  const details = fc.check(property, {
-    numRuns: options.runs,
-    seed: options.seed,
-    ...(fcPath ? { path: fcPath } : {}),
-  });
+  const details = replayable(options.path, () =>
+    fc.check(property, {
+      numRuns: options.runs,
+      seed: propertySeed(options.seed, ring, side),
+      ...(fcPath ? { path: fcPath } : {}),
+    }),
+  );
   const report: PropertyReport = {
     ring: ring.name,
     direction: ring.direction,
@@ -225,6 +226,35 @@ function runProperty(
   };
   if (details.failed) report.failure = failureOf(details, ring, side, options);
   return report;
+}
+
+/**
+ * Each property's own seed, derived from the run's seed and its ring and device, so two
+ * rings of one spec do not replay the same programs; a replay derives it the same way.
+ */
+function propertySeed(seed: number, ring: Ring, side: SideFactory): number {
+  let h = FNV_OFFSET;
+  for (const c of `${ring.name}/${side.kind}`) h = Math.imul(h ^ c.charCodeAt(0), FNV_PRIME);
+  return (seed ^ h) | 0;
+}
+
+/** FNV-1a, 32-bit. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** fast-check refuses a path that does not fit the program it generates: say so as a user error. */
+function replayable<T>(path: string | undefined, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (path === undefined) throw e;
+    throw new NicdlError(
+      'E_TEST_BAD_PATH',
+      `--path '${path}' does not replay a program of this spec, ring and device with this seed (${(e as Error).message}); copy the replay command as printed`,
+      ExitCode.usage,
+      { path },
+    );
+  }
 }
 
 function setupFor(
@@ -246,11 +276,13 @@ function setupFor(
     bufferBytes,
     allocBytes,
     checked: options.checked ?? false,
+    recycleBeforeRelease: options.driver?.recycleBeforeRelease ?? false,
   };
 }
 
 /** The parts of fast-check's run details a failure report needs. */
 interface FailedRun {
+  numRuns: number;
   counterexample: [number, unknown] | null;
   counterexamplePath: string | null;
   errorInstance: unknown;
@@ -277,6 +309,7 @@ function failureOf(
         ? `${error.name}: ${error.message}`
         : String(error);
   return {
+    run: details.numRuns,
     seed: options.seed,
     path,
     ringSlots: count,

@@ -7,13 +7,14 @@ import type { PropertyReport, RingCheckReport } from './check.js';
 
 export function formatProperty(p: PropertyReport): string {
   const s = p.stats;
-  const verdict = p.ok ? 'ok  ' : 'FAIL';
-  const head =
-    `${verdict} ring ${p.ring} (${p.direction}) on ${p.device}: ${s.runs} runs, ${s.commands} commands, ` +
-    `${s.posts} posts, ${s.wraparounds} wraparounds (max ${s.maxWraparounds} in a run, ${s.runsWrappingTwice} runs wrapped twice), ` +
-    `${s.resets} resets, ${s.poisonedPosts} unmapped buffers, ${s.lateCompletions} late completions — ${p.ms} ms`;
-  const lines = [head, ...p.notes.map((n) => `     note: ${n}`)];
   const f = p.failure;
+  const what = `ring ${p.ring} (${p.direction}) on ${p.device}`;
+  const head = f
+    ? `FAIL ${what}: run ${f.run} failed, after ${s.runs} passing run${s.runs === 1 ? '' : 's'} — ${p.ms} ms`
+    : `ok   ${what}: ${s.runs} runs, ${s.commands} commands, ${s.posts} posts, ${s.wraparounds} wraparounds ` +
+      `(max ${s.maxWraparounds} in a run, ${s.runsWrappingTwice} runs wrapped twice), ${s.resets} resets, ` +
+      `${s.poisonedPosts} unmapped buffers, ${s.lateCompletions} late completions — ${p.ms} ms`;
+  const lines = [head, ...p.notes.map((n) => `     note: ${n}`)];
   if (f) {
     lines.push(`     ${f.message}`);
     const n = f.commands.length;

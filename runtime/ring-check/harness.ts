@@ -38,12 +38,12 @@ export interface RunSetup {
   allocBytes: number;
   /** Build the ring in checked mode (it then reads the head before touching a slot). */
   checked: boolean;
+  /** RX: put taken-back buffers straight back in the pool (a planted defect). */
+  recycleBeforeRelease?: boolean;
 }
 
 /** Pool buffers per ring slot: RX needs room for what the consumer holds as well. */
-const RX_BUFFERS_PER_SLOT = 2;
-
-type BufferState = 'free' | 'posted' | 'held';
+const RX_BUFFERS_PER_SLOT = 1.5;
 
 export class RingHarness {
   readonly side: DeviceSide;
@@ -53,7 +53,6 @@ export class RingHarness {
   readonly notes = new Set<string>();
   private readonly tx: boolean;
   private readonly buffers: DmaRegion[] = [];
-  private readonly bufferState: BufferState[] = [];
   /** Free buffers, oldest returned first (so every buffer gets reused). */
   private readonly pool: number[] = [];
   /** RX buffers taken back and not yet released by their consumer, oldest first. */
@@ -85,10 +84,9 @@ export class RingHarness {
     const region = DescriptorRing.allocateRegion(setup.layout, this.device.dma, ringOptions);
     this.ring = new setup.RingClass(this.device.bar(this.bar), region, ringOptions);
     this.model = new RingModel(count);
-    const buffers = this.tx ? count : RX_BUFFERS_PER_SLOT * count;
+    const buffers = this.tx ? count : Math.ceil(RX_BUFFERS_PER_SLOT * count);
     for (let i = 0; i < buffers; i++) {
       this.buffers.push(this.device.dma.alloc(setup.allocBytes));
-      this.bufferState.push('free');
       this.pool.push(i);
     }
     // An IOVA that was mapped once and is not any more: what a use-after-free posts.
@@ -192,6 +190,7 @@ export class RingHarness {
     this.auditor.tailWrites = 0;
     this.ring.flush();
     const handed = this.model.flush();
+    this.expectDistinctBuffers(handed);
     if (this.tx && this.side.can.txWire) this.wireQueue.push(...handed);
     const writes = this.auditor.tailWrites;
     if (writes !== (pending > 0 ? 1 : 0)) {
@@ -231,10 +230,7 @@ export class RingHarness {
 
   /** RX: the consumer releases its `n` oldest buffers. */
   release(n: number): void {
-    for (const b of this.held.splice(0, n)) {
-      this.bufferState[b] = 'free';
-      this.pool.push(b);
-    }
+    for (const b of this.held.splice(0, n)) if (!this.pool.includes(b)) this.pool.push(b);
     this.settle();
   }
 
@@ -245,7 +241,6 @@ export class RingHarness {
     this.side.setEnabled(true);
     for (const s of this.model.reset()) {
       if (s.buffer < 0) continue;
-      this.bufferState[s.buffer] = 'free';
       this.pool.push(s.buffer);
     }
     this.wireQueue = [];
@@ -291,8 +286,6 @@ export class RingHarness {
   }
 
   private postRx(b: number): void {
-    if (this.bufferState[b] !== 'free')
-      this.fail(`RX buffer ${b} is about to be posted while ${this.bufferState[b]}`);
     const id = this.model.peekId();
     if (!this.postRxIova(this.buffers[b].iova, id))
       this.fail(`refill refused with ${this.model.free} slots free`);
@@ -306,7 +299,6 @@ export class RingHarness {
   }
 
   private record(b: number, iova: number, length: number, last: boolean): void {
-    this.bufferState[b] = 'posted';
     this.model.post(iova, length, last, false, b);
   }
 
@@ -314,6 +306,27 @@ export class RingHarness {
   private fillTx(b: number, id: number, length: number): void {
     const region = this.buffers[b];
     region.u8.set(frameBytes(id, 0, Math.min(length, region.size)));
+  }
+
+  /**
+   * A buffer handed to the device is in no other slot not yet taken back, and (RX) not
+   * one a consumer holds: it was released first.
+   */
+  private expectDistinctBuffers(handed: readonly PostedSlot[]): void {
+    for (const s of handed) {
+      if (s.poisoned) continue;
+      const twin = this.model.slots.find((o) => o !== s && o.iova === s.iova);
+      if (twin) {
+        this.fail(
+          `slot ${s.slot} (post #${s.id}) hands over the buffer of slot ${twin.slot} (post #${twin.id}), not yet taken back`,
+        );
+      }
+      if (this.held.some((b) => this.buffers[b].iova === s.iova)) {
+        this.fail(
+          `slot ${s.slot} (post #${s.id}) hands over an RX buffer its consumer has not released`,
+        );
+      }
+    }
   }
 
   /** Posting fills slots; only flush() may hand them over. */
@@ -356,11 +369,11 @@ export class RingHarness {
   private giveBack(s: PostedSlot): void {
     if (s.buffer < 0) return;
     if (this.tx) {
-      this.bufferState[s.buffer] = 'free';
       this.pool.push(s.buffer);
     } else {
-      this.bufferState[s.buffer] = 'held';
       this.held.push(s.buffer);
+      // A planted defect: the buffer is reusable before its consumer released it.
+      if (this.setup.recycleBeforeRelease) this.pool.push(s.buffer);
     }
   }
 

@@ -1,8 +1,12 @@
-/** Every planted defect the ring suite must catch (test/props/mutants.test.ts). */
+/**
+ * Every planted defect the ring suite must catch (test/props/mutants.test.ts): the five of
+ * shared/docs/hardware.md (the completion defect in two forms) and one more rule.
+ */
 import { completionByHead, completionUnconditional } from './completion-by-head.js';
 import { frameLargerThanBuffer } from './frame-larger-than-buffer.js';
 import type { Mutant } from './mutant.js';
 import { rsAtBit2 } from './rs-at-bit-2.js';
+import { rxBufferReusedEarly } from './rx-buffer-reused-early.js';
 import { softwareWritesHead } from './software-writes-head.js';
 import { tailReadBack } from './tail-read-back.js';
 
@@ -15,4 +19,5 @@ export const MUTANTS: readonly Mutant[] = [
   completionByHead,
   completionUnconditional,
   frameLargerThanBuffer,
+  rxBufferReusedEarly,
 ];
