@@ -211,7 +211,7 @@ function runProperty(
   const details = replayable(options.path, () =>
     fc.check(property, {
       numRuns: options.runs,
-      seed: propertySeed(options.seed, ring, side),
+      seed: propertySeed(options.seed, ir, ring, side),
       ...(fcPath ? { path: fcPath } : {}),
     }),
   );
@@ -229,12 +229,13 @@ function runProperty(
 }
 
 /**
- * Each property's own seed, derived from the run's seed and its ring and device, so two
- * rings of one spec do not replay the same programs; a replay derives it the same way.
+ * Each property's own seed, derived from the run's seed and its spec, ring and device, so
+ * two rings do not run the same programs; a replay derives it the same way.
  */
-function propertySeed(seed: number, ring: Ring, side: SideFactory): number {
+function propertySeed(seed: number, ir: IrDevice, ring: Ring, side: SideFactory): number {
   let h = FNV_OFFSET;
-  for (const c of `${ring.name}/${side.kind}`) h = Math.imul(h ^ c.charCodeAt(0), FNV_PRIME);
+  for (const c of `${ir.name}/${ring.name}/${side.kind}`)
+    h = Math.imul(h ^ c.charCodeAt(0), FNV_PRIME);
   return (seed ^ h) | 0;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Every planted defect the ring suite must catch (test/props/mutants.test.ts): the five of
- * shared/docs/hardware.md (the completion defect in two forms) and one more rule.
+ * shared/docs/hardware.md (the completion defect in two forms), one more rule of the suite,
+ * and two self-consistent spec mistakes only the e1000 twin can see.
  */
 import { completionByHead, completionUnconditional } from './completion-by-head.js';
 import { frameLargerThanBuffer } from './frame-larger-than-buffer.js';
@@ -8,6 +9,7 @@ import type { Mutant } from './mutant.js';
 import { rsAtBit2 } from './rs-at-bit-2.js';
 import { rxBufferReusedEarly } from './rx-buffer-reused-early.js';
 import { softwareWritesHead } from './software-writes-head.js';
+import { rxLengthMisplaced, tailRegisterMisplaced } from './spec-layout.js';
 import { tailReadBack } from './tail-read-back.js';
 
 export type { Mutant } from './mutant.js';
@@ -20,4 +22,6 @@ export const MUTANTS: readonly Mutant[] = [
   completionUnconditional,
   frameLargerThanBuffer,
   rxBufferReusedEarly,
+  tailRegisterMisplaced,
+  rxLengthMisplaced,
 ];
