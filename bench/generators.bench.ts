@@ -364,21 +364,37 @@ async function allocationCheck(): Promise<Record<string, number>> {
 
 type Comparison = ReturnType<typeof compare>;
 
+/**
+ * Runs both sides for a while before measuring, pausing between rounds: V8 optimises on a
+ * background thread, and on a loaded machine that thread needs the pauses to finish and
+ * install optimised code for both sides before compare() starts timing.
+ */
+async function warmed(candidate: (n: number) => void, baseline: (n: number) => void, iterations: number): Promise<Comparison> {
+  const WARM_ROUNDS = 20;
+  const PAUSE_MS = 20;
+  for (let i = 0; i < WARM_ROUNDS; i++) {
+    candidate(iterations);
+    baseline(iterations);
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  }
+  return compare(candidate, baseline, iterations);
+}
+
 /** Each comparison, by name; each runs in a process of its own (see main). */
-const CASES: Record<string, () => Comparison | Promise<unknown>> = {
+const CASES: Record<string, () => Promise<unknown>> = {
   accessors: () => {
     const generated = new GeneratedRegisterWork(gen.registers(new ArrayMmio(BAR_BYTES)));
     const byHand = new HandRegisterWork(new ArrayMmio(BAR_BYTES).u32);
-    return compare((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
+    return warmed((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
   },
   accessorsSameMmio: () => {
     const generated = new GeneratedRegisterWork(gen.registers(new ArrayMmio(BAR_BYTES)));
     const byHand = new HandMmioRegisterWork(new ArrayMmio(BAR_BYTES));
-    return compare((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
+    return warmed((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
   },
-  codecs: () => compare(codecGenerated(region(SLOTS * DESC_BYTES)), codecByHand(region(SLOTS * DESC_BYTES)), ITERATIONS * 4),
+  codecs: () => warmed(codecGenerated(region(SLOTS * DESC_BYTES)), codecByHand(region(SLOTS * DESC_BYTES)), ITERATIONS * 4),
   rings: () =>
-    compare(
+    warmed(
       ringGenerated(new ArrayMmio(BAR_BYTES), region(SLOTS * DESC_BYTES)),
       ringByHand(new ArrayMmio(BAR_BYTES), region(SLOTS * DESC_BYTES)),
       ITERATIONS * 4,
@@ -395,10 +411,7 @@ const CASE_ENV = 'NICDL_BENCH_CASE';
  * decisions, type feedback in shared code such as the Mmio class) must not tilt the next.
  */
 function runCase(name: string): unknown {
-  // Synchronous optimisation: on a loaded machine a starved background compiler would
-  // otherwise leave one side unoptimised for part of the measurement.
-  const flags = [...process.execArgv, '--no-concurrent-recompilation'];
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
     env: { ...process.env, [CASE_ENV]: name },
     encoding: 'utf8',
   });
