@@ -159,6 +159,7 @@ export class TxQueue {
 
   private queueFrame(frame: Uint8Array, plan: ChecksumPlan): boolean {
     const length = frame.length;
+    if (plan === CHECKSUM_NONE && length <= this.bufferBytes) return this.queueOneBuffer(frame);
     const buffers = this.buffersFor(length);
     if (
       !this.reserveRoom(buffers, plan === CHECKSUM_HARDWARE && this.checksum.needsContext(length))
@@ -167,6 +168,24 @@ export class TxQueue {
     this.queueContextIfNeeded(plan, length);
     this.queueSegment(frame, plan, true, true, frame);
     this.countFrame(length, buffers);
+    return true;
+  }
+
+  /** The common case, kept short: no offload, the frame fits one buffer, one descriptor. */
+  private queueOneBuffer(frame: Uint8Array): boolean {
+    const ring = this.ring;
+    const pool = this.pool;
+    if (ring.free() === 0 || pool.available === 0) {
+      this.reclaim();
+      if (ring.free() === 0 || pool.available === 0) return false;
+    }
+    const buffer = pool.alloc();
+    pool.bytes.set(frame, pool.offset(buffer));
+    this.frameEnd[ring.tail] = 1;
+    ring.post(pool.iova(buffer), frame.length, buffer, true);
+    this.packets++;
+    this.bytes += frame.length;
+    this.descriptors++;
     return true;
   }
 
