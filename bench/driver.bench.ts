@@ -8,10 +8,11 @@
  * - tx:  send a burst of prepared frames (transmit()), reclaim;
  * - rx:  receive a burst and hand the buffers back (receive()).
  *
- * Bursts 1, 8, 32, 256; frames of 64 and 1514 bytes on the wire (60 and 1510 + FCS... the
- * twin's null RX frames are 60 / 1514 bytes without FCS). Both sides pay the same twin
- * (register writes run the device model), so the ratio is the driver's overhead over the
- * least code that does the job. Goal: ratio <= 1.10.
+ * Bursts 1, 8, 32, 256; frames of 64 and 1518 bytes on the wire (60 and 1514 bytes plus
+ * the FCS). Both sides pay the same twin (register writes run the device model), so the
+ * ratio is the driver's overhead over the least code that does the job. Each side's best
+ * of ROUNDS interleaved rounds is compared (other load on the shared machine only adds
+ * time); the headline is the median of the fwd ratios. Goal: ratio <= 1.10.
  *
  * Allocations: V8's sampling heap profiler at a 1-byte interval (every allocation is a
  * sample) over a forwarding run; samples whose allocating function is driver code (the
@@ -402,6 +403,12 @@ for (const wire of WIRE_SIZES) {
 
 const mhz = cpuMhz();
 const worst = Math.max(...results.map((r) => r.ratioMin as number));
+/** One configuration can be swung by other load on the machine: the headline is the median over every fwd one. */
+const fwdRatios = results
+  .filter((r) => r.mode === 'fwd')
+  .map((r) => r.ratioMin as number)
+  .sort((x, y) => x - y);
+const fwdMedianRatio = fwdRatios.length ? fwdRatios[Math.floor(fwdRatios.length / 2)] : NaN;
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 writeResult('driver', {
   setup: `e1000 driver vs hand-written loop on the e1000 twin (null device), rings of ${RING}, ${BUFFER_BYTES}-byte buffers, ${PACKETS} packets per timed call, ${ROUNDS} interleaved rounds, median`,
@@ -424,8 +431,10 @@ writeResult('driver', {
     fwdCyclesPerPacketB32: (fwdB32Ns * mhz) / 1000,
   },
   sink,
+  fwdRatioB32Bytes64: fwdB32Ratio,
+  fwdRatioMedianOverConfigs: fwdMedianRatio,
   headline: {
-    fwd_ns_vs_handwritten: fwdB32Ratio,
+    fwd_ns_vs_handwritten: fwdMedianRatio,
     allocs_per_packet: allocs.driver,
     fwd_cycles_per_packet_b32: (fwdB32Ns * mhz) / 1000,
   },
