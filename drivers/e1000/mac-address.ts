@@ -37,15 +37,23 @@ const CHECKSUMMED_WORDS = EE_CHECKSUM.offset + 1;
 /** Bytes of the MAC held in RAL (the rest are RAH.ADDR_HI), §13.5.2. */
 const RAL_BYTES = 4;
 
-/** Read the station address: EEPROM first, RAL0/RAH0 as the fallback. */
+/** Reads one EEPROM word. */
+export type EepromWordReader = (addr: number) => Promise<number>;
+
+/**
+ * Read the station address: EEPROM first, RAL0/RAH0 as the fallback. `readWord` reads
+ * one EEPROM word (default: this device's EERD); a device whose EERD is laid out
+ * differently but whose EEPROM map and RAL0/RAH0 are the same (the 82574L) passes its own.
+ */
 export async function readStationAddress(
   mmio: Mmio,
   regs: Registers,
   clock: Clock,
+  readWord: EepromWordReader = (addr) => readEepromWord(mmio, regs, clock, addr),
 ): Promise<StationAddress> {
   let problem: unknown;
   try {
-    return { mac: await macFromEeprom(mmio, regs, clock), source: 'eeprom' };
+    return { mac: await macFromEeprom(readWord), source: 'eeprom' };
   } catch (e) {
     problem = e;
   }
@@ -55,11 +63,11 @@ export async function readStationAddress(
 }
 
 /** EEPROM words 0..0x3F through EERD, checksum verified, MAC from words EE_MAC[0..2]. */
-async function macFromEeprom(mmio: Mmio, regs: Registers, clock: Clock): Promise<Uint8Array> {
+async function macFromEeprom(readWord: EepromWordReader): Promise<Uint8Array> {
   const words = new Uint16Array(CHECKSUMMED_WORDS);
   let sum = 0;
   for (let addr = 0; addr < CHECKSUMMED_WORDS; addr++) {
-    words[addr] = await readEepromWord(mmio, regs, clock, addr);
+    words[addr] = await readWord(addr);
     sum = (sum + words[addr]) & WORD_MASK;
   }
   if (sum !== EEPROM_SUM) {

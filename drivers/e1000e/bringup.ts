@@ -78,7 +78,7 @@ export async function bringUp(p: BringUpParts): Promise<BringUpResult> {
   await driver_loaded(mmio, clock);
   await link_up(mmio, clock);
 
-  const station = await readStationAddress(mmio, regs, clock);
+  const station = await readStationAddress(mmio, regs, shared, clock);
   writeStationAddress(shared, station.mac);
   await init_mac(mmio, clock);
   clearFilterTables(shared);

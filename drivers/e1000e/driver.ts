@@ -24,6 +24,7 @@ import { formatMac, parseMac } from '../../runtime/packet/mac.js';
 import { VLAN_TAG_BYTES } from '../../runtime/packet/ethernet.js';
 import { BufferPool } from '../e1000/buffer-pool.js';
 import { writeCoalescing } from '../e1000/coalescing.js';
+import type { E1000Facts } from '../e1000/driver.js';
 import { closedError } from '../e1000/errors.js';
 import { addMulticast, setPromiscuous, setVlanFilter } from '../e1000/filters.js';
 import {
@@ -43,18 +44,13 @@ import { TxQueue } from '../e1000/tx.js';
 import { bringUp } from './bringup.js';
 import type { E1000eConfig } from './config.js';
 import { disable, EITR, registers, type Registers } from './generated/index.js';
-import type { MacSource } from './mac-address.js';
 import { allocateRxRing, allocateTxRing } from './rings.js';
 import { HardwareCounters82574, statistics } from './stats.js';
 
 const BAR0 = 0;
 
-export interface E1000eFacts {
-  macSource: MacSource;
-  eepromProblem?: string;
-  phy: PhyInfo;
-  warnings: string[];
-}
+/** What open() found about the device (as the e1000 driver reports it). */
+export type E1000eFacts = E1000Facts;
 
 export class E1000eDriver implements NicDriver {
   readonly name: string;

@@ -1,51 +1,52 @@
 /**
- * The 82574L's rings, built so the 8254x queue code drives them unchanged.
+ * The 82574L's rings. Queue n's five ring registers sit n x stride above queue 0's (the
+ * spec's rx1/tx1 against rx0/tx0; the stride is read from the generated layouts and
+ * checked, for all ten registers, when this module loads), so queue n is queue 0's ring
+ * class on a view of BAR 0 shifted by n x stride.
  *
- * - Transmit: each queue is the 8254x transmit ring (same descriptors, post, completion;
- *   the spec's tx0 and tx1 say so) at queue 0's registers + n x stride. So queue n is
- *   the e1000's generated TxRing on a view of BAR 0 shifted by n x stride; the stride
- *   comes from the generated layouts (tx1 − tx0) and the equivalences are checked here
- *   when the module loads, and against both IRs in test/drivers/e1000e.
- * - Receive: the spec's own rx0/rx1 (extended descriptors). The e1000 RxQueue reads five
- *   written-back fields per slot (DD, EOP, length, status, errors); the extended
- *   writeback has them with the same bit meanings (status low byte = legacy status,
- *   errors byte = bits 31:24), so the writeback codec is handed to it as `rxLegacy`.
+ * - Transmit: queue 0 is the 8254x transmit ring (same registers, descriptors, post and
+ *   completion; see test/drivers/e1000e/spec.test.ts), so the e1000's generated TxRing
+ *   serves both queues and the e1000's TxQueue drives them unchanged.
+ * - Receive: the spec's rx0 (extended descriptors). The e1000 RxQueue reads five
+ *   written-back fields per slot (DD, EOP, length, status, errors); the extended writeback
+ *   has them with the legacy bit meanings (status low byte, errors = bits 31:24), so its
+ *   codec is what RxQueue finds as `rxLegacy`.
  */
 import type { DmaAllocator, Mmio } from '../../runtime/types.js';
-import { DescriptorRing, type RingOptions } from '../../runtime/index.js';
+import type { RingLayout, RingOptions } from '../../runtime/index.js';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { TX_RING_LAYOUT, TxRing } from '../e1000/generated/index.js';
 import {
   RX0_RING_LAYOUT,
   RX1_RING_LAYOUT,
   Rx0Ring,
-  Rx1Ring,
   TX0_RING_LAYOUT,
   TX1_RING_LAYOUT,
 } from './generated/index.js';
 
 const ROLES = ['baseLo', 'baseHi', 'length', 'head', 'tail'] as const;
+const shifts = (a: RingLayout, b: RingLayout) => ROLES.map((r) => b.registers[r] - a.registers[r]);
 
-/** Byte distance between queue 1's transmit registers and queue 0's (the same for all five). */
-export const QUEUE_STRIDE = uniformShift();
+/** Byte distance between queue 1's ring registers and queue 0's. */
+export const QUEUE_STRIDE = checkedStride();
 
-function uniformShift(): number {
-  const shifts = ROLES.map((r) => TX1_RING_LAYOUT.registers[r] - TX0_RING_LAYOUT.registers[r]);
-  const e1000Same = ROLES.every(
-    (r) => TX_RING_LAYOUT.registers[r] === TX0_RING_LAYOUT.registers[r],
-  );
-  if (!e1000Same || shifts.some((s) => s !== shifts[0])) {
+function checkedStride(): number {
+  const all = [
+    ...shifts(TX0_RING_LAYOUT, TX1_RING_LAYOUT),
+    ...shifts(RX0_RING_LAYOUT, RX1_RING_LAYOUT),
+  ];
+  if (all.some((s) => s !== all[0]) || shifts(TX_RING_LAYOUT, TX0_RING_LAYOUT).some((s) => s)) {
     throw new NicdlError(
       'E_SPEC_LAYOUT',
-      'e1000e tx rings: tx0 must sit at the e1000 tx ring registers and tx1 at one fixed distance above (regenerate both drivers)',
+      'e1000e rings: tx0 must sit at the e1000 tx registers and every queue-1 register one stride above queue 0 (regenerate both drivers)',
       ExitCode.internal,
-      { shifts },
+      { shifts: all },
     );
   }
-  return shifts[0];
+  return all[0];
 }
 
-/** BAR 0 as queue `n`'s registers see it: every offset moved up by n x QUEUE_STRIDE. */
+/** BAR 0 as queue `n`'s ring registers see it: every offset moved up by n x QUEUE_STRIDE. */
 export class QueueMmio implements Mmio {
   constructor(
     private readonly bar: Mmio,
@@ -65,6 +66,9 @@ export class QueueMmio implements Mmio {
   }
 }
 
+const queueBar = (bar: Mmio, queue: number): Mmio =>
+  queue === 0 ? bar : new QueueMmio(bar, queue * QUEUE_STRIDE);
+
 /** Transmit queue `queue`: the 8254x ring on its registers. */
 export function allocateTxRing(
   bar: Mmio,
@@ -72,28 +76,15 @@ export function allocateTxRing(
   queue: number,
   options: RingOptions,
 ): TxRing {
-  return TxRing.allocate(
-    queue === 0 ? bar : new QueueMmio(bar, queue * QUEUE_STRIDE),
-    dma,
-    options,
-  );
+  return TxRing.allocate(queueBar(bar, queue), dma, options);
 }
 
-/** Receive queue 0 with its writeback codec where the e1000 RxQueue looks for it. */
-class Rx0 extends Rx0Ring {
+/** A receive queue with its writeback codec where the e1000 RxQueue looks for it. */
+export class ExtendedRxRing extends Rx0Ring {
   get rxLegacy() {
     return this.rxExtendedWriteback;
   }
 }
-
-/** Receive queue 1, the same. */
-class Rx1 extends Rx1Ring {
-  get rxLegacy() {
-    return this.rxExtendedWriteback;
-  }
-}
-
-export type ExtendedRxRing = Rx0 | Rx1;
 
 /** Receive queue `queue` (extended descriptors). */
 export function allocateRxRing(
@@ -102,7 +93,9 @@ export function allocateRxRing(
   queue: number,
   options: RingOptions,
 ): ExtendedRxRing {
-  if (queue === 0)
-    return new Rx0(bar, DescriptorRing.allocateRegion(RX0_RING_LAYOUT, dma, options), options);
-  return new Rx1(bar, DescriptorRing.allocateRegion(RX1_RING_LAYOUT, dma, options), options);
+  return new ExtendedRxRing(
+    queueBar(bar, queue),
+    ExtendedRxRing.allocateRegion(RX0_RING_LAYOUT, dma, options),
+    options,
+  );
 }
