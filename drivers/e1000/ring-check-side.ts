@@ -43,6 +43,8 @@ const RX_BUFFER_SIZES: ReadonlyArray<[bytes: number, bsize: number, extended: bo
 /** Shortest frame the twin receives (64 on the wire with the FCS) and longest with RCTL.LPE. */
 const RX_MIN_FRAME_BYTES = ETH.MIN_FRAME_BYTES - ETH.FCS_BYTES;
 const RX_MAX_FRAME_BYTES = ETH.MAX_LONG_FRAME_BYTES - ETH.FCS_BYTES;
+/** Received frames span at most this many buffers (enough to exercise end-of-packet chains). */
+const RX_MAX_DESCRIPTORS_PER_FRAME = 3;
 /** TX frames at least this long go out unpadded (TCTL.PSP pads shorter ones). */
 const TX_MIN_FRAME_BYTES = RX_MIN_FRAME_BYTES;
 /** Received frames carry a local experimental EtherType (IEEE 802 §9.2.2), broadcast to pass the filters. */
@@ -112,7 +114,7 @@ class E1000Side implements DeviceSide {
       txMinFrameBytes: TX_MIN_FRAME_BYTES,
       rxFrameBytes: {
         min: RX_MIN_FRAME_BYTES,
-        max: Math.min(RX_MAX_FRAME_BYTES, 3 * this.rxBufferBytes),
+        max: Math.min(RX_MAX_FRAME_BYTES, RX_MAX_DESCRIPTORS_PER_FRAME * this.rxBufferBytes),
       },
       rxErrors: false,
     };

@@ -60,8 +60,22 @@ async function loadTypeScript(): Promise<TypeScriptApi> {
   return typescript;
 }
 
+/** Specs compiled recently, by their IR as JSON (a test suite checks one spec many times). */
+const compiled = new Map<string, Map<string, GeneratedRingEntry>>();
+const COMPILED_KEPT = 8;
+
 /** Each ring's generated class and layout, by ring name. */
 export async function loadGeneratedRings(ir: Device): Promise<Map<string, GeneratedRingEntry>> {
+  const key = JSON.stringify(ir);
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const entries = await compile(ir);
+  if (compiled.size >= COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, entries);
+  return entries;
+}
+
+async function compile(ir: Device): Promise<Map<string, GeneratedRingEntry>> {
   const ts = await loadTypeScript();
   const files = generateTs(ir, { runtimeImport: RUNTIME_SPECIFIER });
   const cache = new Map<string, Record<string, unknown>>();

@@ -66,6 +66,16 @@ describe.each(MUTANTS.map((m) => ({ ...m, label: `${m.name}: ${m.defect}` })))('
   });
 });
 
+it('the unmutated e1000 spec passes the same check', async () => {
+  const report = await checkRings(loadIr(E1000_SPEC), {
+    runs: RUNS,
+    seed: SEED,
+    sides: [MODEL_SIDE, ...TWIN_SIDES],
+  });
+  expect(report.ok, formatReport(report)).toBe(true);
+  expect(report.properties).toHaveLength(4);
+});
+
 describe('what each defect breaks', () => {
   const failureOf = async (m: Mutant, id: string) => {
     const spec = specOf(m);
