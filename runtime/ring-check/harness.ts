@@ -121,7 +121,7 @@ export class RingHarness {
 
   // ---- software steps ---------------------------------------------------------------
 
-  /** TX: posts one frame of `lengths.length` fragments (a full ring must refuse; too little room: it waits). */
+  /** TX: posts a frame of `lengths.length` fragments (a full ring must refuse; short of room: wait). */
   postFrame(lengths: readonly number[]): void {
     if (this.model.free === 0) return this.expectRefusal(lengths[0]);
     if (this.model.free < lengths.length) {
