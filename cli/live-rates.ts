@@ -57,6 +57,11 @@ export function count(n: number | bigint): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 frame", "1,000 frames" */
+export function counted(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** "1.23 Mb/s", "512 kb/s", "80 b/s" */
 export function bitRate(bps: number): string {
   const units: Array<[number, string]> = [

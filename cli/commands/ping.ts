@@ -33,14 +33,18 @@ const US_PER_S = 1_000_000;
 const US_PER_MS = 1000;
 const ICMP_ID_MASK = 0xffff;
 
-const seconds = Flags.custom<number>({
-  parse: async (input) => {
-    const v = Number(input);
-    if (!Number.isFinite(v) || v < 0)
-      throw new NicdlError('E_BAD_FLAG', `'${input}' is not a number of seconds`, ExitCode.usage);
-    return v;
-  },
-});
+/** A flag value in seconds (fractions allowed); one-line E_BAD_FLAG otherwise. */
+function seconds(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0)
+    throw new NicdlError(
+      'E_BAD_FLAG',
+      `--${flag} ${text}: expected a number of seconds, e.g. 0.2`,
+      ExitCode.usage,
+      { flag, value: text },
+    );
+  return v;
+}
 
 export default class Ping extends NicdlCommand {
   static override summary =
@@ -66,10 +70,10 @@ export default class Ping extends NicdlCommand {
       default: 4,
       min: 0,
     }),
-    interval: seconds({
+    interval: Flags.string({
       char: 'i',
       description: 'seconds between requests (device time)',
-      default: 1,
+      default: '1',
     }),
     size: Flags.integer({
       char: 's',
@@ -85,13 +89,19 @@ export default class Ping extends NicdlCommand {
       description: 'gateway for destinations outside our subnet',
       default: SLIRP_GATEWAY_IP,
     }),
-    wait: seconds({ char: 'W', description: 'seconds to wait for the last reply', default: 1 }),
+    wait: Flags.string({
+      char: 'W',
+      description: 'seconds to wait for the last reply',
+      default: '1',
+    }),
   };
 
   async run(): Promise<
     PingStatistics & { dest: string; replies: EchoReply[]; simulatedPeer?: boolean }
   > {
     const { args, flags } = await this.parse(Ping);
+    const intervalS = seconds('interval', flags.interval);
+    const waitS = seconds('wait', flags.wait);
     const dest = parseIpv4Address(args.dest);
     const [ipText, prefixText] = flags.ip.split('/');
     const ourIp = parseIpv4Address(ipText);
@@ -132,7 +142,7 @@ export default class Ping extends NicdlCommand {
     while ((flags.count === 0 || sent < flags.count) && !stop.stopped) {
       session.sendEcho(++sent, data);
       const last = flags.count !== 0 && sent === flags.count;
-      const windowUs = last ? flags.wait * US_PER_S : flags.interval * US_PER_S;
+      const windowUs = (last ? waitS : intervalS) * US_PER_S;
       await session.pump(
         driver.clock.nowUs() + windowUs,
         () => last && session.outstandingCount === 0,

@@ -6,7 +6,7 @@
 import { Flags } from '@oclif/core';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { NicdlCommand } from '../base.js';
-import { count } from '../live-rates.js';
+import { counted } from '../live-rates.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
 import { describeEthernet, PcapWriter, readPcap } from '../../runtime/packet/index.js';
@@ -95,7 +95,7 @@ export default class Recv extends NicdlCommand {
     const timedOut = await this.receiveLoop(nic, flags.count, flags.timeout, onFrame, injector);
     if (injector) result.injected = { frames: injector.injected, dropped: injector.dropped };
     this.log(
-      `received ${count(result.received)} frames (${count(result.bytes)} bytes) on ${nic.where}${writer ? `, written to ${flags.out}` : ''}`,
+      `received ${counted(result.received, 'frame')} (${counted(result.bytes, 'byte')}) on ${nic.where}${writer ? `, written to ${flags.out}` : ''}`,
     );
     if (injector)
       this.log(`twin wire: ${injector.injected} frames injected${describeDrops(injector.dropped)}`);

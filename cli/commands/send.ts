@@ -1,7 +1,7 @@
 /** `nicdl send`: transmit frames from a pcap file, or generated ones. */
 import { Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
-import { count, yieldToEventLoop } from '../live-rates.js';
+import { count, counted, yieldToEventLoop } from '../live-rates.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { openNic } from '../open-nic.js';
 import { transmitAll } from '../transmit-all.js';
@@ -79,13 +79,13 @@ export default class Send extends NicdlCommand {
     });
     await yieldToEventLoop();
     this.log(
-      `sent ${count(r.sent)} frames (${count(r.bytes)} bytes) from ${driver.mac} on ${nic.where} in ${r.elapsedMs.toFixed(1)} ms`,
+      `sent ${counted(r.sent, 'frame')} (${counted(r.bytes, 'byte')}) from ${driver.mac} on ${nic.where} in ${r.elapsedMs.toFixed(1)} ms`,
     );
     if (!sim) return { sent: r.sent, bytes: r.bytes, elapsedMs: r.elapsedMs };
     const onWire = sim.wire.take();
     const wireBytes = onWire.reduce((n, f) => n + f.length, 0);
     this.log(
-      `twin wire: ${count(onWire.length)} frames (${count(wireBytes)} bytes) left the device${onWire[0] ? `, first to ${formatMac(onWire[0])}` : ''}`,
+      `twin wire: ${counted(onWire.length, 'frame')} (${counted(wireBytes, 'byte')}) left the device${onWire[0] ? `, first to ${formatMac(onWire[0])}` : ''}`,
     );
     if (flags['wire-out']) {
       writePcap(flags['wire-out'], onWire);

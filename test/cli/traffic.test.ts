@@ -180,6 +180,11 @@ describe('nicdl ping', () => {
     expect(errorLine(big)).toMatch(
       /^nicdl: error E_FRAME_SIZE: --size 1473: a request would be 1515 bytes/,
     );
+    const interval = await runCli(Ping, ['--interval', 'abc']);
+    expect(interval.exitCode).toBe(1);
+    expect(errorLine(interval)).toBe(
+      'nicdl: error E_BAD_FLAG: --interval abc: expected a number of seconds, e.g. 0.2',
+    );
   });
 });
 
