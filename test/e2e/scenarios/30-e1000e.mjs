@@ -35,7 +35,8 @@ const SERVER_PORT = 80;
 const CLIENT_IP = '203.0.113.7';
 const CLIENT_PORT_BASE = 40_000;
 const PEER_MAC = '02:00:00:00:00:01';
-const OFFSETS = { ETH_TYPE: 12, IP: 14, TCP: 34 };
+/** Where a TCP frame's source port sits: after the Ethernet (14) and IPv4 (20) headers. */
+const TCP_SRC_PORT_OFFSET = 14 + 20;
 
 // ---------------------------------------------------------------- guest side
 
@@ -82,7 +83,12 @@ async function guestMain(address, txPerQueue, rxTotal) {
   const deadline = performance.now() + 60_000;
   while (got.length < rxTotal && performance.now() < deadline) {
     const n = nic.receive(64, (f, m) =>
-      got.push({ port: (f[34] << 8) | f[35], queue: m.queue, ip: m.ipChecksum, l4: m.l4Checksum }),
+      got.push({
+        port: (f[TCP_SRC_PORT_OFFSET] << 8) | f[TCP_SRC_PORT_OFFSET + 1],
+        queue: m.queue,
+        ip: m.ipChecksum,
+        l4: m.l4Checksum,
+      }),
     );
     if (n === 0) await new Promise((r) => setTimeout(r, 1));
   }
