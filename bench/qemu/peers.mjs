@@ -1,6 +1,8 @@
 // One function per table row: a peer (Linux kernel driver, DPDK testpmd, nicdl) doing one
 // job (TX at a frame size, RX, ping) in the running bench guest. Each returns the host's
 // ground truth beside the tool's own figure, or throws (run.mjs records the error).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { HOST_MAC } from './machine.mjs';
 import { PLUGINS, testpmdCommand } from './dpdk.mjs';
 import { startBlast, startCounter } from './wire.mjs';
@@ -13,6 +15,7 @@ const SLIRP_GUEST_IP = '10.0.2.15/24';
 const SLIRP_GATEWAY = '10.0.2.2';
 const PING_INTERVAL_S = 0.05;
 const PING_WARMUP = 2;
+const PROFILE_TOP = 15;
 // Frames in the RX blast: the minimum Ethernet frame without FCS.
 export const RX_FRAME_BYTES = 60;
 
@@ -183,6 +186,27 @@ export const dpdkPlugins = PLUGINS;
 // ---- nicdl (bin/run.js from the shared project tree, the host's node)
 
 const NICDL = 'node /share/bin/run.js';
+const GUEST_PROFILES = '/ctl/prof';
+
+/** The nicdl command prefix; with --cpu-prof, node writes a CPU profile per row. */
+function nicdlCommand(ctx, key) {
+  if (!ctx.cpuProf) return NICDL;
+  const dir = `${GUEST_PROFILES}/${key}-r${ctx.round}`;
+  return `mkdir -p ${dir} && node --cpu-prof --cpu-prof-dir=${dir} /share/bin/run.js`;
+}
+
+/** With --cpu-prof: keeps the row's profile under bench/results/profiles/, returns its hot spots. */
+function collectProfile(ctx, key) {
+  if (!ctx.cpuProf) return {};
+  const dir = join(ctx.g.ctlDir, 'prof', `${key}-r${ctx.round}`);
+  const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : null;
+  if (!file) return { profile: 'none written' };
+  mkdirSync(ctx.profilesDir, { recursive: true });
+  const kept = join(ctx.profilesDir, `${key}-r${ctx.round}.cpuprofile`);
+  copyFileSync(join(dir, file), kept);
+  const hot = ctx.lib.hotFunctions(JSON.parse(readFileSync(kept, 'utf8')), PROFILE_TOP);
+  return { profile: relative(ctx.projectRoot, kept), profileTop: hot };
+}
 
 export const nicdl = {
   /** Why this row cannot run with the CLI as built, or null. */
@@ -197,24 +221,27 @@ export const nicdl = {
   pingMissing: (caps) => missing(caps, 'ping', ['pci']),
 
   async tx(ctx, sizeBytes) {
+    const key = `tx.${sizeBytes}.nicdl`;
     return measureTx(ctx, sizeBytes, async () => {
       const r = await ctx.g.run(
-        `${NICDL} pktgen --pci ${ctx.dgram.pciAddress} --size ${sizeBytes} --duration ${ctx.seconds}` +
+        `${nicdlCommand(ctx, key)} pktgen --pci ${ctx.dgram.pciAddress} --size ${sizeBytes} --duration ${ctx.seconds}` +
           `${ctx.caps.commands.get('pktgen').includes('dst') ? ` --dst ${HOST_MAC}` : ''} --json`,
         { timeoutMs: TOOL_START_TIMEOUT_MS + ctx.seconds * 1000 },
       );
       const json = ctx.lib.parseCommandJson(r.stdout);
       if (r.code !== 0) throw new Error(`nicdl pktgen failed (exit ${r.code}): ${tail(r)}`);
-      return { toolPps: ctx.lib.commandPps(json), extra: { toolJson: json, wallMs: r.ms } };
+      return { toolPps: ctx.lib.commandPps(json), extra: { toolJson: json, wallMs: r.ms, ...collectProfile(ctx, key) } };
     });
   },
 
   /** `recv` for --seconds of device time (--timeout), or `pktgen --rx` once it exists. */
   async rx(ctx) {
+    const key = `rx.${RX_FRAME_BYTES}.nicdl`;
+    const nicdlCmd = nicdlCommand(ctx, key);
     const recv = ctx.caps.commands.get('recv');
     const cmd = recv
-      ? `${NICDL} recv --pci ${ctx.dgram.pciAddress} --timeout ${ctx.seconds * 1000}${recv.includes('quiet') ? ' --quiet' : ''} --json`
-      : `${NICDL} pktgen --rx --pci ${ctx.dgram.pciAddress} --duration ${ctx.seconds} --json`;
+      ? `${nicdlCmd} recv --pci ${ctx.dgram.pciAddress} --timeout ${ctx.seconds * 1000}${recv.includes('quiet') ? ' --quiet' : ''} --json`
+      : `${nicdlCmd} pktgen --rx --pci ${ctx.dgram.pciAddress} --duration ${ctx.seconds} --json`;
     return measureRx(ctx, ctx.maxRowSeconds, async () => {
       const r = await ctx.g.run(cmd, { timeoutMs: TOOL_START_TIMEOUT_MS + ctx.seconds * 1000 });
       const json = ctx.lib.parseCommandJson(r.stdout);
@@ -224,14 +251,14 @@ export const nicdl = {
       const { frames, ...brief } = json ?? {};
       return {
         toolPps: ctx.lib.commandPps(brief),
-        extra: { toolPackets: brief.received ?? null, toolJson: brief, command: cmd, wallMs: r.ms },
+        extra: { toolPackets: brief.received ?? null, toolJson: brief, command: cmd, wallMs: r.ms, ...collectProfile(ctx, key) },
       };
     });
   },
 
   async ping(ctx) {
     const flags = ctx.caps.commands.get('ping');
-    const args = [`${NICDL} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}`];
+    const args = [`${nicdlCommand(ctx, 'ping.nicdl')} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}`];
     if (flags.includes('count')) args.push(`--count ${ctx.pings + 1}`);
     if (flags.includes('interval')) args.push(`--interval ${PING_INTERVAL_S}`);
     const ipFlag = ['ip', 'src-ip', 'source-ip', 'local-ip', 'address'].find((f) => flags.includes(f));
@@ -243,6 +270,6 @@ export const nicdl = {
     if (r.code !== 0) throw new Error(`nicdl ping failed (exit ${r.code}): ${tail(r)}`);
     // Its first request waits for ARP (the kernel's was resolved by the warm-up): not counted.
     const rtts = ctx.lib.commandRttsMs(json).slice(1);
-    return { ...pingFigures(ctx, rtts), command: cmd, firstReplyDropped: true, toolJson: json };
+    return { ...pingFigures(ctx, rtts), command: cmd, firstReplyDropped: true, toolJson: json, ...collectProfile(ctx, 'ping.nicdl') };
   },
 };

@@ -9,8 +9,9 @@ export interface SpanRate {
   /** Frames per second over the whole active span; 0 when nothing flowed. */
   pps: number;
   /**
-   * Frames per second over the second half of the active span: the rate once a tool has
-   * warmed up (V8 compiles nicdl's hot loop a few seconds into a run under TCG).
+   * Frames per second over the active span less its first second: the rate once a tool
+   * has warmed up (V8 compiles nicdl's hot loop while it runs, slowly under TCG). The
+   * whole span when it is too short to spare that second.
    */
   steadyPps: number;
   /** Frames counted inside the active span. */
@@ -21,6 +22,9 @@ export interface SpanRate {
 
 const NOTHING: SpanRate = { pps: 0, steadyPps: 0, frames: 0, spanMs: 0 };
 
+/** Left out of steadyPps at the start of the active span. */
+export const WARMUP_MS = 1000;
+
 function ratesOver(bins: readonly number[], first: number, last: number, binMs: number): SpanRate {
   const sum = (from: number, to: number) => {
     let n = 0;
@@ -29,9 +33,10 @@ function ratesOver(bins: readonly number[], first: number, last: number, binMs: 
   };
   const frames = sum(first, last);
   const spanMs = (last - first + 1) * binMs;
-  const half = first + Math.floor((last - first + 1) / 2);
-  const steadyMs = (last - half + 1) * binMs;
-  return { pps: (frames * 1000) / spanMs, steadyPps: (sum(half, last) * 1000) / steadyMs, frames, spanMs };
+  const warmupBins = Math.ceil(WARMUP_MS / binMs);
+  const steadyFrom = last - first + 1 > 2 * warmupBins ? first + warmupBins : first;
+  const steadyMs = (last - steadyFrom + 1) * binMs;
+  return { pps: (frames * 1000) / spanMs, steadyPps: (sum(steadyFrom, last) * 1000) / steadyMs, frames, spanMs };
 }
 
 /**

@@ -8,11 +8,12 @@
 // QEMU emits, and the RX blaster counts the frames QEMU took into the NIC. Each tool's own
 // figure is recorded beside it. Rows of nicdl commands not built yet are skipped with the
 // reason. Results: bench/results/qemu.json, headline ratios merged into summary.json, and
-// summary.md/.svg. Options: --seconds S (per measurement, 6), --rounds N (2), --budget S
+// summary.md/.svg. Options: --seconds S (per measurement, 8), --rounds N (2), --budget S
 // (no new round once another would end past this many seconds, 480), --only
 // kernel,dpdk,nicdl, --pings N (100), --rx-pps N (RX offered load, 0: as fast as the
-// host sender can).
-// Rates: over the whole active span, and "steady" over its second half (after nicdl's JIT
+// host sender can), --cpu-prof (nicdl under node --cpu-prof: profiles kept in
+// bench/results/profiles/, hot functions in qemu.json; slows nicdl, for diagnosis only).
+// Rates: over the whole active span, and "steady" without its first second (nicdl's JIT
 // warm-up); the headline ratios use the steady rates, each pair from the same round.
 import { loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -28,12 +29,13 @@ import { dpdk, kernel, nicdl, RX_FRAME_BYTES } from './peers.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '2' },
     budget: { type: 'string', default: '480' },
     only: { type: 'string', default: 'kernel,dpdk,nicdl' },
     pings: { type: 'string', default: '100' },
     'rx-pps': { type: 'string', default: '0' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(opt.seconds);
@@ -49,7 +51,7 @@ const KERNEL_PKTGEN_DEFAULT = { burst: 1, clone: 0 };
 const GOALS = { tx_pps_vs_dpdk: 0.95, tx_pps_vs_kernel: 1.0, rx_pps_vs_dpdk: 0.95, rx_pps_vs_kernel: 1.0 };
 
 const dist = (p) => import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'bench', p)).href);
-const lib = { ...(await dist('qemu/parse.js')), ...(await dist('qemu/rates.js')) };
+const lib = { ...(await dist('qemu/parse.js')), ...(await dist('qemu/rates.js')), ...(await dist('qemu/profile.js')) };
 const { writeSummary } = await dist('qemu/summary.js');
 const { writeResult } = await dist('harness.js');
 
@@ -237,6 +239,7 @@ const conditions = {
   dpdk: dpdkState.version ?? null,
   secondsPerMeasurement: SECONDS,
   roundsRequested: ROUNDS,
+  nicdlCpuProfiled: opt['cpu-prof'],
   pktgen: { kernel: KERNEL_PKTGEN, kernel_burst1: KERNEL_PKTGEN_DEFAULT },
   rxLoad: `${RX_FRAME_BYTES}-byte frames from one host process (sendmmsg), ${Number(opt['rx-pps']) ? `paced to ${opt['rx-pps']} pps` : 'as fast as it can'}, once QEMU reads`,
   groundTruth:
@@ -264,6 +267,10 @@ try {
       seconds: SECONDS,
       pings: Number(opt.pings),
       rxOfferedPps: Number(opt['rx-pps']),
+      cpuProf: opt['cpu-prof'],
+      profilesDir: join(PROJECT_ROOT, 'bench', 'results', 'profiles'),
+      projectRoot: PROJECT_ROOT,
+      round: 0,
       maxRowSeconds: SECONDS + 600,
     };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -273,6 +280,7 @@ try {
         break;
       }
       log(`round ${round} of ${ROUNDS}`);
+      ctx.round = round;
       await runRound(ctx, round);
       roundsRun++;
     }
@@ -287,7 +295,11 @@ conditions.wallS = Math.round(elapsedS());
 
 const summary = Object.fromEntries(Object.keys(rows).map((k) => [k, summarizeRow(k)]));
 const head = headline(summary);
-writeResult('qemu', {
+// A partial (--only) or profiled run is a diagnosis, not a comparison: it gets its own
+// file, without a headline, and leaves summary.json alone.
+const diagnostic = ONLY.size < 3 || opt['cpu-prof'];
+const resultName = diagnostic ? 'qemu-diagnostic' : 'qemu';
+writeResult(resultName, {
   conditions,
   dpdk: dpdkState.error ? { available: false, error: dpdkState.error } : { available: true, version: dpdkState.version },
   nicdl: { commands: [...caps.commands.keys()], skipped: skipReasons },
@@ -295,9 +307,9 @@ writeResult('qemu', {
   goals: goals(head),
   ratiosWholeSpan: wholeSpanRatios(),
   results: summary,
-  headline: head,
+  ...(diagnostic ? { ratios: head } : { headline: head }),
 });
-writeSummary(join(PROJECT_ROOT, 'bench', 'results'));
-log('wrote bench/results/qemu.json, summary.json, summary.md, summary.svg');
+if (!diagnostic) writeSummary(join(PROJECT_ROOT, 'bench', 'results'));
+log(`wrote bench/results/${resultName}.json${diagnostic ? '' : ', summary.json, summary.md, summary.svg'}`);
 console.log('\n' + Object.entries(head).map(([k, v]) => `  ${k.padEnd(28)} ${v ?? '-'}`).join('\n'));
 process.exit(guestError ? 1 : 0);
