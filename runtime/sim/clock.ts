@@ -50,10 +50,16 @@ export class SimClock implements Clock {
         await new Promise<void>((r) => setImmediate(r));
       return;
     }
-    await new Promise<void>((resolve) => {
-      if (delayUs >= US_PER_MS) setTimeout(resolve, delayUs / US_PER_MS);
-      else setImmediate(resolve);
-    });
+    // libuv measures timers against a loop time cached at the start of the iteration, so a
+    // setTimeout can fire up to ~1 ms early by performance.now(): sleep again for the rest.
+    const untilUs = this.nowUs() + delayUs;
+    do {
+      const leftUs = untilUs - this.nowUs();
+      await new Promise<void>((resolve) => {
+        if (leftUs >= US_PER_MS) setTimeout(resolve, leftUs / US_PER_MS);
+        else setImmediate(resolve);
+      });
+    } while (this.nowUs() < untilUs);
     this.runDue();
   }
 
