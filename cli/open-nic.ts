@@ -9,14 +9,15 @@
  * this run bound it, handed back to its original kernel driver. Ctrl-C first asks the
  * command's loop to stop (StopSignal); only a stuck loop or a second signal takes the
  * synchronous emergency path.
+ *
+ * The drivers, their twins and the VFIO backend are imported when a device is opened, not
+ * when this module loads: every command module (and so this one) loads on every CLI run.
  */
 import type { Device as IrDevice } from '../spec/ir.js';
 import type { NicDriver, NicConfig } from '../runtime/nic.js';
 import type { Device } from '../runtime/types.js';
-import { getPciDevice, pciIds } from '../runtime/pci/index.js';
-import { openVfioDevice } from '../runtime/open.js';
 import type { SimDevice } from '../runtime/sim/device.js';
-import { driverByName, driverForIds, driverIr, type DriverPackage } from './driver-registry.js';
+import type { DriverPackage } from './driver-registry.js';
 import { DEFAULT_DRIVER, nicConfig, type NicFlagValues } from './nic-flags.js';
 import { pciOptions } from './pci-flags.js';
 import { StopSignal } from './stop-signal.js';
@@ -109,6 +110,7 @@ async function openTwin(
   stop: StopSignal,
   options: TwinOptions,
 ): Promise<OpenedDevice> {
+  const { driverByName, driverIr } = await import('./driver-registry.js');
   const entry = driverByName(name);
   const ir = await driverIr(entry);
   const { device } = entry.openTwin(ir, {
@@ -127,6 +129,9 @@ async function openPci(
   flags: DeviceFlagValues,
   stop: StopSignal,
 ): Promise<OpenedDevice> {
+  const { getPciDevice, pciIds } = await import('../runtime/pci/index.js');
+  const { openVfioDevice } = await import('../runtime/open.js');
+  const { driverForIds, driverIr } = await import('./driver-registry.js');
   const opts = pciOptions(flags);
   const info = getPciDevice(address, opts);
   const entry = driverForIds(info.vendor, info.device, info.address);

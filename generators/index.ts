@@ -7,12 +7,11 @@ import { generateCHeader } from './c-header.js';
 import { generateHtml } from './docs/html.js';
 import { generateMarkdown } from './docs/markdown.js';
 import { generateJson } from './json.js';
-import { DEFAULT_RUNTIME_IMPORT, generateTs } from './ts/index.js';
+import { generateTs } from './ts/index.js';
+import { DEFAULT_RUNTIME_IMPORT, TARGETS, type Target } from './targets.js';
 
 export { DEFAULT_RUNTIME_IMPORT, generateTs, generateCHeader, generateJson, generateMarkdown, generateHtml };
-
-export const TARGETS = ['ts', 'c-header', 'json'] as const;
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target };
 
 export interface GenerateOptions {
   /** Module specifier generated TypeScript imports the runtime from. */

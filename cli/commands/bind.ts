@@ -2,7 +2,7 @@
 import { Args, Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { pciOptions, pciRootFlags } from '../pci-flags.js';
-import { bindToVfio, getPciDevice, type BindResult } from '../../runtime/pci/index.js';
+import type { BindResult } from '../../runtime/pci/index.js';
 
 export default class Bind extends NicdlCommand {
   static override summary = 'Bind a PCI device to vfio-pci (remembering its driver for unbind)';
@@ -30,6 +30,7 @@ export default class Bind extends NicdlCommand {
   async run(): Promise<BindResult & { iommuGroup?: number }> {
     const { args, flags } = await this.parse(Bind);
     const opts = pciOptions(flags);
+    const { bindToVfio, getPciDevice } = await import('../../runtime/pci/index.js');
     const r = bindToVfio(args.address, {
       ...opts,
       force: flags.force,

@@ -8,13 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { pciOptions, pciRootFlags } from '../pci-flags.js';
-import {
-  isNetworkClass,
-  listPciDevices,
-  pciIds,
-  VFIO_PCI_DRIVER,
-  type PciDeviceInfo,
-} from '../../runtime/pci/index.js';
+import type { PciDeviceInfo } from '../../runtime/pci/index.js';
 import { nativeStatus } from '../../runtime/native.js';
 
 interface SpecIds {
@@ -57,10 +51,12 @@ export default class Devices extends NicdlCommand {
   }> {
     const { flags } = await this.parse(Devices);
     const { specs, note } = await loadSpecs(flags['drivers-dir'] ?? defaultDriversDir());
-    const rows = listPciDevices(pciOptions(flags))
-      .map((d) => toRow(d, specs))
+    const pci = await import('../../runtime/pci/index.js');
+    const rows = pci
+      .listPciDevices(pciOptions(flags))
+      .map((d) => toRow(d, pci.pciIds(d), specs))
       .filter(
-        (d) => flags.all || isNetworkClass(d.classCode) || d.spec || d.driver === VFIO_PCI_DRIVER,
+        (d) => flags.all || pci.isNetworkClass(d.classCode) || d.spec || d.driver === pci.VFIO_PCI_DRIVER,
       );
     const vfio = nativeStatus();
     this.printTable(rows);
@@ -97,17 +93,17 @@ export default class Devices extends NicdlCommand {
   }
 }
 
-function toRow(d: PciDeviceInfo, specs: SpecIds[]): DeviceRow {
+function toRow(d: PciDeviceInfo, ids: string, specs: SpecIds[]): DeviceRow {
   for (const spec of specs) {
     const id = spec.pci.find((p) => p.vendor === d.vendor && p.device === d.device);
     if (id)
       return {
         ...d,
-        ids: pciIds(d),
+        ids,
         spec: { name: spec.name, file: spec.file, ...(id.name ? { model: id.name } : {}) },
       };
   }
-  return { ...d, ids: pciIds(d) };
+  return { ...d, ids };
 }
 
 /** drivers/ of the package this file belongs to (source or dist layout). */

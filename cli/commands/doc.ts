@@ -5,8 +5,7 @@
  */
 import { Args, Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
-import { generateDocs } from '../../generators/index.js';
-import { writeGenerated, type WriteReport } from '../../generators/output.js';
+import type { WriteReport } from '../../generators/output.js';
 import { loadSpecIr } from './generate.js';
 
 export default class Doc extends NicdlCommand {
@@ -22,7 +21,9 @@ export default class Doc extends NicdlCommand {
 
   async run(): Promise<{ spec: string; out: string; files: string[] } & WriteReport> {
     const { args, flags } = await this.parse(Doc);
-    const ir = loadSpecIr(args.spec);
+    const { generateDocs } = await import('../../generators/index.js');
+    const { writeGenerated } = await import('../../generators/output.js');
+    const ir = await loadSpecIr(args.spec);
     const files = generateDocs(ir);
     const report = writeGenerated(flags.out, files);
     for (const name of files.keys()) this.log(`nicdl: wrote ${flags.out}/${name}`);

@@ -6,18 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
-import { parseIr, type Device } from '../../spec/ir.js';
-import { loadIr } from '../../spec/index.js';
+import type { Device } from '../../spec/ir.js';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
-import { DEFAULT_RUNTIME_IMPORT, generateTarget, TARGETS, type Target } from '../../generators/index.js';
-import { writeGenerated, type WriteReport } from '../../generators/output.js';
+import { DEFAULT_RUNTIME_IMPORT, TARGETS, type Target } from '../../generators/targets.js';
+import type { WriteReport } from '../../generators/output.js';
 
 /**
  * The IR of `path`: a `.json` file is taken as IR (validated); anything else is a .nicdl
- * spec, lowered by the front end (which reports located diagnostics on errors).
+ * spec, lowered by the front end (which reports located diagnostics on errors). The front
+ * end and the IR schema load here, not at start-up: every command module is loaded for
+ * every CLI run.
  */
-export function loadSpecIr(path: string): Device {
+export async function loadSpecIr(path: string): Promise<Device> {
   if (path.endsWith('.json')) {
+    const { parseIr } = await import('../../spec/ir.js');
     let value: unknown;
     try {
       value = JSON.parse(readFileSync(path, 'utf8'));
@@ -26,6 +28,7 @@ export function loadSpecIr(path: string): Device {
     }
     return parseIr(value);
   }
+  const { loadIr } = await import('../../spec/index.js');
   return loadIr(path);
 }
 
@@ -55,7 +58,9 @@ export default class Generate extends NicdlCommand {
   async run(): Promise<{ spec: string; target: string; out: string; ms: number } & WriteReport> {
     const { args, flags } = await this.parse(Generate);
     const t0 = performance.now();
-    const ir = loadSpecIr(args.spec);
+    const { generateTarget } = await import('../../generators/index.js');
+    const { writeGenerated } = await import('../../generators/output.js');
+    const ir = await loadSpecIr(args.spec);
     const files = generateTarget(ir, flags.target as Target, { runtimeImport: flags['runtime-import'] });
     const report = writeGenerated(flags.out, files);
     const ms = Math.round((performance.now() - t0) * 10) / 10;

@@ -2,7 +2,7 @@
 import { Args } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { pciOptions, pciRootFlags } from '../pci-flags.js';
-import { unbindFromVfio, type BindResult } from '../../runtime/pci/index.js';
+import type { BindResult } from '../../runtime/pci/index.js';
 
 export default class Unbind extends NicdlCommand {
   static override summary = 'Release a PCI device from vfio-pci and restore its original driver';
@@ -18,6 +18,7 @@ export default class Unbind extends NicdlCommand {
 
   async run(): Promise<BindResult> {
     const { args, flags } = await this.parse(Unbind);
+    const { unbindFromVfio } = await import('../../runtime/pci/index.js');
     const r = unbindFromVfio(args.address, pciOptions(flags));
     this.log(
       r.changed
