@@ -2,7 +2,8 @@
 // Build everything `npm install` / `npm test` need, from a clean checkout, offline:
 //   1. the DSL parser from dsl/grammar.peggy (peggy, ES module + .d.ts),
 //   2. the native VFIO addon (optional: without a C compiler the rest still works),
-//   3. the TypeScript sources into dist/.
+//   3. the TypeScript sources into dist/,
+//   4. oclif.manifest.json from the compiled commands (fast `nicdl --help`).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,3 +35,4 @@ if (existsSync(join(root, 'runtime/native/build.mjs'))) {
   run('native addon', process.execPath, ['runtime/native/build.mjs'], { optional: true });
 }
 run('typescript', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+run('cli manifest', process.execPath, [join(root, 'scripts/cli-manifest.mjs')]);
