@@ -3,6 +3,7 @@
  * An expected failure (NicdlError, spec diagnostics) prints one clear message and exits
  * with its code; only an unexpected error shows a stack trace (with NICDL_DEBUG=1).
  */
+import { format, inspect } from 'node:util';
 import { Command } from '@oclif/core';
 import { isNicdlError } from '../spec/errors.js';
 
@@ -12,6 +13,16 @@ export abstract class NicdlCommand extends Command {
 
   protected onCleanup(fn: () => Promise<void> | void): void {
     this.cleanups.unshift(fn);
+  }
+
+  /**
+   * Progress, live rates and warnings reach stderr with --json too (oclif would drop
+   * them: `stats --watch --json` was silent until Ctrl-C, and a failed cleanup, e.g. a
+   * device not given back, went unreported). stdout stays JSON only.
+   */
+  override logToStderr(message: unknown = '', ...args: unknown[]): void {
+    const text = typeof message === 'string' ? message : inspect(message);
+    process.stderr.write(`${format(text, ...args)}\n`);
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
