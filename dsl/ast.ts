@@ -65,7 +65,9 @@ export type RegisterMod =
   | { kind: 'ref'; text: StrLit; loc: Span }
   | { kind: 'in'; space: Ident; loc: Span }
   | { kind: 'split'; loc: Span }
-  | { kind: 'bar'; index: NumExpr; loc: Span };
+  | { kind: 'bar'; index: NumExpr; loc: Span }
+  /** `fields NAME`: the register takes the fields of fieldset NAME (before its own). */
+  | { kind: 'fields'; name: Ident; loc: Span };
 
 export type FieldMod =
   | { kind: 'access'; access: Word<AccessKw>; loc: Span }
@@ -115,6 +117,17 @@ export interface RegisterNode {
   fields?: FieldNode[];
   /** Span of the `{ … }` body, for the formatter. */
   bodyLoc?: Span;
+  doc?: string;
+  loc: Span;
+}
+
+/** `fieldset NAME { FIELD* }`: fields that several registers share (`fields NAME`). */
+export interface FieldsetNode {
+  kind: 'fieldset';
+  name: Ident;
+  mods: RefMod[];
+  fields: FieldNode[];
+  bodyLoc: Span;
   doc?: string;
   loc: Span;
 }
@@ -331,6 +344,7 @@ export type ItemNode =
   | BarNode
   | SpaceNode
   | ConstNode
+  | FieldsetNode
   | RegisterNode
   | DescriptorNode
   | RingNode

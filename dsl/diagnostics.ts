@@ -88,6 +88,8 @@ export const CATALOG = {
     severity: 'error',
     template: "constant '{name}' is defined in terms of itself: {cycle}",
   },
+  NDL113: { severity: 'error', template: "unknown fieldset '{name}'" },
+  NDL114: { severity: 'warning', template: "fieldset '{name}' is never used" },
   // ---- layout
   NDL201: {
     severity: 'error',
@@ -151,6 +153,11 @@ export const CATALOG = {
   },
   NDL217: { severity: 'error', template: '{what} {value} is out of range ({range})' },
   NDL218: { severity: 'error', template: 'BAR {index} is declared twice' },
+  NDL219: {
+    severity: 'error',
+    template:
+      "field '{name}' [{bits}] of fieldset '{fieldset}' does not fit in register '{register}', which is {width} wide",
+  },
   // ---- access
   NDL301: {
     severity: 'error',

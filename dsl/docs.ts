@@ -18,6 +18,7 @@ export const DOCUMENTED = new Set([
   'enumValue',
   'const',
   'space',
+  'fieldset',
   'descriptor',
   'descField',
   'ring',

@@ -19,6 +19,7 @@ const GROUPS: Array<{ name: string; words: string[] }> = [
       'bar',
       'space',
       'const',
+      'fieldset',
       'register',
       'counter',
       'descriptor',
@@ -48,8 +49,8 @@ const GROUPS: Array<{ name: string; words: string[] }> = [
     words: ['write', 'modify', 'set', 'clear', 'read', 'wait', 'delay', 'call'],
   },
   {
-    name: 'a register modifier (reset, ref, in, split, bar)',
-    words: ['reset', 'in', 'split'],
+    name: 'a register modifier (reset, ref, in, split, bar, fields)',
+    words: ['reset', 'in', 'split', 'fields'],
   },
   {
     name: 'a field modifier (access, self-clearing, reset, ref, enum)',

@@ -11,7 +11,7 @@
  * - consecutive lines of fields and descriptor fields line up their columns, and trailing
  *   comments line up within a run of lines (as gofmt does);
  * - numbers, strings and modifiers keep their spelling and order; `split` moves next to
- *   the width (`u64 split rc`).
+ *   the width (`u64 split rc`), `fields NAME` moves last, before the register's body.
  * Every comment is kept. One inside an item's header moves to the end of that line.
  */
 import type {
@@ -23,6 +23,7 @@ import type {
   FieldMod,
   FieldNode,
   FieldPath,
+  FieldsetNode,
   FileNode,
   ItemNode,
   NumExpr,
@@ -339,6 +340,8 @@ class Printer {
       case 'const':
         this.word(`const ${n.name.name} = ${num(n.value)}`);
         return this.refMods(n.mods);
+      case 'fieldset':
+        return this.fieldset(n);
       case 'register':
         return this.register(n);
       case 'descriptor':
@@ -365,9 +368,17 @@ class Printer {
       `${n.counter ? 'counter' : 'register'} ${n.name.name}${count} @ ${num(n.offset)}${stride} : ${n.width.value}${split} ${n.access.value}`,
     );
     n.mods.forEach((m, i) => {
-      if (i !== splitAt) this.word(registerMod(m));
+      if (i !== splitAt && m.kind !== 'fields') this.word(registerMod(m));
     });
+    // The shared fields come right before the register's own, as they do in its layout.
+    for (const m of n.mods) if (m.kind === 'fields') this.word(registerMod(m));
     if (n.fields && n.bodyLoc) this.fieldBlock(n.fields, n.bodyLoc);
+  }
+
+  private fieldset(n: FieldsetNode): void {
+    this.word(`fieldset ${n.name.name}`);
+    this.refMods(n.mods);
+    this.fieldBlock(n.fields, n.bodyLoc);
   }
 
   /** Register fields and descriptor bit fields: inline when short and comment-free. */
@@ -553,6 +564,8 @@ function registerMod(m: RegisterMod): string {
       return 'split';
     case 'bar':
       return `bar ${num(m.index)}`;
+    case 'fields':
+      return `fields ${m.name.name}`;
   }
 }
 

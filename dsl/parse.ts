@@ -122,7 +122,7 @@ type Context = 'top' | 'item';
 
 /** A word that starts a well-formed item: a region starting with one is an item of its own. */
 const ITEM_START =
-  /^(import|device|ref|pci|bar|space|const|register|counter|descriptor|ring|sequence)\b/;
+  /^(import|device|ref|pci|bar|space|const|fieldset|register|counter|descriptor|ring|sequence)\b/;
 
 function reportBadRegions(
   list: readonly TopNode[],

@@ -2,13 +2,14 @@
  * Lowering: the syntax trees of a spec and its imports → the checked model (spec/model.ts),
  * whose `ir` halves become the IR. Names are bound first (so items may be used before
  * they are declared), then each kind of item is lowered in dependency order: constants,
- * spaces and BARs, registers, descriptors, rings, sequences.
+ * spaces and BARs, fieldsets, registers, descriptors, rings, sequences.
  */
 import type { BadNode, DeviceNode, ItemNode, TopNode } from '../dsl/ast.js';
 import type { Diagnostic } from '../dsl/diagnostics.js';
 import type { Loaded } from './load.js';
 import { LowerContext } from './lower/context.js';
 import { lowerDescriptor } from './lower/descriptors.js';
+import { lowerFieldset } from './lower/fieldsets.js';
 import { lowerRegister } from './lower/registers.js';
 import { lowerRing } from './lower/rings.js';
 import { lowerSequence } from './lower/sequences.js';
@@ -37,12 +38,14 @@ function emptyModel(file: string): Model {
     descriptors: [],
     rings: [],
     sequences: [],
+    fieldsets: [],
     byName: {
       register: new Map(),
       constant: new Map(),
       descriptor: new Map(),
       sequence: new Map(),
       space: new Map(),
+      fieldset: new Map(),
     },
     poisoned: new Set(),
   };
@@ -134,6 +137,10 @@ function bindAndLower(cx: LowerContext, items: ItemNode[]): void {
         break;
     }
   }
+  // Fieldsets lower before the registers that copy their fields.
+  for (const it of items)
+    if (it.kind === 'fieldset')
+      addFirst(model.byName.fieldset, it.name.name, lowerFieldset(cx, it), model.fieldsets);
   for (const it of items)
     if (it.kind === 'register')
       addFirst(model.byName.register, it.name.name, lowerRegister(cx, it), model.registers);

@@ -10,6 +10,8 @@ import type {
   DescriptorNode,
   DeviceNode,
   FieldNode,
+  FieldsetNode,
+  Ident,
   PostAssignNode,
   RegisterNode,
   RingNode,
@@ -41,6 +43,18 @@ import type {
 export interface FieldModel {
   ir: Field;
   node: FieldNode;
+  /** For a field a register takes from a fieldset: the register's `fields NAME`. */
+  via?: Ident;
+}
+
+/** A named set of fields, lowered once; registers that name it get copies. */
+export interface FieldsetModel {
+  node: FieldsetNode;
+  fields: FieldModel[];
+  /** A bit position could not be resolved. */
+  broken: boolean;
+  /** Some register names it. */
+  used: boolean;
 }
 
 export interface RegisterModel {
@@ -131,6 +145,7 @@ export interface Model {
   descriptors: DescriptorModel[];
   rings: RingModel[];
   sequences: SequenceModel[];
+  fieldsets: FieldsetModel[];
   /** First declaration of each name, per namespace (duplicates are reported, not kept here). */
   byName: {
     register: Map<string, RegisterModel>;
@@ -138,6 +153,7 @@ export interface Model {
     descriptor: Map<string, DescriptorModel>;
     sequence: Map<string, SequenceModel>;
     space: Map<string, { ir: Space; node: SpaceNode }>;
+    fieldset: Map<string, FieldsetModel>;
   };
   /** Names declared by items that did not parse: references to them are not reported again. */
   poisoned: Set<string>;

@@ -1,7 +1,8 @@
 /**
  * NDL101: a name declared twice in one namespace. Registers and counters share one,
  * as do the fields of a register, the values of an enum, the fields of a descriptor
- * layout, the bits of a descriptor field and the parameters of a sequence.
+ * layout, the bits of a descriptor field and the parameters of a sequence. Fieldsets
+ * have their own; a register's own fields share one with the fieldset it names.
  */
 import type { Ident, Span } from '../../dsl/ast.js';
 import { diag } from '../../dsl/diagnostics.js';
@@ -29,6 +30,19 @@ export const duplicateNames: Check = {
       model.descriptors.map((d) => d.node.name),
     );
     dup(
+      'fieldset',
+      model.fieldsets.map((s) => s.node.name),
+    );
+    for (const s of model.fieldsets) {
+      const owner = `fieldset '${s.node.name.name}'`;
+      dup(
+        'field',
+        s.node.fields.map((f) => f.name),
+        owner,
+      );
+      for (const f of s.node.fields) enumValues(dup, f.mods, `field '${f.name.name}' of ${owner}`);
+    }
+    dup(
       'ring',
       model.rings.map((r) => r.node.name),
     );
@@ -37,9 +51,12 @@ export const duplicateNames: Check = {
       model.sequences.map((s) => s.node.name),
     );
     for (const r of model.registers) {
+      // Shared fields first, each name once (repeats inside the fieldset are its own error).
+      const shared = new Map<string, Ident>();
+      for (const f of r.fields) if (f.via && !shared.has(f.ir.name)) shared.set(f.ir.name, f.node.name);
       dup(
         'field',
-        (r.node.fields ?? []).map((f) => f.name),
+        [...shared.values(), ...(r.node.fields ?? []).map((f) => f.name)],
         `register '${r.ir.name}'`,
       );
       for (const f of r.node.fields ?? [])

@@ -11,7 +11,9 @@ export const enumFit: Check = {
   name: 'enum-fit',
   run(ctx) {
     const all: FieldModel[] = [];
-    for (const r of ctx.model.registers) all.push(...r.fields);
+    // A fieldset's enums are checked once, on the fieldset, not in every register using it.
+    for (const r of ctx.model.registers) all.push(...r.fields.filter((f) => !f.via));
+    for (const s of ctx.model.fieldsets) all.push(...s.fields);
     for (const d of ctx.model.descriptors)
       for (const f of [...d.fields, ...(d.writeback ?? [])]) all.push(...f.bits);
     for (const f of all) {

@@ -43,10 +43,12 @@ import { sequenceWait } from './sequence-wait.js';
 import { sequenceWritesReadonly } from './sequence-writes-readonly.js';
 import { splitWidth } from './split-width.js';
 import { txReport } from './tx-report.js';
+import { unusedFieldsets } from './unused-fieldsets.js';
 
 export const CHECKS: readonly Check[] = [
   noDevice,
   duplicateNames,
+  unusedFieldsets,
   deviceIds,
   // layout
   registerOverlap,

@@ -36,9 +36,11 @@ export function lowerRegister(cx: LowerContext, node: RegisterNode): RegisterMod
   }
   let explicitReset: number | undefined;
   for (const m of node.mods) explicitReset = applyMod(cx, ir, m, need) ?? explicitReset;
+  const shared = sharedFields(cx, node);
+  if (shared.broken) broken = true;
   const fields = (node.fields ?? []).map((f) => lowerField(cx, f));
   if (fields.some((f) => f.ir === undefined)) broken = true;
-  const models = fields.filter((f): f is FieldModel => f.ir !== undefined);
+  const models = [...shared.fields, ...fields.filter((f): f is FieldModel => f.ir !== undefined)];
   ir.fields = models.map((f) => f.ir);
   ir.reset = explicitReset ?? foldResets(ir.fields);
   return { ir, node, fields: models, broken };
@@ -67,7 +69,27 @@ function applyMod(
     case 'bar':
       ir.bar = need(cx.num(m.index));
       return undefined;
+    case 'fields':
+      return undefined; // sharedFields
   }
+}
+
+/**
+ * The fields a register takes from `fields NAME`: copies of the fieldset's (each register
+ * owns its IR), marked with the reference so checks can point at it. An unknown name is
+ * reported (NDL113) and makes the register broken, so its layout is not checked half-known.
+ */
+function sharedFields(
+  cx: LowerContext,
+  node: RegisterNode,
+): { fields: FieldModel[]; broken: boolean } {
+  const mod = node.mods.find((m) => m.kind === 'fields');
+  if (!mod) return { fields: [], broken: false };
+  const set = cx.lookup(cx.model.byName.fieldset, mod.name, 'NDL113');
+  if (!set) return { fields: [], broken: true };
+  set.used = true;
+  const fields = set.fields.map((f) => ({ ir: structuredClone(f.ir), node: f.node, via: mod.name }));
+  return { fields, broken: set.broken };
 }
 
 /** The register reset implied by its fields' resets (fields without one reset to 0). */
