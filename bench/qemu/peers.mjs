@@ -43,6 +43,8 @@ async function measureTx(ctx, sizeBytes, runTool) {
     hostSteadyPps: Math.round(span.steadyPps),
     toolPps: tool.toolPps == null ? null : Math.round(tool.toolPps),
     hostFrames: span.frames,
+    // Lost at the host counter's socket (it was descheduled too long): the host figures miss them.
+    hostDropped: host.dropped,
     spanMs: span.spanMs,
     ...(otherSizes.length ? { otherFrameSizes: Object.fromEntries(otherSizes) } : {}),
     ...tool.extra,

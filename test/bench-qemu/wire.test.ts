@@ -27,6 +27,7 @@ describe('wire tool', () => {
     expect(sent.waitedS).toBeGreaterThan(0);
     expect(sent.waitedS).toBeLessThan(1);
     expect(counted.frames).toBe(sent.sent);
+    expect(counted.dropped).toBe(0);
     expect(counted.sizes).toEqual({ '60': sent.sent });
     expect(counted.bins.reduce((a: number, b: number) => a + b, 0)).toBe(sent.sent);
     expect(sent.accepted.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(0);
