@@ -11,6 +11,7 @@ import Doc from '../../cli/commands/doc.js';
 import Generate from '../../cli/commands/generate.js';
 import { miniInput } from './fixtures/mini-ir.js';
 import { REPO } from './helpers/golden.js';
+import { runCli } from '../cli/helpers/run-cli.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -24,20 +25,9 @@ function tempDir(): string {
   return d;
 }
 
-async function run(cmd: typeof Generate | typeof Doc, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((s?: unknown) => void out.push(`${String(s ?? '')}\n`));
-  vi.spyOn(console, 'error').mockImplementation((s?: unknown) => void err.push(`${String(s ?? '')}\n`));
-  let exitCode = 0;
-  try {
-    await cmd.run(argv, REPO);
-  } catch (e) {
-    exitCode = (e as { oclif?: { exit?: number } }).oclif?.exit ?? -1;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { stdout: out.join(''), stderr: err.join(''), exitCode };
+/** In-process through oclif, capturing stdout, stderr (console and direct writes) and the exit code. */
+function run(cmd: typeof Generate | typeof Doc, argv: string[]) {
+  return runCli(cmd, argv);
 }
 
 /** The fixture as an IR JSON file (the front end is not needed for this input). */
