@@ -55,6 +55,7 @@ async function measureTx(ctx, sizeBytes, runTool) {
  * RX: the host blaster starts at once but only trickles until QEMU reads its socket (the
  * receiver has RX enabled), then sends as fast as it can while `runTool` receives. The
  * host's figure is the frames QEMU took into the NIC (sent minus dropped at its socket).
+ * The caller must have taken the NIC from any other receiver first (see quietNic).
  */
 async function measureRx(ctx, loadSeconds, runTool) {
   const blast = startBlast(ctx.wire, ctx.dgram.qemuPort, {
@@ -92,6 +93,12 @@ function pingFigures(ctx, rttsMs) {
   const p = (q) => Math.round(ctx.lib.percentile(rttsMs, q) * 1000) / 1000;
   return { p50Ms: p(50), p99Ms: p(99), replies: rttsMs.length, minMs: p(0), maxMs: p(100), rttsMs };
 }
+
+/**
+ * Takes nic0 from the kernel's driver (whose interface may still be up and receiving from
+ * an earlier row) before a userspace receiver's RX row, so the load cannot start early.
+ */
+const quietNic = (ctx) => ctx.tools.bind(ctx.dgram.pciAddress, 'vfio-pci');
 
 // ---- the Linux kernel's e1000 driver
 
@@ -175,6 +182,7 @@ export const dpdk = {
   },
 
   async rx(ctx) {
+    await quietNic(ctx);
     return measureRx(ctx, ctx.maxRowSeconds, async () => {
       const { output, startMs } = await runTestpmd(ctx, { mode: 'rxonly' }, () => sleep(ctx.seconds * 1000));
       const rep = ctx.lib.parseTestpmd(output, 'rx');
@@ -244,6 +252,7 @@ export const nicdl = {
     const cmd = recv
       ? `${nicdlCmd} recv --pci ${ctx.dgram.pciAddress} --timeout ${ctx.seconds * 1000}${recv.includes('quiet') ? ' --quiet' : ''} --json`
       : `${nicdlCmd} pktgen --rx --pci ${ctx.dgram.pciAddress} --duration ${ctx.seconds} --json`;
+    await quietNic(ctx);
     return measureRx(ctx, ctx.maxRowSeconds, async () => {
       const r = await ctx.g.run(cmd, { timeoutMs: TOOL_START_TIMEOUT_MS + ctx.seconds * 1000 });
       const json = ctx.lib.parseCommandJson(r.stdout);
