@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { formatOutput } from './guest.mjs';
 
+/** Under TCG on a busy machine one hardware command has taken up to a minute. */
+const COMMAND_TIMEOUT_MS = 150_000;
+
 /** `nicdl ARGS --json` in the guest: must exit 0; returns the parsed JSON. */
-export async function nicdlJson(g, args, opts) {
+export async function nicdlJson(g, args, opts = { timeoutMs: COMMAND_TIMEOUT_MS }) {
   const r = await g.nicdl(`${args} --json`, opts);
   assert.equal(r.code, 0, `expected \`nicdl ${args} --json\` to exit 0\n${formatOutput(r)}`);
   return parseJson(r.stdout, `nicdl ${args}`);

@@ -36,7 +36,7 @@ export default {
   name: 'nicdl load/dump/ping: EEPROM MAC, PHY loopback, live registers decoded, slirp ping',
   requires: { nicdl: ['bind', 'load', 'dump', 'ping'] },
   guest: { nics: [{ kind: 'dgram', mac: EEPROM_MAC }, { kind: 'user' }] },
-  timeoutMs: 240_000,
+  timeoutMs: 360_000,
   async run(g, t) {
     const [nic, slirp] = g.nics;
     const pci = nic.pciAddress;

@@ -83,7 +83,7 @@ export default {
   name: 'nicdl send: 10,000 mixed-size frames intact and in order; backpressure on a 16-slot ring',
   requires: { nicdl: ['send'] },
   guest: { nics: [{ kind: 'dgram' }] },
-  timeoutMs: 240_000,
+  timeoutMs: 300_000,
   async run(g, t) {
     const nic = g.nics[0];
     const frames = Array.from({ length: FRAMES }, (_, seq) =>

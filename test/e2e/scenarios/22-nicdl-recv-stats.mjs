@@ -32,8 +32,8 @@ const UNSUBSCRIBED_MULTICAST = '01:00:5e:7f:00:01';
 const ETHERTYPE_PROBE = 0x88b6;
 const RECV_FRAMES = 2_000;
 /** recv's --count leaves room for this many probes before the test frames. */
-const MAX_PROBES = 100;
-const PROBE_INTERVAL_MS = 100;
+const MAX_PROBES = 150;
+const PROBE_INTERVAL_MS = 200;
 /** Probes that queued in QEMU arrive together: no new one for this long means all came. */
 const PROBES_QUIET_MS = 1_000;
 /** The stats watch reports once a second: probe at about that pace. */
@@ -176,7 +176,7 @@ export default {
   name: 'nicdl recv: host frames intact, in order, filtered; nicdl stats counters match the host',
   requires: { nicdl: ['recv', 'stats'] },
   guest: { nics: [{ kind: 'dgram' }] },
-  timeoutMs: 300_000,
+  timeoutMs: 360_000,
   async run(g, t) {
     const nic = g.nics[0];
     const pci = nic.pciAddress;

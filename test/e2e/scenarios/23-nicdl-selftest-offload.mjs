@@ -58,7 +58,7 @@ export default {
   name: 'nicdl selftest passes; TX checksum offload checked by the host; TX counters match',
   requires: { nicdl: ['selftest'] },
   guest: { nics: [{ kind: 'dgram' }] },
-  timeoutMs: 240_000,
+  timeoutMs: 300_000,
   async run(g, t) {
     const nic = g.nics[0];
     const pci = nic.pciAddress;

@@ -61,7 +61,7 @@ export default {
   name: 'nicdl pktgen stopped by SIGTERM mid-traffic: device quiesced, original driver back',
   requires: { nicdl: ['pktgen', 'bind', 'dump'] },
   guest: { nics: [{ kind: 'dgram' }] },
-  timeoutMs: 300_000,
+  timeoutMs: 360_000,
   async run(g, t) {
     const nic = g.nics[0];
     const pci = nic.pciAddress;
