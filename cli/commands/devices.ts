@@ -25,6 +25,7 @@ interface DeviceRow extends PciDeviceInfo {
 /** The language front end's loader; looked up at run time so this command works without it. */
 const SPEC_MODULE = '../../spec/index.js';
 type LoadIr = (path: string) => unknown;
+type LoadSpec = (path: string) => { ir?: unknown; diagnostics: Array<{ severity: string }> };
 
 export default class Devices extends NicdlCommand {
   static override summary = 'List PCI devices with driver, IOMMU group and matching nicdl spec';
@@ -119,8 +120,9 @@ function defaultDriversDir(): string {
 /** Each drivers/NAME/*.nicdl, lowered to IR for its PCI ids; never fails the listing. */
 async function loadSpecs(driversDir: string): Promise<{ specs: SpecIds[]; note?: string }> {
   let loadIr: LoadIr | undefined;
+  let loadSpec: LoadSpec | undefined;
   try {
-    loadIr = ((await import(SPEC_MODULE)) as { loadIr?: LoadIr }).loadIr;
+    ({ loadIr, loadSpec } = (await import(SPEC_MODULE)) as { loadIr?: LoadIr; loadSpec?: LoadSpec });
   } catch {
     // the front end is not there (yet): list devices without specs
   }
@@ -133,6 +135,7 @@ async function loadSpecs(driversDir: string): Promise<{ specs: SpecIds[]; note?:
       .map((f) => join(driversDir, d, f)),
   );
   for (const file of files) {
+    if (loadSpec && isLibrary(loadSpec(file))) continue;
     try {
       const loaded = (await loadIr(file)) as {
         name?: string;
@@ -155,6 +158,14 @@ async function loadSpecs(driversDir: string): Promise<{ specs: SpecIds[]; note?:
         }
       : {}),
   };
+}
+
+/**
+ * A library file (no device block, e.g. drivers/common/intel-gbe.nicdl, imported by the
+ * device specs) describes no device: it checks without errors yet lowers to no IR.
+ */
+function isLibrary(result: ReturnType<LoadSpec>): boolean {
+  return result.ir === undefined && !result.diagnostics.some((d) => d.severity === 'error');
 }
 
 function readdirSafe(dir: string): string[] {

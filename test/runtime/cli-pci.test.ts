@@ -9,6 +9,7 @@ import Bind from '../../cli/commands/bind.js';
 import Devices from '../../cli/commands/devices.js';
 import Unbind from '../../cli/commands/unbind.js';
 import { FakeTree, defaultRouteVia } from './helpers/fake-sysfs.js';
+import { runCli } from '../cli/helpers/run-cli.js';
 
 let tree: FakeTree | undefined;
 afterEach(() => {
@@ -16,7 +17,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const root = new URL('../../', import.meta.url).pathname;
 
 function makeTree(route?: string) {
   tree = new FakeTree({
@@ -61,26 +61,9 @@ function makeTree(route?: string) {
 }
 
 /** Run a command; capture stdout/stderr lines and the exit code. */
-async function run(cmd: typeof Devices | typeof Bind | typeof Unbind, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  // oclif prints through console.log / console.error.
-  vi.spyOn(console, 'log').mockImplementation(
-    (s?: unknown) => void out.push(`${String(s ?? '')}\n`),
-  );
-  vi.spyOn(console, 'error').mockImplementation(
-    (s?: unknown) => void err.push(`${String(s ?? '')}\n`),
-  );
-  let exitCode = 0;
-  let result: unknown;
-  try {
-    result = await cmd.run(argv, root);
-  } catch (e) {
-    exitCode = (e as { oclif?: { exit?: number } }).oclif?.exit ?? -1;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { result, stdout: out.join(''), stderr: err.join(''), exitCode };
+/** In-process through oclif, capturing stdout, stderr (console and direct writes) and the exit code. */
+function run(cmd: typeof Devices | typeof Bind | typeof Unbind, argv: string[]) {
+  return runCli(cmd, argv);
 }
 
 describe('nicdl devices', () => {
@@ -159,7 +142,7 @@ describe('nicdl bind / unbind', () => {
     const argv = makeTree();
     const r = await run(Bind, ['00:03.1', ...argv]);
     expect(r.exitCode).toBe(7);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toContain('0000:00:03.0 (virtio-pci)');
   });
 

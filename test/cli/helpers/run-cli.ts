@@ -40,7 +40,8 @@ export async function runCli(cmd: Command.Class, argv: string[]): Promise<CliRun
     } else {
       exitCode = exit;
       // oclif's own errors (flag parsing) are thrown for the bin script to print.
-      if ((e as Error).name !== 'ExitError') err.push(`${(e as Error).message}\n`);
+      // this.exit(n) throws oclif's ExitError (code EEXIT): nothing to print for it.
+      if ((e as { code?: string }).code !== 'EEXIT') err.push(`${(e as Error).message}\n`);
     }
   } finally {
     vi.restoreAllMocks();
