@@ -29,7 +29,6 @@ export interface TestpmdReport {
 }
 
 // testpmd clears the screen before each statistics block (ESC [2J ESC [1;1H).
-// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 export function stripAnsi(text: string): string {

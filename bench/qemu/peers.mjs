@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HOST_MAC } from './machine.mjs';
-import { PLUGINS, testpmdCommand } from './dpdk.mjs';
+import { testpmdCommand } from './dpdk.mjs';
 import { startBlast, startCounter } from './wire.mjs';
 import { missing } from './nicdl-cli.mjs';
 
@@ -191,7 +191,6 @@ export const dpdk = {
   },
 };
 
-export const dpdkPlugins = PLUGINS;
 
 // ---- nicdl (bin/run.js from the shared project tree, the host's node)
 
@@ -259,7 +258,7 @@ export const nicdl = {
       if (r.code !== 0) throw new Error(`${cmd} failed (exit ${r.code}): ${tail(r)}`);
       // recv reports a count and no elapsed time (its --timeout window includes bring-up
       // and QEMU's 1 s RX quiet time after the RCTL write): only its count is its own figure.
-      const { frames, ...brief } = json ?? {};
+      const { frames: _frames, ...brief } = json ?? {};
       return {
         toolPps: ctx.lib.commandPps(brief),
         extra: { toolPackets: brief.received ?? null, toolJson: brief, command: cmd, wallMs: r.ms, ...collectProfile(ctx, key) },

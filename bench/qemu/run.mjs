@@ -42,7 +42,6 @@ const SECONDS = Number(opt.seconds);
 const ROUNDS = Number(opt.rounds);
 const BUDGET_S = Number(opt.budget);
 const ONLY = new Set(opt.only.split(','));
-const TX_SIZES = [60, 1514];
 // pktgen as the kernel's best: 32 frames per doorbell (xmit_more), each skb sent 1000
 // times. kernel_burst1 is pktgen's default (TDT written per frame, a fresh skb each time).
 const KERNEL_PKTGEN = { burst: 32, clone: 1000 };
