@@ -81,15 +81,17 @@ export default class Recv extends NicdlCommand {
       frames: [],
       ...(flags.out ? { out: flags.out } : {}),
     };
+    const printEach = !flags.quiet && !this.jsonEnabled();
     const onFrame = (frame: Uint8Array) => {
       result.received++;
       result.bytes += frame.length;
       writer?.write(frame);
+      // Describing a frame costs as much as receiving it: only for frames kept or printed.
+      const keep = result.frames.length < JSON_FRAMES_KEPT;
+      if (!keep && !printEach) return;
       const summary = describeEthernet(frame);
-      if (result.frames.length < JSON_FRAMES_KEPT)
-        result.frames.push({ length: frame.length, summary });
-      if (!flags.quiet && !this.jsonEnabled())
-        this.log(`${String(result.received).padStart(5)}  ${summary}`);
+      if (keep) result.frames.push({ length: frame.length, summary });
+      if (printEach) this.log(`${String(result.received).padStart(5)}  ${summary}`);
     };
     const injector = nic.sim ? new Injector(nic, inject) : undefined;
     const timedOut = await this.receiveLoop(nic, flags.count, flags.timeout, onFrame, injector);
