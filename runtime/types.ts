@@ -73,6 +73,12 @@ export interface Device {
   /** Stop all DMA: bus mastering off. Safe to call more than once. */
   quiesce(): void;
   interrupts?(): InterruptSource | undefined;
+  /**
+   * Per-vector interrupts (MSI-X): source i is vector i, for i < count. Undefined when
+   * the device cannot give `count` vectors, or already delivers its interrupts through
+   * interrupts() (a device uses one or the other). Closed with the device.
+   */
+  interruptVectors?(count: number): InterruptSource[] | undefined;
   /** Quiesce, unmap all DMA, detach BARs, release the device. Idempotent. */
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ import { closeQuietly } from './fds.js';
 import type { VfioGroup } from './group.js';
 import { VfioInterrupts } from './interrupts.js';
 import { BarMmio } from './mmio.js';
+import { VfioMsix } from './msix.js';
 import { trackOpenDevice, untrackOpenDevice } from './process-hooks.js';
 import { deviceInfo, regionInfo } from './regions.js';
 import {
@@ -50,6 +51,7 @@ export class VfioDevice implements Device {
   readonly dma: DmaPool;
   private readonly bars = new Map<number, BarMmio>();
   private irq: VfioInterrupts | null | undefined;
+  private msix: VfioMsix | undefined;
   private closed = false;
 
   constructor(private readonly parts: VfioDeviceParts) {
@@ -113,12 +115,29 @@ export class VfioDevice implements Device {
     this.parts.config.setCommandBits(PCI_COMMAND_MASTER, false);
   }
 
-  /** The device's interrupt on an eventfd (MSI, else INTx), or undefined if it has none. */
+  /**
+   * The device's interrupt on an eventfd (MSI, else INTx), or undefined if it has none or
+   * MSI-X vectors are in use (vfio-pci allows one interrupt mode at a time).
+   */
   interrupts(): InterruptSource | undefined {
     this.assertOpen('interrupts');
+    if (this.msix) return undefined;
     if (this.irq === undefined)
       this.irq = VfioInterrupts.enable(this.parts.deviceFd, this.identity.address) ?? null;
     return this.irq ?? undefined;
+  }
+
+  /**
+   * MSI-X vectors 0..count-1, one eventfd each; undefined when the device has fewer, or
+   * interrupts() already set up MSI/INTx. Asking again with the same count returns the
+   * same sources.
+   */
+  interruptVectors(count: number): InterruptSource[] | undefined {
+    this.assertOpen('interruptVectors');
+    if (this.msix) return this.msix.vectors.length === count ? [...this.msix.vectors] : undefined;
+    if (this.irq) return undefined;
+    this.msix = VfioMsix.enable(this.parts.deviceFd, count, this.identity.address);
+    return this.msix ? [...this.msix.vectors] : undefined;
   }
 
   /** Function-level reset through VFIO; false when the device offers no reset method. */
@@ -162,6 +181,7 @@ export class VfioDevice implements Device {
       }
     };
     step(() => this.irq?.close());
+    step(() => this.msix?.close());
     step(() => this.quiesce());
     this.closed = true;
     step(() => this.dma.close());

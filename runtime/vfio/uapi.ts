@@ -57,6 +57,8 @@ export const VFIO_PCI_CONFIG_REGION_INDEX = 7;
 /** IRQ indexes of a vfio-pci device. */
 export const VFIO_PCI_INTX_IRQ_INDEX = 0;
 export const VFIO_PCI_MSI_IRQ_INDEX = 1;
+/** One IRQ per MSI-X table entry: vfio_irq_info.count is the table size. */
+export const VFIO_PCI_MSIX_IRQ_INDEX = 2;
 
 /** vfio_irq_info.flags */
 export const VFIO_IRQ_INFO_EVENTFD = 1 << 0;
@@ -131,7 +133,11 @@ export function irqInfoStruct(index: number) {
   return { buf, read: () => ({ flags: dv.getUint32(4, LE), count: dv.getUint32(12, LE) }) };
 }
 
-/** struct vfio_irq_set { u32 argsz, flags, index, start, count; u8 data[]; } with int32 eventfds as data */
+/**
+ * struct vfio_irq_set { u32 argsz, flags, index, start, count; u8 data[]; } with int32
+ * eventfds as data: with DATA_EVENTFD, data[i] (4 bytes each, from offset 20) is the
+ * eventfd of vector start + i, so MSI-X vectors 0..N-1 are one call with N fds.
+ */
 export function irqSetStruct(
   flags: number,
   index: number,
