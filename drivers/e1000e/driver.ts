@@ -44,10 +44,22 @@ import { TxQueue } from '../e1000/tx.js';
 import { bringUp } from './bringup.js';
 import type { E1000eConfig } from './config.js';
 import { disable, EITR, registers, type Registers } from './generated/index.js';
+import { MsixVectors } from './msix-vectors.js';
 import { allocateRxRing, allocateTxRing } from './rings.js';
 import { HardwareCounters82574, statistics } from './stats.js';
 
 const BAR0 = 0;
+/** ICR's offset (e1000e.nicdl `register ICR @ 0x00C0`): writing 1 to a cause clears it. */
+const ICR_OFFSET = 0x00c0;
+
+/**
+ * Clear what ICR still holds (write 1 to clear) and unmask the MSI-X causes again: see
+ * msix-vectors.ts for why QEMU's 82574L needs both before it sends another message.
+ */
+function rearmMsix(mmio: Mmio, regs: Registers): void {
+  mmio.write32(ICR_OFFSET, regs.ICR.readAndClear());
+  regs.IMS.setFields((w) => w.RXQ0(1).RXQ1(1).OTHER(1));
+}
 
 /** What open() found about the device (as the e1000 driver reports it). */
 export type E1000eFacts = E1000Facts;
@@ -73,6 +85,8 @@ export class E1000eDriver implements NicDriver {
     private readonly loopback: Loopback,
     private readonly regions: DmaRegion[],
     mac: Uint8Array,
+    /** Per-vector MSI-X interrupts, when the backend gave them. */
+    private readonly vectors: MsixVectors | undefined,
   ) {
     this.name = ir.name;
     this.mac = formatMac(mac);
@@ -94,7 +108,12 @@ export class E1000eDriver implements NicDriver {
     const keep = <T extends { region: DmaRegion }>(x: T): T => (regions.push(x.region), x);
     try {
       const rctl = new ReceiveControl(shared, clock);
-      const source = config.mode === 'interrupt' ? device.interrupts?.() : undefined;
+      // Per-vector MSI-X sources when the backend has them, else its single interrupt.
+      const vectors =
+        config.mode === 'interrupt'
+          ? MsixVectors.open(device, config.queues, () => rearmMsix(mmio, regs))
+          : undefined;
+      const source = config.mode === 'interrupt' ? (vectors ?? device.interrupts?.()) : undefined;
       const irq = new InterruptControl(shared, clock, config.mode, source);
       const hardware = new HardwareCounters82574(mmio);
       const startUs = clock.nowUs();
@@ -172,6 +191,7 @@ export class E1000eDriver implements NicDriver {
         loopback,
         regions,
         up.mac,
+        vectors,
       );
     } catch (e) {
       await quiesce(mmio, device, clock);
@@ -267,7 +287,9 @@ export class E1000eDriver implements NicDriver {
 
   statistics(): NicStatistics {
     this.checkOpen('statistics');
-    return statistics(this.parts);
+    const stats = statistics(this.parts);
+    if (this.vectors) Object.assign(stats.driver, this.vectors.statistics());
+    return stats;
   }
 
   async close(): Promise<void> {

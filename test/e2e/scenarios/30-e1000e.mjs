@@ -148,7 +148,7 @@ async function guestMain(address, txPerQueue, rxTotal) {
 // ---------------------------------------------------------------- host side
 
 /** An Ethernet + IPv4 + TCP (ACK, 18 payload bytes) frame with correct checksums. */
-function tcpFrame(f, { dstMac, srcPort, seq }) {
+export function tcpFrame(f, { dstMac, srcPort, seq }) {
   const ip = Buffer.alloc(20);
   const tcp = Buffer.alloc(20 + 18, seq & 0xff);
   ip[0] = 0x45;
@@ -202,7 +202,7 @@ async function flood(peer, frames, until) {
  * The JSON object the guest printed under `key`: waits for its line, and fails at once
  * (with everything the guest printed) if the guest exits without printing it.
  */
-async function guestSays(job, key, timeoutMs = 120_000) {
+export async function guestSays(job, key, timeoutMs = 120_000) {
   const re = new RegExp(`^\\{"${key}":.*$`, 'm');
   const seen = job.waitForOutput(re, { timeoutMs });
   seen.catch(() => {}); // a guest that exits first is reported below
