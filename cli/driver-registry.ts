@@ -43,12 +43,20 @@ export function driverForIds(vendor: number, device: number, address: string): D
 
 const irs = new Map<string, IrDevice>();
 
-/** The IR of a driver's spec (loaded once per process). */
+/**
+ * The IR of a driver's spec (loaded once per process): the one its generated code carries
+ * while the spec files on disk are unchanged, else compiled from the spec (which also
+ * reports a broken spec), without loading the compiler on the usual path.
+ */
 export async function driverIr(entry: DriverPackage): Promise<IrDevice> {
   const cached = irs.get(entry.specPath);
   if (cached) return cached;
-  const { loadIr } = await import('../spec/index.js');
-  const ir = loadIr(entry.specPath);
+  const ir = (await precompiled(entry)) ?? (await import('../spec/index.js')).loadIr(entry.specPath);
   irs.set(entry.specPath, ir);
   return ir;
+}
+
+async function precompiled(entry: DriverPackage): Promise<IrDevice | undefined> {
+  const { precompiledIr } = await import('../spec/precompiled.js');
+  return precompiledIr(await entry.irJson(), entry.specPath);
 }

@@ -1,7 +1,8 @@
 /**
  * The driver packages nicdl knows, so the CLI can pick one by a device's PCI ids (or by
  * name, e.g. for `--sim`) without importing every driver: `load()` imports the driver
- * itself on demand; `openTwin()` opens the driver's device twin for an IR.
+ * itself on demand, `irJson()` the IR its code was generated from; `openTwin()` opens the
+ * driver's device twin for an IR.
  */
 import type { NicDriverModule } from '../runtime/nic.js';
 import type { SimDevice, SimDeviceOptions } from '../runtime/sim/index.js';
@@ -19,6 +20,8 @@ export interface DriverPackage {
   specPath: string;
   /** PCI ids the driver's generated code supports. */
   pci: readonly { vendor: number; device: number; name?: string }[];
+  /** The IR generated code was made from, as JSON (generated/ir.ts; check before use). */
+  irJson(): Promise<string>;
   /** Import the driver. */
   load(): Promise<NicDriverModule>;
   /** Open a device twin of `ir` (the simulated device the driver runs on with `--sim`). */
@@ -33,6 +36,7 @@ export const DRIVERS: readonly DriverPackage[] = [
     name: e1000Device.name,
     specPath: driverSpecPath('e1000', 'e1000.nicdl'),
     pci: e1000Device.pci,
+    irJson: async () => (await import('./e1000/generated/ir.js')).IR_JSON,
     load: async () => (await import('./e1000/index.js')).default,
     openTwin: (ir, options = {}) => openE1000Twin(ir, options.twin, options.sim),
   },
@@ -40,6 +44,7 @@ export const DRIVERS: readonly DriverPackage[] = [
     name: e1000eDevice.name,
     specPath: driverSpecPath('e1000e', 'e1000e.nicdl'),
     pci: e1000eDevice.pci,
+    irJson: async () => (await import('./e1000e/generated/ir.js')).IR_JSON,
     load: async () => (await import('./e1000e/index.js')).default,
     openTwin: (ir, options = {}) => openE1000eTwin(ir, options.twin, options.sim),
   },

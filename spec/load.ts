@@ -3,12 +3,12 @@
  * paths relative to the importing file, refuses import cycles (naming the whole cycle)
  * and hashes every source read, so the IR records exactly what it was built from.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { FileNode, ImportNode, Span } from '../dsl/ast.js';
 import { type Diagnostic, diag } from '../dsl/diagnostics.js';
 import { parse } from '../dsl/parse.js';
+import { hashSources } from './source-hash.js';
 
 export interface LoadedFile {
   path: string;
@@ -49,13 +49,11 @@ export function loadText(text: string, file: string, read: ReadText = readUtf8):
   // One spelling per file, so `./a.nicdl` importing `a.nicdl` is seen as the same file.
   loader.visit(file.startsWith('<') ? file : normalize(file), text, []);
   const files = loader.files;
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f.text).update('\0');
   return {
     files,
     diagnostics: loader.diagnostics,
     sources: Object.fromEntries(files.map((f) => [f.path, f.text])),
-    hash: hash.digest('hex'),
+    hash: hashSources(files.map((f) => f.text)),
     imports: files.slice(1).map((f) => f.path),
   };
 }
@@ -66,7 +64,7 @@ function failed(path: string, e: unknown): Loaded {
     files: [],
     diagnostics: [diag('NDL006', span, { path, reason: reason(e) })],
     sources: {},
-    hash: createHash('sha256').digest('hex'),
+    hash: hashSources([]),
     imports: [],
   };
 }

@@ -10,6 +10,7 @@ import { normalize } from '../layout.js';
 import { generateConstants } from './constants.js';
 import { generateCounters } from './counters.js';
 import { generateDescriptors } from './descriptors.js';
+import { generateIrModule, IR_FILE } from './ir.js';
 import { TsModule, DEFAULT_RUNTIME_IMPORT, type TsOptions } from './module.js';
 import { generateRegisters } from './registers.js';
 import { generateRings } from './rings.js';
@@ -49,6 +50,7 @@ export function generateTs(spec: Device, options: Partial<TsOptions> = {}): Gene
     files.set(module.fileName, module.render());
     index.body.line(`export * from './${module.fileName.replace(/\.ts$/, '.js')}';`);
   }
+  files.set(IR_FILE, generateIrModule(ir, opts).render());
   files.set('index.ts', index.render());
   return files;
 }
