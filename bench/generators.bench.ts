@@ -30,7 +30,9 @@ const E1000_GENERATED = new URL('../drivers/e1000/generated/index.ts', import.me
 const gen: Generated = existsSync(E1000_GENERATED)
   ? ((await import(E1000_GENERATED.href)) as Generated)
   : await import('../test/generators/golden/mini/ts/index.js');
-const GENERATED_FROM = existsSync(E1000_GENERATED) ? 'drivers/e1000/generated' : 'test/generators/golden/mini/ts';
+const GENERATED_FROM = existsSync(E1000_GENERATED)
+  ? 'drivers/e1000/generated'
+  : 'test/generators/golden/mini/ts';
 
 const BAR_BYTES = 128 * 1024;
 const SLOTS = 256;
@@ -53,7 +55,14 @@ class ArrayMmio implements Mmio {
 
 function region(size: number): DmaRegion {
   const b = new ArrayBuffer(size);
-  return { iova: 0x1_0000_0000, size, u8: new Uint8Array(b), u16: new Uint16Array(b), u32: new Uint32Array(b), view: new DataView(b) };
+  return {
+    iova: 0x1_0000_0000,
+    size,
+    u8: new Uint8Array(b),
+    u16: new Uint16Array(b),
+    u32: new Uint32Array(b),
+    view: new DataView(b),
+  };
 }
 
 let sink = 0;
@@ -190,7 +199,8 @@ function ringGenerated(mmio: ArrayMmio, r: DmaRegion) {
       ring.flush();
       deviceCompletes(r.u8, handed, ring.tail);
       handed = ring.tail;
-      for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted()) sink += ring.cookieAt(slot);
+      for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted())
+        sink += ring.cookieAt(slot);
     }
   };
 }
@@ -248,7 +258,8 @@ function ringByHand(mmio: ArrayMmio, r: DmaRegion) {
       ring.flush();
       deviceCompletes(r.u8, handed, ring.next);
       handed = ring.next;
-      for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted()) sink += ring.cookies[slot];
+      for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted())
+        sink += ring.cookies[slot];
     }
   };
 }
@@ -313,7 +324,14 @@ async function generateTimes(): Promise<{
   const cliWallMs = cli ? wall(['generate', 'drivers/e1000/e1000.nicdl', '-o', out]) : undefined;
   const cliStartupWallMs = cli ? wall(['--version']) : undefined;
   rmSync(out, { recursive: true, force: true });
-  return { coldMs: cold.ms, warmMs: median(warm), generateOnlyWarmMs: median(generateOnly), cliWallMs, cliStartupWallMs, files: cold.files };
+  return {
+    coldMs: cold.ms,
+    warmMs: median(warm),
+    generateOnlyWarmMs: median(generateOnly),
+    cliWallMs,
+    cliStartupWallMs,
+    files: cold.files,
+  };
 }
 
 /**
@@ -334,7 +352,8 @@ async function allocationCheck(): Promise<Record<string, number>> {
   const ops: Record<string, (i: number) => void> = {
     registerModify: () => regs.CTRL.modify((c) => c.SLU(1).FD(1)),
     registerWriteFields: () => regs.RCTL.writeFields((w) => w.EN(1).BAM(1)),
-    registerReads: () => void (out[0] += regs.ICR.readAndClear() + regs.STATUS.getLU() + regs.GORC.readAndClear()),
+    registerReads: () =>
+      void (out[0] += regs.ICR.readAndClear() + regs.STATUS.getLU() + regs.GORC.readAndClear()),
     registerArrayWrite: (i) => regs.MTA.write(i & 127, i),
     descriptorCodec: (i) => {
       desc.setAddr(i & (SLOTS - 1), 0x1_0000_0000 + i);
@@ -369,7 +388,11 @@ type Comparison = ReturnType<typeof compare>;
  * background thread, and on a loaded machine that thread needs the pauses to finish and
  * install optimised code for both sides before compare() starts timing.
  */
-async function warmed(candidate: (n: number) => void, baseline: (n: number) => void, iterations: number): Promise<Comparison> {
+async function warmed(
+  candidate: (n: number) => void,
+  baseline: (n: number) => void,
+  iterations: number,
+): Promise<Comparison> {
   const WARM_ROUNDS = 20;
   const PAUSE_MS = 20;
   for (let i = 0; i < WARM_ROUNDS; i++) {
@@ -385,14 +408,27 @@ const CASES: Record<string, () => Promise<unknown>> = {
   accessors: () => {
     const generated = new GeneratedRegisterWork(gen.registers(new ArrayMmio(BAR_BYTES)));
     const byHand = new HandRegisterWork(new ArrayMmio(BAR_BYTES).u32);
-    return warmed((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
+    return warmed(
+      (n) => generated.run(n),
+      (n) => byHand.run(n),
+      ITERATIONS,
+    );
   },
   accessorsSameMmio: () => {
     const generated = new GeneratedRegisterWork(gen.registers(new ArrayMmio(BAR_BYTES)));
     const byHand = new HandMmioRegisterWork(new ArrayMmio(BAR_BYTES));
-    return warmed((n) => generated.run(n), (n) => byHand.run(n), ITERATIONS);
+    return warmed(
+      (n) => generated.run(n),
+      (n) => byHand.run(n),
+      ITERATIONS,
+    );
   },
-  codecs: () => warmed(codecGenerated(region(SLOTS * DESC_BYTES)), codecByHand(region(SLOTS * DESC_BYTES)), ITERATIONS * 4),
+  codecs: () =>
+    warmed(
+      codecGenerated(region(SLOTS * DESC_BYTES)),
+      codecByHand(region(SLOTS * DESC_BYTES)),
+      ITERATIONS * 4,
+    ),
   rings: () =>
     warmed(
       ringGenerated(new ArrayMmio(BAR_BYTES), region(SLOTS * DESC_BYTES)),
@@ -434,13 +470,32 @@ async function main(): Promise<void> {
   const allocation = get<Record<string, number>>('allocation');
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   writeResult('generators', {
-    accessors: { ...accessors, unit: 'ns per 6 register operations, vs hand-written on a Uint32Array', goal: goal(r3(accessors.ratio), 1.1) },
-    accessorsSameMmio: { ...accessorsSameMmio, unit: 'ns per 6 register operations, vs hand-written through the same Mmio' },
-    descriptorCodecs: { ...codecs, unit: 'ns per TX slot fill + done test', goal: goal(r3(codecs.ratio), 1.1) },
-    rings: { ...rings, unit: 'ns per packet (post, 1/32 flush, completion)', goal: goal(r3(rings.ratio), 1.1) },
+    accessors: {
+      ...accessors,
+      unit: 'ns per 6 register operations, vs hand-written on a Uint32Array',
+      goal: goal(r3(accessors.ratio), 1.1),
+    },
+    accessorsSameMmio: {
+      ...accessorsSameMmio,
+      unit: 'ns per 6 register operations, vs hand-written through the same Mmio',
+    },
+    descriptorCodecs: {
+      ...codecs,
+      unit: 'ns per TX slot fill + done test',
+      goal: goal(r3(codecs.ratio), 1.1),
+    },
+    rings: {
+      ...rings,
+      unit: 'ns per packet (post, 1/32 flush, completion)',
+      goal: goal(r3(rings.ratio), 1.1),
+    },
     garbageCollectionsPer2MCalls: allocation,
     generatedFrom: GENERATED_FROM,
-    generateE1000: { ...generate, spec: existsSync(FRONT_END) ? 'drivers/e1000/e1000.nicdl' : 'fixture (no front end yet)', goal: goal(Math.round(generate.coldMs), 200) },
+    generateE1000: {
+      ...generate,
+      spec: existsSync(FRONT_END) ? 'drivers/e1000/e1000.nicdl' : 'fixture (no front end yet)',
+      goal: goal(Math.round(generate.coldMs), 200),
+    },
     headline: {
       generators_accessor_ratio: r3(accessors.ratio),
       generators_accessor_same_mmio_ratio: r3(accessorsSameMmio.ratio),

@@ -21,7 +21,12 @@ export interface Timing {
 }
 
 /** Runs `fn(iterations)` `samples` times after `warmup` runs; returns median ns per op. */
-export function measure(fn: (iterations: number) => void, iterations: number, samples = 7, warmup = 3): Timing {
+export function measure(
+  fn: (iterations: number) => void,
+  iterations: number,
+  samples = 7,
+  warmup = 3,
+): Timing {
   for (let i = 0; i < warmup; i++) fn(iterations);
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -64,12 +69,19 @@ export function compare(
 }
 
 /** A goal: `value` against `limit`, kept in the JSON so a reader sees pass/fail at once. */
-export function goal(value: number, limit: number, comparison: '<=' | '>=' = '<='): { value: number; limit: number; met: boolean } {
+export function goal(
+  value: number,
+  limit: number,
+  comparison: '<=' | '>=' = '<=',
+): { value: number; limit: number; met: boolean } {
   return { value, limit, met: comparison === '<=' ? value <= limit : value >= limit };
 }
 
 /** Writes bench/results/<name>.json. `headline` entries are merged into summary.json. */
-export function writeResult(name: string, data: Record<string, unknown> & { headline?: Record<string, number> }): void {
+export function writeResult(
+  name: string,
+  data: Record<string, unknown> & { headline?: Record<string, number> },
+): void {
   const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const body = { name, date: new Date().toISOString(), node: process.version, ...data };

@@ -36,7 +36,9 @@ export abstract class NicdlCommand extends Command {
     return super.finally(err);
   }
 
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(
+    err: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
     if (isNicdlError(err)) {
       if (this.jsonEnabled()) {
         this.logJson({ error: { code: err.code, message: err.message, ...err.detail } });

@@ -51,7 +51,8 @@ const irs = new Map<string, IrDevice>();
 export async function driverIr(entry: DriverPackage): Promise<IrDevice> {
   const cached = irs.get(entry.specPath);
   if (cached) return cached;
-  const ir = (await precompiled(entry)) ?? (await import('../spec/index.js')).loadIr(entry.specPath);
+  const ir =
+    (await precompiled(entry)) ?? (await import('../spec/index.js')).loadIr(entry.specPath);
   irs.set(entry.specPath, ir);
   return ir;
 }

@@ -5,7 +5,16 @@
  */
 import type { Descriptor, DescriptorField, Device, Field, Register } from '../spec/ir.js';
 import { headerText, hex, offsetDigits, oneLine, sectionRef } from './emit.js';
-import { barRegisters, barSize, descriptorLayouts, normalize, fieldMask, fieldsByLsb, spaceRegisters, typeBits } from './layout.js';
+import {
+  barRegisters,
+  barSize,
+  descriptorLayouts,
+  normalize,
+  fieldMask,
+  fieldsByLsb,
+  spaceRegisters,
+  typeBits,
+} from './layout.js';
 
 /** Column the values start at, so the defines line up. */
 const VALUE_COLUMN = 48;
@@ -58,13 +67,16 @@ export function generateCHeader(spec: Device): string {
   for (const space of ir.spaces) {
     d.blank();
     d.comment(`Space ${space.name}: register numbers, ${space.width}-bit registers`);
-    for (const reg of spaceRegisters(ir).filter((r) => r.space === space.name)) emitRegister(d, ir, reg, `${space.name}_`);
+    for (const reg of spaceRegisters(ir).filter((r) => r.space === space.name))
+      emitRegister(d, ir, reg, `${space.name}_`);
   }
   for (const desc of ir.descriptors) emitDescriptor(d, desc);
   for (const ring of ir.rings) {
     d.blank();
     const n = `RING_${ring.name}`;
-    d.comment(`Ring ${ring.name} (${ring.direction}, ${ring.descriptor}): done when ${ring.done.field}.${ring.done.bit}`);
+    d.comment(
+      `Ring ${ring.name} (${ring.direction}, ${ring.descriptor}): done when ${ring.done.field}.${ring.done.bit}`,
+    );
     d.define(`${n}_COUNT_MIN`, String(ring.count.min));
     d.define(`${n}_COUNT_MAX`, String(ring.count.max));
     d.define(`${n}_COUNT_STEP`, String(ring.count.step));
@@ -101,7 +113,9 @@ function emitRegister(d: Defines, ir: Device, reg: Register, space = ''): void {
   const name = `${space}${reg.name}`;
   const ref = sectionRef(reg.ref);
   d.blank();
-  d.comment(`${reg.name}${reg.doc ? ` - ${oneLine(reg.doc)}` : ''}${ref ? ` (${ref})` : ''}: ${reg.width}-bit ${reg.access}${reg.counter ? ' counter' : ''}`);
+  d.comment(
+    `${reg.name}${reg.doc ? ` - ${oneLine(reg.doc)}` : ''}${ref ? ` (${ref})` : ''}: ${reg.width}-bit ${reg.access}${reg.counter ? ' counter' : ''}`,
+  );
   const digits = reg.space !== undefined ? 2 : offsetDigits(barSize(ir, reg.bar));
   if (reg.array) {
     d.define(name, `(${u(reg.offset, digits)} + (n) * ${reg.array.stride}u)`, '(n)');
@@ -128,9 +142,12 @@ function emitDescriptor(d: Defines, desc: Descriptor): void {
   for (const layout of descriptorLayouts(desc)) {
     const name = layout.kind === 'read' ? desc.name : `${desc.name}_WB`;
     d.blank();
-    d.comment(`Descriptor ${desc.name}${layout.kind === 'writeback' ? ' (writeback)' : ''}: ${desc.size} bytes, little-endian`);
+    d.comment(
+      `Descriptor ${desc.name}${layout.kind === 'writeback' ? ' (writeback)' : ''}: ${desc.size} bytes, little-endian`,
+    );
     if (layout.kind === 'read') d.define(`${name}_SIZE`, String(desc.size));
-    for (const f of [...layout.fields].sort((a, b) => a.offset - b.offset)) emitDescField(d, name, f);
+    for (const f of [...layout.fields].sort((a, b) => a.offset - b.offset))
+      emitDescField(d, name, f);
   }
 }
 

@@ -98,7 +98,8 @@ export function hex(n: number, digits = 4, separators = true): string {
   const raw = n.toString(16).toUpperCase().padStart(digits, '0');
   if (!separators || raw.length <= 4) return `0x${raw}`;
   const groups: string[] = [];
-  for (let end = raw.length; end > 0; end -= 4) groups.unshift(raw.slice(Math.max(0, end - 4), end));
+  for (let end = raw.length; end > 0; end -= 4)
+    groups.unshift(raw.slice(Math.max(0, end - 4), end));
   return `0x${groups.join('_')}`;
 }
 
@@ -115,7 +116,8 @@ export function offsetDigits(sizeBytes: number): number {
 /** `RX_CTRL` → `RxCtrl`, `tx_ring` → `TxRing`, `TxLegacy` → `TxLegacy`. */
 export function pascal(name: string): string {
   const parts = name.split('_').filter((p) => p !== '');
-  if (parts.length === 1 && /[a-z]/.test(name) && /[A-Z]/.test(name)) return name[0].toUpperCase() + name.slice(1);
+  if (parts.length === 1 && /[a-z]/.test(name) && /[A-Z]/.test(name))
+    return name[0].toUpperCase() + name.slice(1);
   return parts.map((p) => p[0].toUpperCase() + p.slice(1).toLowerCase()).join('');
 }
 
@@ -170,12 +172,19 @@ export function sectionRef(ref: string | undefined): string | undefined {
  * A heading for an item: `NAME — doc (§ref)`. A doc of several sentences keeps its last
  * full stop after the reference: `NAME — First. Second (§3.4).`
  */
-export function titled(name: string, doc: string | undefined, ref: string | undefined, fallback = ''): string {
+export function titled(
+  name: string,
+  doc: string | undefined,
+  ref: string | undefined,
+  fallback = '',
+): string {
   const text = (doc ?? '').trim() || fallback;
   const section = sectionRef(ref);
   if (text === '') return section ? `${name} (${section})` : name;
   if (!section) return `${name} — ${text}`;
-  return text.endsWith('.') ? `${name} — ${text.slice(0, -1)} (${section}).` : `${name} — ${text} (${section})`;
+  return text.endsWith('.')
+    ? `${name} — ${text.slice(0, -1)} (${section}).`
+    : `${name} — ${text} (${section})`;
 }
 
 /** The first sentence of a doc comment (for tables and headings), without its full stop. */

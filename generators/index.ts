@@ -10,7 +10,14 @@ import { generateJson } from './json.js';
 import { generateTs } from './ts/index.js';
 import { DEFAULT_RUNTIME_IMPORT, TARGETS, type Target } from './targets.js';
 
-export { DEFAULT_RUNTIME_IMPORT, generateTs, generateCHeader, generateJson, generateMarkdown, generateHtml };
+export {
+  DEFAULT_RUNTIME_IMPORT,
+  generateTs,
+  generateCHeader,
+  generateJson,
+  generateMarkdown,
+  generateHtml,
+};
 export { TARGETS, type Target };
 
 export interface GenerateOptions {
@@ -19,7 +26,11 @@ export interface GenerateOptions {
 }
 
 /** The files of one code target, by file name. */
-export function generateTarget(ir: Device, target: Target, options: GenerateOptions = {}): Map<string, string> {
+export function generateTarget(
+  ir: Device,
+  target: Target,
+  options: GenerateOptions = {},
+): Map<string, string> {
   switch (target) {
     case 'ts':
       return generateTs(ir, { runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT });

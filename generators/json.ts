@@ -6,7 +6,14 @@
  */
 import type { Device, Field, Register } from '../spec/ir.js';
 import { headerText } from './emit.js';
-import { barRegisters, fieldAccess, fieldMask, modifyKeepMask, normalize, spaceRegisters } from './layout.js';
+import {
+  barRegisters,
+  fieldAccess,
+  fieldMask,
+  modifyKeepMask,
+  normalize,
+  spaceRegisters,
+} from './layout.js';
 
 /** Bumped when the shape of this JSON changes (independent of the IR version). */
 export const JSON_FORMAT_VERSION = 1;
@@ -16,8 +23,13 @@ function field(reg: Register, f: Field): Record<string, unknown> {
 }
 
 function register(reg: Register): Record<string, unknown> {
-  const derived = reg.width <= 32 && reg.access === 'rw' ? { modifyKeepMask: modifyKeepMask(reg) } : {};
-  return { ...reg, fields: [...reg.fields].sort((a, b) => a.lsb - b.lsb).map((f) => field(reg, f)), ...derived };
+  const derived =
+    reg.width <= 32 && reg.access === 'rw' ? { modifyKeepMask: modifyKeepMask(reg) } : {};
+  return {
+    ...reg,
+    fields: [...reg.fields].sort((a, b) => a.lsb - b.lsb).map((f) => field(reg, f)),
+    ...derived,
+  };
 }
 
 /** Recursively sorts object keys so output order never depends on construction order. */
@@ -25,7 +37,8 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
+    for (const k of Object.keys(value).sort())
+      out[k] = canonical((value as Record<string, unknown>)[k]);
     return out;
   }
   return value;

@@ -107,7 +107,12 @@ export function barRegisters(ir: Device): Register[] {
 export function spaceRegisters(ir: Device): Register[] {
   return ir.registers
     .filter((r) => r.space !== undefined)
-    .sort((a, b) => (a.space ?? '').localeCompare(b.space ?? '') || a.offset - b.offset || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) =>
+        (a.space ?? '').localeCompare(b.space ?? '') ||
+        a.offset - b.offset ||
+        a.name.localeCompare(b.name),
+    );
 }
 
 /** The byte offset of element `index` of a register (0 for a plain register). */
@@ -127,7 +132,10 @@ export interface BitRun {
 }
 
 /** Bit ranges of `width` not covered by any field, from the top down. */
-export function reservedRuns(fields: readonly Pick<Field, 'lsb' | 'msb'>[], width: number): BitRun[] {
+export function reservedRuns(
+  fields: readonly Pick<Field, 'lsb' | 'msb'>[],
+  width: number,
+): BitRun[] {
   const used = new Array<boolean>(width).fill(false);
   for (const f of fields) for (let b = f.lsb; b <= Math.min(f.msb, width - 1); b++) used[b] = true;
   const runs: BitRun[] = [];
@@ -155,8 +163,12 @@ export function typeBytes(type: DescriptorField['type']): number {
 }
 
 /** Every descriptor field layout of a format: `read` then, if any, `writeback`. */
-export function descriptorLayouts(d: Descriptor): Array<{ kind: 'read' | 'writeback'; fields: DescriptorField[] }> {
-  const out: Array<{ kind: 'read' | 'writeback'; fields: DescriptorField[] }> = [{ kind: 'read', fields: d.fields }];
+export function descriptorLayouts(
+  d: Descriptor,
+): Array<{ kind: 'read' | 'writeback'; fields: DescriptorField[] }> {
+  const out: Array<{ kind: 'read' | 'writeback'; fields: DescriptorField[] }> = [
+    { kind: 'read', fields: d.fields },
+  ];
   if (d.writeback) out.push({ kind: 'writeback', fields: d.writeback });
   return out;
 }
@@ -164,14 +176,22 @@ export function descriptorLayouts(d: Descriptor): Array<{ kind: 'read' | 'writeb
 /** A register by name, or a typed error naming what referred to it. */
 export function registerNamed(ir: Device, name: string, usedBy: string): Register {
   const reg = ir.registers.find((r) => r.name === name);
-  if (!reg) throw new NicdlError('E_GEN_UNKNOWN_REGISTER', `${usedBy} names register ${name}, which the spec does not declare`);
+  if (!reg)
+    throw new NicdlError(
+      'E_GEN_UNKNOWN_REGISTER',
+      `${usedBy} names register ${name}, which the spec does not declare`,
+    );
   return reg;
 }
 
 /** A descriptor format by name, or a typed error naming what referred to it. */
 export function descriptorNamed(ir: Device, name: string, usedBy: string): Descriptor {
   const d = ir.descriptors.find((x) => x.name === name);
-  if (!d) throw new NicdlError('E_GEN_UNKNOWN_DESCRIPTOR', `${usedBy} names descriptor ${name}, which the spec does not declare`);
+  if (!d)
+    throw new NicdlError(
+      'E_GEN_UNKNOWN_DESCRIPTOR',
+      `${usedBy} names descriptor ${name}, which the spec does not declare`,
+    );
   return d;
 }
 
@@ -184,11 +204,20 @@ export function barSize(ir: Device, bar: number): number {
 function sortFields(fields: Field[]): Field[] {
   return [...fields]
     .sort((a, b) => a.lsb - b.lsb || a.name.localeCompare(b.name))
-    .map((f) => (f.enum ? { ...f, enum: [...f.enum].sort((a, b) => a.value - b.value || a.name.localeCompare(b.name)) } : f));
+    .map((f) =>
+      f.enum
+        ? {
+            ...f,
+            enum: [...f.enum].sort((a, b) => a.value - b.value || a.name.localeCompare(b.name)),
+          }
+        : f,
+    );
 }
 
 function sortDescFields(fields: DescriptorField[]): DescriptorField[] {
-  return [...fields].sort((a, b) => a.offset - b.offset || a.name.localeCompare(b.name)).map((f) => ({ ...f, bits: sortFields(f.bits) }));
+  return [...fields]
+    .sort((a, b) => a.offset - b.offset || a.name.localeCompare(b.name))
+    .map((f) => ({ ...f, bits: sortFields(f.bits) }));
 }
 
 /**
@@ -200,7 +229,13 @@ export function normalize(ir: Device): Device {
   return {
     ...ir,
     registers: [...ir.registers]
-      .sort((a, b) => (a.space ?? '').localeCompare(b.space ?? '') || a.bar - b.bar || a.offset - b.offset || a.name.localeCompare(b.name))
+      .sort(
+        (a, b) =>
+          (a.space ?? '').localeCompare(b.space ?? '') ||
+          a.bar - b.bar ||
+          a.offset - b.offset ||
+          a.name.localeCompare(b.name),
+      )
       .map((r) => ({ ...r, fields: sortFields(r.fields) })),
     descriptors: ir.descriptors.map((d) => ({
       ...d,

@@ -12,11 +12,17 @@ export function describeValue(v: Value): string {
 }
 
 export function describeStep(step: Step): string {
-  const reg = 'register' in step ? `${step.register}${step.index !== undefined ? `[${step.index}]` : ''}` : '';
-  const fields = (fs: Array<{ field: string; value: Value }>) => `{ ${fs.map((f) => `${f.field} = ${describeValue(f.value)}`).join(', ')} }`;
+  const reg =
+    'register' in step
+      ? `${step.register}${step.index !== undefined ? `[${step.index}]` : ''}`
+      : '';
+  const fields = (fs: Array<{ field: string; value: Value }>) =>
+    `{ ${fs.map((f) => `${f.field} = ${describeValue(f.value)}`).join(', ')} }`;
   switch (step.op) {
     case 'write':
-      return step.fields.length > 0 ? `write ${reg} = ${describeValue(step.value)} ${fields(step.fields)}` : `write ${reg} = ${describeValue(step.value)}`;
+      return step.fields.length > 0
+        ? `write ${reg} = ${describeValue(step.value)} ${fields(step.fields)}`
+        : `write ${reg} = ${describeValue(step.value)}`;
     case 'modify':
       return `modify ${reg} ${fields(step.fields)}`;
     case 'read':
@@ -29,7 +35,6 @@ export function describeStep(step: Step): string {
       return `call ${step.sequence}`;
   }
 }
-
 
 /**
  * A constant written to a descriptor field, in the field's own terms: its bit names

@@ -5,4 +5,11 @@ export { nativeStatus, type NativeAddon } from './native.js';
 export * from './pci/index.js';
 export { VfioDevice, BarMmio, DmaPool, openDeviceCount } from './vfio/index.js';
 export * from './support/index.js';
-export { openSimDevice, SimDevice, NullPlugin, type SimDeviceOptions, type SimPlugin, type SimContext } from './sim/index.js';
+export {
+  openSimDevice,
+  SimDevice,
+  NullPlugin,
+  type SimDeviceOptions,
+  type SimPlugin,
+  type SimContext,
+} from './sim/index.js';

@@ -99,7 +99,9 @@ export interface NicDriver {
   readonly clock: Clock;
   /** The MAC address in use, "52:54:00:12:34:56". */
   readonly mac: string;
-  readonly config: Readonly<Required<Omit<NicConfig, 'coalescing'>>> & { coalescing: CoalescingProfile };
+  readonly config: Readonly<Required<Omit<NicConfig, 'coalescing'>>> & {
+    coalescing: CoalescingProfile;
+  };
 
   link(): LinkState;
   /**

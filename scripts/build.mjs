@@ -27,12 +27,22 @@ function run(label, cmd, args, { optional = false } = {}) {
 
 if (existsSync(join(root, 'dsl/grammar.peggy'))) {
   run('parser', bin('peggy'), [
-    '--format', 'es', '--dts', '--return-types', '{"*": "any"}',
-    '-o', 'dsl/parser.js', 'dsl/grammar.peggy',
+    '--format',
+    'es',
+    '--dts',
+    '--return-types',
+    '{"*": "any"}',
+    '-o',
+    'dsl/parser.js',
+    'dsl/grammar.peggy',
   ]);
 }
 if (existsSync(join(root, 'runtime/native/build.mjs'))) {
   run('native addon', process.execPath, ['runtime/native/build.mjs'], { optional: true });
 }
-run('typescript', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+run('typescript', process.execPath, [
+  join(root, 'node_modules/typescript/bin/tsc'),
+  '-p',
+  'tsconfig.json',
+]);
 run('cli manifest', process.execPath, [join(root, 'scripts/cli-manifest.mjs')]);

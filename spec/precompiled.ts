@@ -30,9 +30,14 @@ export function precompiledIr(json: string, specPath: string): Device | undefine
 }
 
 /** Each path the generator saw, mapped to the same file seen from `specPath`. */
-function respelling(file: string, imports: readonly string[], specPath: string): Map<string, string> {
+function respelling(
+  file: string,
+  imports: readonly string[],
+  specPath: string,
+): Map<string, string> {
   const paths = new Map([[file, specPath]]);
-  for (const imp of imports) paths.set(imp, normalize(join(dirname(specPath), relative(dirname(file), imp))));
+  for (const imp of imports)
+    paths.set(imp, normalize(join(dirname(specPath), relative(dirname(file), imp))));
   return paths;
 }
 

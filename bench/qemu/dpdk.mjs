@@ -9,7 +9,10 @@ export const TESTPMD = '/usr/bin/dpdk-testpmd';
 const LIB_DIR = '/usr/lib/x86_64-linux-gnu';
 // Loaded with -d: only these plugins (EAL's own plugin directory is not shared, so it
 // does not try to load every PMD Debian ships).
-export const PLUGINS = [`${LIB_DIR}/librte_net_e1000.so.23`, `${LIB_DIR}/librte_mempool_ring.so.23`];
+export const PLUGINS = [
+  `${LIB_DIR}/librte_net_e1000.so.23`,
+  `${LIB_DIR}/librte_mempool_ring.so.23`,
+];
 const PACKAGES = ['dpdk', 'dpdk-dev', 'librte-net-e1000-23', 'librte-mempool-ring23'];
 // testpmd's default pool is sized for 32+ ports; 8192 mbufs serve one port's rings.
 const MBUFS = 8192;
@@ -31,10 +34,14 @@ export function ensureDpdk(log) {
     log(`installing ${missing.join(' ')} (apt-get)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-q'], { encoding: 'utf8', env });
-    const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
-      encoding: 'utf8',
-      env,
-    });
+    const install = spawnSync(
+      'apt-get',
+      ['install', '-y', '-q', '--no-install-recommends', ...missing],
+      {
+        encoding: 'utf8',
+        env,
+      },
+    );
     if (install.status !== 0)
       return {
         error: `apt-get install ${missing.join(' ')} failed (exit ${install.status ?? install.error?.message}): ${(install.stderr || update.stderr || '').trim().slice(-500)}`,
@@ -57,8 +64,21 @@ export const prepCommand = (script) => `sh ${script} ${LIB_DIR}`;
  * every second until SIGINT. mode: txonly (frames of `sizeBytes` to `peerMac`) or rxonly.
  */
 export function testpmdCommand({ pciAddress, mode, sizeBytes, peerMac }) {
-  const eal = ['-l', '0-1', '-n', '1', '--in-memory', '-a', pciAddress, ...PLUGINS.flatMap((p) => ['-d', p])];
-  const app = [`--forward-mode=${mode}`, `--stats-period=${STATS_PERIOD_S}`, `--total-num-mbufs=${MBUFS}`];
+  const eal = [
+    '-l',
+    '0-1',
+    '-n',
+    '1',
+    '--in-memory',
+    '-a',
+    pciAddress,
+    ...PLUGINS.flatMap((p) => ['-d', p]),
+  ];
+  const app = [
+    `--forward-mode=${mode}`,
+    `--stats-period=${STATS_PERIOD_S}`,
+    `--total-num-mbufs=${MBUFS}`,
+  ];
   if (mode === 'txonly') app.push(`--txpkts=${sizeBytes}`, `--eth-peer=0,${peerMac}`);
   return `exec ${TESTPMD} ${eal.join(' ')} -- ${app.join(' ')}`;
 }

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 /** { commands: Map(name -> flag names) } or { error } when the CLI cannot be loaded. */
 export async function nicdlCapabilities(projectRoot) {
   const file = join(projectRoot, 'dist', 'cli', 'commands.js');
-  if (!existsSync(file)) return { commands: new Map(), error: 'dist/cli/commands.js is missing (npm run build)' };
+  if (!existsSync(file))
+    return { commands: new Map(), error: 'dist/cli/commands.js is missing (npm run build)' };
   try {
     const { COMMANDS } = await import(pathToFileURL(file).href);
     const commands = new Map(
@@ -16,14 +17,20 @@ export async function nicdlCapabilities(projectRoot) {
     );
     return { commands };
   } catch (e) {
-    return { commands: new Map(), error: `dist/cli/commands.js does not load: ${e.message.split('\n')[0]}` };
+    return {
+      commands: new Map(),
+      error: `dist/cli/commands.js does not load: ${e.message.split('\n')[0]}`,
+    };
   }
 }
 
 /** Why `command` with `flags` cannot run yet, or null when it can. */
 export function missing(caps, command, flags = []) {
   const have = caps.commands.get(command);
-  if (!have) return `nicdl has no \`${command}\` command in dist/cli/commands.js yet${caps.error ? ` (${caps.error})` : ''}`;
+  if (!have)
+    return `nicdl has no \`${command}\` command in dist/cli/commands.js yet${caps.error ? ` (${caps.error})` : ''}`;
   const absent = flags.filter((f) => !have.includes(f));
-  return absent.length ? `nicdl ${command} has no ${absent.map((f) => `--${f}`).join(', ')} flag yet` : null;
+  return absent.length
+    ? `nicdl ${command} has no ${absent.map((f) => `--${f}`).join(', ')} flag yet`
+    : null;
 }

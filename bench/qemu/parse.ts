@@ -16,7 +16,12 @@ export interface PktgenReport {
 export function parsePktgen(text: string): PktgenReport | null {
   const m = /Result: OK: (\d+)\([^)]*\) usec, (\d+) \((\d+)byte,\d+frags\)\s+(\d+)pps/.exec(text);
   if (!m) return null;
-  return { elapsedUs: Number(m[1]), packets: Number(m[2]), frameBytes: Number(m[3]), pps: Number(m[4]) };
+  return {
+    elapsedUs: Number(m[1]),
+    packets: Number(m[2]),
+    frameBytes: Number(m[3]),
+    pps: Number(m[4]),
+  };
 }
 
 export interface TestpmdReport {
@@ -39,7 +44,9 @@ export function stripAnsi(text: string): string {
 export function parseTestpmd(text: string, dir: 'tx' | 'rx'): TestpmdReport {
   const clean = stripAnsi(text);
   const label = dir === 'tx' ? 'Tx' : 'Rx';
-  const ppsSamples = [...clean.matchAll(new RegExp(`${label}-pps:\\s+(\\d+)`, 'g'))].map((m) => Number(m[1]));
+  const ppsSamples = [...clean.matchAll(new RegExp(`${label}-pps:\\s+(\\d+)`, 'g'))].map((m) =>
+    Number(m[1]),
+  );
   const withTraffic = ppsSamples.filter((n) => n > 0);
   const accumulated = clean.split('Accumulated forward statistics')[1] ?? '';
   const packets = new RegExp(`${label.toUpperCase()}-packets:\\s+(\\d+)`).exec(accumulated);
@@ -104,7 +111,8 @@ export function parseCommandJson(stdout: string): unknown {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 const RATE_KEYS = ['pps', 'txPps', 'rxPps', 'packetsPerSecond', 'framesPerSecond'];
@@ -120,10 +128,11 @@ export function commandPps(json: unknown): number | null {
   if (!isObject(json)) return null;
   const direct = ownPps(json);
   if (direct !== null) return direct;
-  for (const v of Object.values(json)) if (isObject(v)) {
-    const nested = ownPps(v);
-    if (nested !== null) return nested;
-  }
+  for (const v of Object.values(json))
+    if (isObject(v)) {
+      const nested = ownPps(v);
+      if (nested !== null) return nested;
+    }
   return null;
 }
 
@@ -145,10 +154,17 @@ export function commandRttsMs(json: unknown): number[] {
   if (!isObject(json)) return [];
   for (const [key, value] of Object.entries(json)) {
     if (!Array.isArray(value) || value.length === 0) continue;
-    if (value.every((v) => num(v) !== null) && /rtt|time/i.test(key)) return value.map((v) => scaleToMs(key, v as number));
+    if (value.every((v) => num(v) !== null) && /rtt|time/i.test(key))
+      return value.map((v) => scaleToMs(key, v as number));
     if (value.every(isObject)) {
-      const field = Object.keys(value[0]).find((k) => /rtt|time/i.test(k) && num(value[0][k]) !== null);
-      if (field) return value.map((v) => num((v as Json)[field])).filter((v): v is number => v !== null).map((v) => scaleToMs(field, v));
+      const field = Object.keys(value[0]).find(
+        (k) => /rtt|time/i.test(k) && num(value[0][k]) !== null,
+      );
+      if (field)
+        return value
+          .map((v) => num((v as Json)[field]))
+          .filter((v): v is number => v !== null)
+          .map((v) => scaleToMs(field, v));
     }
   }
   return [];

@@ -113,7 +113,10 @@ export const kernel = {
       );
       const report = ctx.lib.parsePktgen(r.stdout);
       if (r.code !== 0 || !report) throw new Error(`pktgen failed (exit ${r.code}): ${tail(r)}`);
-      return { toolPps: report.pps, extra: { toolPackets: report.packets, pktgen: { burst, cloneSkb: clone } } };
+      return {
+        toolPps: report.pps,
+        extra: { toolPackets: report.packets, pktgen: { burst, cloneSkb: clone } },
+      };
     });
   },
 
@@ -138,7 +141,11 @@ export const kernel = {
       timeoutMs: (ctx.pings * PING_INTERVAL_S + 30) * 1000,
     });
     if (r.code !== 0) throw new Error(`ping failed (exit ${r.code}): ${tail(r)}`);
-    return { ...pingFigures(ctx, ctx.lib.parsePingRtts(r.stdout)), sent: ctx.pings, intervalS: PING_INTERVAL_S };
+    return {
+      ...pingFigures(ctx, ctx.lib.parsePingRtts(r.stdout)),
+      sent: ctx.pings,
+      intervalS: PING_INTERVAL_S,
+    };
   },
 };
 
@@ -157,7 +164,9 @@ async function runTestpmd(ctx, options, whileRunning) {
     job.kill('KILL');
     const r = await job.done.catch((x) => x.result ?? {});
     const why = ctx.lib.testpmdError(`${r.stdout ?? ''}\n${r.stderr ?? ''}`);
-    const err = new Error(`testpmd did not start: ${why ?? e.message.split('\n')[0]}\n${tail(r, 1500)}`);
+    const err = new Error(
+      `testpmd did not start: ${why ?? e.message.split('\n')[0]}\n${tail(r, 1500)}`,
+    );
     err.dpdkUnavailable = true;
     throw err;
   }
@@ -177,20 +186,27 @@ export const dpdk = {
         () => sleep(ctx.seconds * 1000),
       );
       const rep = ctx.lib.parseTestpmd(output, 'tx');
-      return { toolPps: rep.pps, extra: { toolPackets: rep.packets, toolSamplesPps: rep.ppsSamples, startMs } };
+      return {
+        toolPps: rep.pps,
+        extra: { toolPackets: rep.packets, toolSamplesPps: rep.ppsSamples, startMs },
+      };
     });
   },
 
   async rx(ctx) {
     await quietNic(ctx);
     return measureRx(ctx, ctx.maxRowSeconds, async () => {
-      const { output, startMs } = await runTestpmd(ctx, { mode: 'rxonly' }, () => sleep(ctx.seconds * 1000));
+      const { output, startMs } = await runTestpmd(ctx, { mode: 'rxonly' }, () =>
+        sleep(ctx.seconds * 1000),
+      );
       const rep = ctx.lib.parseTestpmd(output, 'rx');
-      return { toolPps: rep.pps, extra: { toolPackets: rep.packets, toolSamplesPps: rep.ppsSamples, startMs } };
+      return {
+        toolPps: rep.pps,
+        extra: { toolPackets: rep.packets, toolSamplesPps: rep.ppsSamples, startMs },
+      };
     });
   },
 };
-
 
 // ---- nicdl (bin/run.js from the shared project tree, the host's node)
 
@@ -239,7 +255,10 @@ export const nicdl = {
       );
       const json = ctx.lib.parseCommandJson(r.stdout);
       if (r.code !== 0) throw new Error(`nicdl pktgen failed (exit ${r.code}): ${tail(r)}`);
-      return { toolPps: ctx.lib.commandPps(json), extra: { toolJson: json, wallMs: r.ms, ...collectProfile(ctx, key) } };
+      return {
+        toolPps: ctx.lib.commandPps(json),
+        extra: { toolJson: json, wallMs: r.ms, ...collectProfile(ctx, key) },
+      };
     });
   },
 
@@ -261,17 +280,27 @@ export const nicdl = {
       const { frames: _frames, ...brief } = json ?? {};
       return {
         toolPps: ctx.lib.commandPps(brief),
-        extra: { toolPackets: brief.received ?? null, toolJson: brief, command: cmd, wallMs: r.ms, ...collectProfile(ctx, key) },
+        extra: {
+          toolPackets: brief.received ?? null,
+          toolJson: brief,
+          command: cmd,
+          wallMs: r.ms,
+          ...collectProfile(ctx, key),
+        },
       };
     });
   },
 
   async ping(ctx) {
     const flags = ctx.caps.commands.get('ping');
-    const args = [`${nicdlCommand(ctx, 'ping.nicdl')} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}`];
+    const args = [
+      `${nicdlCommand(ctx, 'ping.nicdl')} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}`,
+    ];
     if (flags.includes('count')) args.push(`--count ${ctx.pings + 1}`);
     if (flags.includes('interval')) args.push(`--interval ${PING_INTERVAL_S}`);
-    const ipFlag = ['ip', 'src-ip', 'source-ip', 'local-ip', 'address'].find((f) => flags.includes(f));
+    const ipFlag = ['ip', 'src-ip', 'source-ip', 'local-ip', 'address'].find((f) =>
+      flags.includes(f),
+    );
     if (ipFlag) args.push(`--${ipFlag} ${SLIRP_GUEST_IP}`);
     args.push('--json');
     const cmd = args.join(' ');
@@ -280,6 +309,12 @@ export const nicdl = {
     if (r.code !== 0) throw new Error(`nicdl ping failed (exit ${r.code}): ${tail(r)}`);
     // Its first request waits for ARP (the kernel's was resolved by the warm-up): not counted.
     const rtts = ctx.lib.commandRttsMs(json).slice(1);
-    return { ...pingFigures(ctx, rtts), command: cmd, firstReplyDropped: true, toolJson: json, ...collectProfile(ctx, 'ping.nicdl') };
+    return {
+      ...pingFigures(ctx, rtts),
+      command: cmd,
+      firstReplyDropped: true,
+      toolJson: json,
+      ...collectProfile(ctx, 'ping.nicdl'),
+    };
   },
 };

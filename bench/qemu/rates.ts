@@ -36,7 +36,12 @@ function ratesOver(bins: readonly number[], first: number, last: number, binMs: 
   const warmupBins = Math.ceil(WARMUP_MS / binMs);
   const steadyFrom = last - first + 1 > 2 * warmupBins ? first + warmupBins : first;
   const steadyMs = (last - steadyFrom + 1) * binMs;
-  return { pps: (frames * 1000) / spanMs, steadyPps: (sum(steadyFrom, last) * 1000) / steadyMs, frames, spanMs };
+  return {
+    pps: (frames * 1000) / spanMs,
+    steadyPps: (sum(steadyFrom, last) * 1000) / steadyMs,
+    frames,
+    spanMs,
+  };
 }
 
 /**
@@ -92,7 +97,11 @@ export function median(samples: readonly number[]): number {
 }
 
 /** candidate / baseline, rounded to 3 places; null when either was not measured. */
-export function ratio(candidate: number | null | undefined, baseline: number | null | undefined): number | null {
-  if (candidate == null || baseline == null || !Number.isFinite(candidate) || !(baseline > 0)) return null;
+export function ratio(
+  candidate: number | null | undefined,
+  baseline: number | null | undefined,
+): number | null {
+  if (candidate == null || baseline == null || !Number.isFinite(candidate) || !(baseline > 0))
+    return null;
   return Math.round((candidate / baseline) * 1000) / 1000;
 }

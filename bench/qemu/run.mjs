@@ -47,10 +47,19 @@ const ONLY = new Set(opt.only.split(','));
 const KERNEL_PKTGEN = { burst: 32, clone: 1000 };
 const KERNEL_PKTGEN_DEFAULT = { burst: 1, clone: 0 };
 // Goals of issue 10 (ratios to peers measured in the same run).
-const GOALS = { tx_pps_vs_dpdk: 0.95, tx_pps_vs_kernel: 1.0, rx_pps_vs_dpdk: 0.95, rx_pps_vs_kernel: 1.0 };
+const GOALS = {
+  tx_pps_vs_dpdk: 0.95,
+  tx_pps_vs_kernel: 1.0,
+  rx_pps_vs_dpdk: 0.95,
+  rx_pps_vs_kernel: 1.0,
+};
 
 const dist = (p) => import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'bench', p)).href);
-const lib = { ...(await dist('qemu/parse.js')), ...(await dist('qemu/rates.js')), ...(await dist('qemu/profile.js')) };
+const lib = {
+  ...(await dist('qemu/parse.js')),
+  ...(await dist('qemu/rates.js')),
+  ...(await dist('qemu/profile.js')),
+};
 const { writeSummary } = await dist('qemu/summary.js');
 const { writeResult } = await dist('harness.js');
 
@@ -94,7 +103,8 @@ async function row(key, round, skipReason, fn) {
 }
 
 const selected = (who, reason = null) => (ONLY.has(who) ? reason : 'not selected (--only)');
-const dpdkSkip = () => selected('dpdk', dpdkState.error ? `DPDK unavailable: ${dpdkState.error.split('\n')[0]}` : null);
+const dpdkSkip = () =>
+  selected('dpdk', dpdkState.error ? `DPDK unavailable: ${dpdkState.error.split('\n')[0]}` : null);
 
 /**
  * One round: each job (TX 60, TX 1514, RX, ping) by every peer back to back, so the
@@ -129,7 +139,8 @@ async function runRound(ctx, round) {
   for (const peers of jobs) {
     const ordered = round % 2 === 0 ? [...peers].reverse() : peers;
     // dpdkSkip is a function: a testpmd failure earlier in the run skips later DPDK rows.
-    for (const [key, skip, fn] of ordered) await row(key, round, typeof skip === 'function' ? skip() : skip, fn);
+    for (const [key, skip, fn] of ordered)
+      await row(key, round, typeof skip === 'function' ? skip() : skip, fn);
   }
 }
 
@@ -211,7 +222,10 @@ function wholeSpanRatios() {
 
 function goals(head) {
   return Object.fromEntries(
-    Object.entries(GOALS).map(([k, limit]) => [k, { value: head[k], limit, met: head[k] == null ? null : head[k] >= limit }]),
+    Object.entries(GOALS).map(([k, limit]) => [
+      k,
+      { value: head[k], limit, met: head[k] == null ? null : head[k] >= limit },
+    ]),
   );
 }
 
@@ -227,11 +241,18 @@ log(`wire tool: ${wire}`);
 const dpdkState = ensureDpdk(log);
 if (dpdkState.error) log(`DPDK unavailable: ${dpdkState.error}`);
 const caps = await nicdlCapabilities(PROJECT_ROOT);
-log(`nicdl commands: ${[...caps.commands.keys()].join(' ') || '(none)'}${caps.error ? ` (${caps.error})` : ''}`);
+log(
+  `nicdl commands: ${[...caps.commands.keys()].join(' ') || '(none)'}${caps.error ? ` (${caps.error})` : ''}`,
+);
 const { dgram, slirp, qemuArgs } = await benchNics();
 const conditions = {
   accel: 'tcg (multi-threaded), no KVM',
-  guest: { smp: SMP, memMb: MEM_MB, hugepages2M: HUGEPAGES, nics: 'e1000 00:02.0 on -netdev dgram (host wire tool), e1000 00:03.0 on slirp' },
+  guest: {
+    smp: SMP,
+    memMb: MEM_MB,
+    hugepages2M: HUGEPAGES,
+    nics: 'e1000 00:02.0 on -netdev dgram (host wire tool), e1000 00:03.0 on slirp',
+  },
   hostCpus: (await import('node:os')).cpus().length,
   loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
   qemu: version('qemu-system-x86_64', ['--version']),
@@ -247,43 +268,48 @@ const conditions = {
 let roundsRun = 0;
 let guestError = null;
 try {
-  await withGuest(guestOptions({ qemuArgs, hostFiles: dpdkState.error ? [] : dpdkHostFiles(), log }), async (g) => {
-    conditions.guestKernel = (await g.ok('uname -r')).trim();
-    conditions.bootMs = g.bootMs;
-    const tools = guestTools(g);
-    if (!dpdkState.error && ONLY.has('dpdk')) {
-      const r = await g.run(prepCommand(tools.script('dpdk-prep.sh')));
-      if (r.code !== 0) dpdkState.error = `preparing EAL in the guest failed: ${r.stderr.trim()}`;
-    }
-    const ctx = {
-      g,
-      tools,
-      wire,
-      dgram,
-      slirp,
-      caps,
-      lib,
-      seconds: SECONDS,
-      pings: Number(opt.pings),
-      rxOfferedPps: Number(opt['rx-pps']),
-      cpuProf: opt['cpu-prof'],
-      profilesDir: join(PROJECT_ROOT, 'bench', 'results', 'profiles'),
-      projectRoot: PROJECT_ROOT,
-      round: 0,
-      maxRowSeconds: SECONDS + 600,
-    };
-    for (let round = 1; round <= ROUNDS; round++) {
-      const perRound = roundsRun ? (elapsedS() - conditions.bootMs / 1000) / roundsRun : 0;
-      if (round > 1 && elapsedS() + perRound > BUDGET_S) {
-        log(`stopping after ${roundsRun} round(s): another (~${perRound.toFixed(0)} s) would pass the ${BUDGET_S} s budget`);
-        break;
+  await withGuest(
+    guestOptions({ qemuArgs, hostFiles: dpdkState.error ? [] : dpdkHostFiles(), log }),
+    async (g) => {
+      conditions.guestKernel = (await g.ok('uname -r')).trim();
+      conditions.bootMs = g.bootMs;
+      const tools = guestTools(g);
+      if (!dpdkState.error && ONLY.has('dpdk')) {
+        const r = await g.run(prepCommand(tools.script('dpdk-prep.sh')));
+        if (r.code !== 0) dpdkState.error = `preparing EAL in the guest failed: ${r.stderr.trim()}`;
       }
-      log(`round ${round} of ${ROUNDS}`);
-      ctx.round = round;
-      await runRound(ctx, round);
-      roundsRun++;
-    }
-  });
+      const ctx = {
+        g,
+        tools,
+        wire,
+        dgram,
+        slirp,
+        caps,
+        lib,
+        seconds: SECONDS,
+        pings: Number(opt.pings),
+        rxOfferedPps: Number(opt['rx-pps']),
+        cpuProf: opt['cpu-prof'],
+        profilesDir: join(PROJECT_ROOT, 'bench', 'results', 'profiles'),
+        projectRoot: PROJECT_ROOT,
+        round: 0,
+        maxRowSeconds: SECONDS + 600,
+      };
+      for (let round = 1; round <= ROUNDS; round++) {
+        const perRound = roundsRun ? (elapsedS() - conditions.bootMs / 1000) / roundsRun : 0;
+        if (round > 1 && elapsedS() + perRound > BUDGET_S) {
+          log(
+            `stopping after ${roundsRun} round(s): another (~${perRound.toFixed(0)} s) would pass the ${BUDGET_S} s budget`,
+          );
+          break;
+        }
+        log(`round ${round} of ${ROUNDS}`);
+        ctx.round = round;
+        await runRound(ctx, round);
+        roundsRun++;
+      }
+    },
+  );
 } catch (e) {
   guestError = `${e.message}${e.artifacts ? `\n(artifacts: ${e.artifacts})` : ''}`;
   log(`guest failed: ${guestError}`);
@@ -300,7 +326,9 @@ const diagnostic = ONLY.size < 3 || opt['cpu-prof'];
 const resultName = diagnostic ? 'qemu-diagnostic' : 'qemu';
 writeResult(resultName, {
   conditions,
-  dpdk: dpdkState.error ? { available: false, error: dpdkState.error } : { available: true, version: dpdkState.version },
+  dpdk: dpdkState.error
+    ? { available: false, error: dpdkState.error }
+    : { available: true, version: dpdkState.version },
   nicdl: { commands: [...caps.commands.keys()], skipped: skipReasons },
   ...(guestError ? { guestError } : {}),
   goals: goals(head),
@@ -309,6 +337,13 @@ writeResult(resultName, {
   ...(diagnostic ? { ratios: head } : { headline: head }),
 });
 if (!diagnostic) writeSummary(join(PROJECT_ROOT, 'bench', 'results'));
-log(`wrote bench/results/${resultName}.json${diagnostic ? '' : ', summary.json, summary.md, summary.svg'}`);
-console.log('\n' + Object.entries(head).map(([k, v]) => `  ${k.padEnd(28)} ${v ?? '-'}`).join('\n'));
+log(
+  `wrote bench/results/${resultName}.json${diagnostic ? '' : ', summary.json, summary.md, summary.svg'}`,
+);
+console.log(
+  '\n' +
+    Object.entries(head)
+      .map(([k, v]) => `  ${k.padEnd(28)} ${v ?? '-'}`)
+      .join('\n'),
+);
 process.exit(guestError ? 1 : 0);

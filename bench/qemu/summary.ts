@@ -31,13 +31,21 @@ export function betterDirection(key: string): 'higher' | 'lower' {
 /** Merges `headline` of every *.json in `dir` (but summary.json) over the old summary. */
 export function mergeHeadlines(dir: string): { summary: Headline; sources: SummarySource[] } {
   const summaryPath = join(dir, 'summary.json');
-  const summary: Headline = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
+  const summary: Headline = existsSync(summaryPath)
+    ? JSON.parse(readFileSync(summaryPath, 'utf8'))
+    : {};
   const sources: SummarySource[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'summary.json').sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'summary.json')
+    .sort()) {
     const data = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     if (!data?.headline) continue;
     Object.assign(summary, data.headline);
-    sources.push({ file, date: typeof data.date === 'string' ? data.date : null, keys: Object.keys(data.headline) });
+    sources.push({
+      file,
+      date: typeof data.date === 'string' ? data.date : null,
+      keys: Object.keys(data.headline),
+    });
   }
   return { summary, sources };
 }
@@ -46,11 +54,17 @@ const BAR_CHARS = 40;
 
 function format(value: number | null): string {
   if (value === null) return 'not measured';
-  return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : String(Math.round(value * 1000) / 1000);
+  return Math.abs(value) >= 1000
+    ? Math.round(value).toLocaleString('en-US')
+    : String(Math.round(value * 1000) / 1000);
 }
 
 /** The Markdown page: a text bar chart of the ratios (1.0 marked "|"), then every figure. */
-export function renderSummaryMarkdown(summary: Headline, sources: SummarySource[], svgFile: string | null): string {
+export function renderSummaryMarkdown(
+  summary: Headline,
+  sources: SummarySource[],
+  svgFile: string | null,
+): string {
   const ratios = Object.entries(summary).filter(([k]) => isRatioKey(k));
   const scale = Math.max(1.25, ...ratios.map(([, v]) => v ?? 0));
   const keyWidth = Math.max(0, ...ratios.map(([k]) => k.length));
@@ -58,7 +72,9 @@ export function renderSummaryMarkdown(summary: Headline, sources: SummarySource[
   const bar = (v: number | null) => {
     if (v === null) return ' '.repeat(BAR_CHARS) + '  not measured';
     const n = Math.round((v / scale) * BAR_CHARS);
-    const cells = Array.from({ length: BAR_CHARS }, (_, i) => (i < n ? '#' : i === one ? '|' : ' '));
+    const cells = Array.from({ length: BAR_CHARS }, (_, i) =>
+      i < n ? '#' : i === one ? '|' : ' ',
+    );
     return `${cells.join('')}  ${format(v)}`;
   };
   const lines = [
@@ -69,16 +85,37 @@ export function renderSummaryMarkdown(summary: Headline, sources: SummarySource[
     '',
   ];
   if (svgFile) lines.push(`![headline ratios](${svgFile})`, '');
-  lines.push('```', ...ratios.map(([k, v]) => `${k.padEnd(keyWidth)}  ${bar(v)}  (${betterDirection(k)} is better)`), '```', '');
-  lines.push('| figure | value |', '| --- | ---: |', ...Object.entries(summary).map(([k, v]) => `| ${k} | ${format(v)} |`), '');
-  lines.push('Sources:', '', ...sources.map((s) => `- ${s.file} (${s.date ?? 'no date'}): ${s.keys.join(', ')}`), '');
+  lines.push(
+    '```',
+    ...ratios.map(
+      ([k, v]) => `${k.padEnd(keyWidth)}  ${bar(v)}  (${betterDirection(k)} is better)`,
+    ),
+    '```',
+    '',
+  );
+  lines.push(
+    '| figure | value |',
+    '| --- | ---: |',
+    ...Object.entries(summary).map(([k, v]) => `| ${k} | ${format(v)} |`),
+    '',
+  );
+  lines.push(
+    'Sources:',
+    '',
+    ...sources.map((s) => `- ${s.file} (${s.date ?? 'no date'}): ${s.keys.join(', ')}`),
+    '',
+  );
   return lines.join('\n');
 }
 
 /** A horizontal bar chart of the ratios as a standalone SVG, with a line at 1.0. */
 export function renderSummarySvg(summary: Headline): string {
   const ratios = Object.entries(summary).filter(([k]) => isRatioKey(k));
-  const ROW = 24, LABEL = 300, PLOT = 400, PAD = 10, VALUE = 110;
+  const ROW = 24,
+    LABEL = 300,
+    PLOT = 400,
+    PAD = 10,
+    VALUE = 110;
   const scale = Math.max(1.25, ...ratios.map(([, v]) => v ?? 0));
   const x = (v: number) => LABEL + (v / scale) * PLOT;
   const height = PAD * 2 + ROW * (ratios.length + 1);

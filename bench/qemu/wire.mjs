@@ -27,7 +27,10 @@ export function buildWire() {
   const tmp = `${binary}.tmp-${process.pid}`;
   const cc = process.env.CC ?? 'cc';
   const r = spawnSync(cc, ['-O2', '-Wall', '-o', tmp, SOURCE], { encoding: 'utf8' });
-  if (r.error) throw new Error(`cannot run ${cc} to build ${SOURCE}: ${r.error.message} (apt-get install gcc)`);
+  if (r.error)
+    throw new Error(
+      `cannot run ${cc} to build ${SOURCE}: ${r.error.message} (apt-get install gcc)`,
+    );
   if (r.status !== 0) throw new Error(`${cc} failed on ${SOURCE}:\n${r.stderr}`);
   renameSync(tmp, binary);
   return binary;
@@ -83,7 +86,14 @@ export function startCounter(binary, port, sizeBytes, maxSeconds) {
  * `seconds` or until stop(). The result holds `accepted` per 100 ms: frames QEMU took.
  */
 export function startBlast(binary, qemuPort, { sizeBytes, seconds, pps, dstMac }) {
-  const child = spawn(binary, ['blast', String(qemuPort), String(sizeBytes), String(seconds), String(pps), dstMac]);
+  const child = spawn(binary, [
+    'blast',
+    String(qemuPort),
+    String(sizeBytes),
+    String(seconds),
+    String(pps),
+    dstMac,
+  ]);
   const result = collect(child, 'wire blast');
   return {
     result,

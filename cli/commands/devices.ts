@@ -57,7 +57,11 @@ export default class Devices extends NicdlCommand {
       .listPciDevices(pciOptions(flags))
       .map((d) => toRow(d, pci.pciIds(d), specs))
       .filter(
-        (d) => flags.all || pci.isNetworkClass(d.classCode) || d.spec || d.driver === pci.VFIO_PCI_DRIVER,
+        (d) =>
+          flags.all ||
+          pci.isNetworkClass(d.classCode) ||
+          d.spec ||
+          d.driver === pci.VFIO_PCI_DRIVER,
       );
     const vfio = nativeStatus();
     this.printTable(rows);
@@ -122,7 +126,10 @@ async function loadSpecs(driversDir: string): Promise<{ specs: SpecIds[]; note?:
   let loadIr: LoadIr | undefined;
   let loadSpec: LoadSpec | undefined;
   try {
-    ({ loadIr, loadSpec } = (await import(SPEC_MODULE)) as { loadIr?: LoadIr; loadSpec?: LoadSpec });
+    ({ loadIr, loadSpec } = (await import(SPEC_MODULE)) as {
+      loadIr?: LoadIr;
+      loadSpec?: LoadSpec;
+    });
   } catch {
     // the front end is not there (yet): list devices without specs
   }

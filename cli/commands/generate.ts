@@ -24,7 +24,12 @@ export async function loadSpecIr(path: string): Promise<Device> {
     try {
       value = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      throw new NicdlError('E_SPEC_READ', `cannot read IR JSON ${path}: ${(e as Error).message}`, ExitCode.usage, { path });
+      throw new NicdlError(
+        'E_SPEC_READ',
+        `cannot read IR JSON ${path}: ${(e as Error).message}`,
+        ExitCode.usage,
+        { path },
+      );
     }
     return parseIr(value);
   }
@@ -61,7 +66,9 @@ export default class Generate extends NicdlCommand {
     const { generateTarget } = await import('../../generators/index.js');
     const { writeGenerated } = await import('../../generators/output.js');
     const ir = await loadSpecIr(args.spec);
-    const files = generateTarget(ir, flags.target as Target, { runtimeImport: flags['runtime-import'] });
+    const files = generateTarget(ir, flags.target as Target, {
+      runtimeImport: flags['runtime-import'],
+    });
     const report = writeGenerated(flags.out, files);
     const ms = Math.round((performance.now() - t0) * 10) / 10;
     this.log(

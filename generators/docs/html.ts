@@ -8,7 +8,15 @@ import type { Device, Register } from '../../spec/ir.js';
 import { firstSentence, headerText, hex, oneLine, sectionRef } from '../emit.js';
 import { accessMeaning, normalize } from '../layout.js';
 import { describeStep } from '../steps.js';
-import { descriptorLayoutDocs, registerDocs, registerId, ringRules, type BitRow, type DescFieldRow, type RegisterDoc } from './model.js';
+import {
+  descriptorLayoutDocs,
+  registerDocs,
+  registerId,
+  ringRules,
+  type BitRow,
+  type DescFieldRow,
+  type RegisterDoc,
+} from './model.js';
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-assets.js';
 
 /** Bits per row of a register diagram. */
@@ -34,12 +42,21 @@ function moreDoc(doc: string | undefined): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** Lower-case words a search for this item should match. */
 function searchText(...parts: Array<string | undefined>): string {
-  return esc(parts.filter((p) => p !== undefined).join(' ').toLowerCase());
+  return esc(
+    parts
+      .filter((p) => p !== undefined)
+      .join(' ')
+      .toLowerCase(),
+  );
 }
 
 function access(row: Pick<BitRow, 'access' | 'accessMeaning'>): string {
@@ -63,10 +80,14 @@ function bitDiagram(doc: RegisterDoc): string {
       const name = row.name ?? '';
       const narrow = name.length > span * 3 ? ' narrow' : '';
       const cls = row.name ? `field${narrow}` : 'rsvd';
-      cells.push(`<td colspan="${span}" class="${cls}" title="${esc(`[${row.bits}] ${name || 'reserved'}${row.description && row.name ? ` — ${row.description}` : ''}`)}"><span>${breakable(name)}</span></td>`);
+      cells.push(
+        `<td colspan="${span}" class="${cls}" title="${esc(`[${row.bits}] ${name || 'reserved'}${row.description && row.name ? ` — ${row.description}` : ''}`)}"><span>${breakable(name)}</span></td>`,
+      );
       b = bottom - 1;
     }
-    rows.push(`<tr class="bitnums">${numbers.join('')}</tr><tr class="bitfields">${cells.join('')}</tr>`);
+    rows.push(
+      `<tr class="bitnums">${numbers.join('')}</tr><tr class="bitfields">${cells.join('')}</tr>`,
+    );
   }
   return `<table class="diagram">${rows.join('')}</table>`;
 }
@@ -74,7 +95,10 @@ function bitDiagram(doc: RegisterDoc): string {
 function fieldTable(doc: RegisterDoc): string {
   const body = doc.rows
     .map((r) => {
-      const values = r.enumValues.length > 0 ? `<ul class="enum">${r.enumValues.map((v) => `<li><code>${esc(v)}</code></li>`).join('')}</ul>` : '';
+      const values =
+        r.enumValues.length > 0
+          ? `<ul class="enum">${r.enumValues.map((v) => `<li><code>${esc(v)}</code></li>`).join('')}</ul>`
+          : '';
       const cls = r.name ? '' : ' class="rsvd"';
       return `<tr${cls}><td class="bits">[${esc(r.bits)}]</td><td>${r.name ? `<code>${esc(r.name)}</code>` : '—'}</td><td>${access(r)}</td><td><code>${esc(r.reset)}</code></td><td>${esc(r.description)}${values}</td></tr>`;
     })
@@ -120,12 +144,16 @@ function registerMap(docs: RegisterDoc[]): string {
 /** A descriptor layout as rows of 8 bytes, most significant byte left. */
 function byteDiagram(size: number, rows: DescFieldRow[]): string {
   const out: string[] = [];
-  const header = Array.from({ length: DIAGRAM_BYTES_PER_ROW }, (_, i) => `<th>${DIAGRAM_BYTES_PER_ROW - 1 - i}</th>`).join('');
+  const header = Array.from(
+    { length: DIAGRAM_BYTES_PER_ROW },
+    (_, i) => `<th>${DIAGRAM_BYTES_PER_ROW - 1 - i}</th>`,
+  ).join('');
   out.push(`<tr class="bitnums"><th></th>${header}</tr>`);
   for (let base = 0; base < size; base += DIAGRAM_BYTES_PER_ROW) {
     const top = Math.min(size, base + DIAGRAM_BYTES_PER_ROW) - 1;
     const cells: string[] = [];
-    for (let b = base + DIAGRAM_BYTES_PER_ROW - 1; b > top; b--) cells.push('<td class="none"></td>');
+    for (let b = base + DIAGRAM_BYTES_PER_ROW - 1; b > top; b--)
+      cells.push('<td class="none"></td>');
     let b = top;
     while (b >= base) {
       const f = rows.find((r) => r.offset <= b && r.offset + r.size - 1 >= b);
@@ -137,7 +165,9 @@ function byteDiagram(size: number, rows: DescFieldRow[]): string {
       const bottom = Math.max(f.offset, base);
       const span = b - bottom + 1;
       const narrow = f.name.length > span * 7 ? ' narrow' : '';
-      cells.push(`<td colspan="${span}" class="field${narrow}" title="${esc(`${f.name} ${f.type} @ ${f.offset}${f.bits ? ` { ${f.bits} }` : ''}`)}"><span>${esc(f.name)}</span></td>`);
+      cells.push(
+        `<td colspan="${span}" class="field${narrow}" title="${esc(`${f.name} ${f.type} @ ${f.offset}${f.bits ? ` { ${f.bits} }` : ''}`)}"><span>${esc(f.name)}</span></td>`,
+      );
       b = bottom - 1;
     }
     out.push(`<tr class="bitfields"><th class="rowlabel">+${base}</th>${cells.join('')}</tr>`);
@@ -151,7 +181,10 @@ function descriptorSection(ir: Device): string {
       descriptorLayoutDocs(d).map((layout) => {
         const ref = sectionRef(d.ref);
         const rows = layout.rows
-          .map((r) => `<tr><td class="bits">${esc(r.bytes)}</td><td><code>${esc(r.name)}</code></td><td>${r.type}</td><td>${esc(r.bits)}</td><td>${esc(r.description)}</td></tr>`)
+          .map(
+            (r) =>
+              `<tr><td class="bits">${esc(r.bytes)}</td><td><code>${esc(r.name)}</code></td><td>${r.type}</td><td>${esc(r.bits)}</td><td>${esc(r.description)}</td></tr>`,
+          )
           .join('\n');
         return `<section class="desc" id="${layout.id}" data-search="${searchText(layout.title, d.doc, layout.rows.map((r) => `${r.name} ${r.bits}`).join(' '))}">
 <h3><a href="#${layout.id}">${esc(layout.title)}</a> <span class="summary">${d.size} bytes${d.doc ? ` — ${esc(firstSentence(d.doc))}` : ''}${ref ? ` (${esc(ref)})` : ''}</span></h3>
@@ -171,7 +204,9 @@ function ringSection(ir: Device): string {
       const ref = sectionRef(r.ref);
       return `<section class="ring" id="ring-${r.name}" data-search="${searchText('ring', r.name, r.doc, r.descriptor, ...Object.values(r.registers))}">
 <h3><a href="#ring-${r.name}">${esc(r.name)}</a> <span class="summary">${esc(firstSentence(r.doc) || `${r.direction} ring`)}${ref ? ` (${esc(ref)})` : ''}</span></h3>
-${moreDoc(r.doc)}<ul class="rules">${ringRules(ir, r).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
+${moreDoc(r.doc)}<ul class="rules">${ringRules(ir, r)
+        .map((x) => `<li>${esc(x)}</li>`)
+        .join('')}</ul>
 </section>`;
     })
     .join('\n');
@@ -192,7 +227,9 @@ function sequenceSection(ir: Device): string {
   return ir.sequences
     .map((s) => {
       const ref = sectionRef(s.ref);
-      const steps = s.steps.map((st) => `<li><code>${linkNames(esc(describeStep(st)), links)}</code></li>`).join('');
+      const steps = s.steps
+        .map((st) => `<li><code>${linkNames(esc(describeStep(st)), links)}</code></li>`)
+        .join('');
       return `<section class="seq" id="seq-${s.name}" data-search="${searchText('sequence', s.name, s.doc, s.steps.map(describeStep).join(' '))}">
 <h3><a href="#seq-${s.name}">${esc(s.name)}</a>${s.params.length > 0 ? `<span class="dim">(${esc(s.params.join(', '))})</span>` : ''} <span class="summary">${esc(firstSentence(s.doc))}${ref ? ` (${esc(ref)})` : ''}</span></h3>
 ${moreDoc(s.doc)}<ol class="steps">${steps}</ol>
@@ -202,18 +239,30 @@ ${moreDoc(s.doc)}<ol class="steps">${steps}</ol>
 }
 
 function nav(ir: Device, regs: ReturnType<typeof registerDocs>): string {
-  const link = (id: string, text: string, search: string) => `<li data-search="${search}"><a href="#${id}">${esc(text)}</a></li>`;
+  const link = (id: string, text: string, search: string) =>
+    `<li data-search="${search}"><a href="#${id}">${esc(text)}</a></li>`;
   const groups: string[] = [];
-  groups.push(`<h4><a href="#map">Register map</a></h4><ul>${regs.bar.map((d) => link(d.id, d.reg.name, searchText(d.reg.name, d.reg.doc, d.reg.fields.map((f) => f.name).join(' ')))).join('')}</ul>`);
+  groups.push(
+    `<h4><a href="#map">Register map</a></h4><ul>${regs.bar.map((d) => link(d.id, d.reg.name, searchText(d.reg.name, d.reg.doc, d.reg.fields.map((f) => f.name).join(' ')))).join('')}</ul>`,
+  );
   for (const s of regs.spaces) {
-    groups.push(`<h4><a href="#space-${s.name}">Space ${esc(s.name)}</a></h4><ul>${s.regs.map((d) => link(d.id, d.reg.name, searchText(d.reg.name, d.reg.doc))).join('')}</ul>`);
+    groups.push(
+      `<h4><a href="#space-${s.name}">Space ${esc(s.name)}</a></h4><ul>${s.regs.map((d) => link(d.id, d.reg.name, searchText(d.reg.name, d.reg.doc))).join('')}</ul>`,
+    );
   }
   if (ir.descriptors.length > 0) {
-    groups.push(`<h4><a href="#descriptors">Descriptors</a></h4><ul>${ir.descriptors.flatMap((d) => descriptorLayoutDocs(d).map((l) => link(l.id, l.title, searchText(l.title)))).join('')}</ul>`);
+    groups.push(
+      `<h4><a href="#descriptors">Descriptors</a></h4><ul>${ir.descriptors.flatMap((d) => descriptorLayoutDocs(d).map((l) => link(l.id, l.title, searchText(l.title)))).join('')}</ul>`,
+    );
   }
-  if (ir.rings.length > 0) groups.push(`<h4><a href="#rings">Rings</a></h4><ul>${ir.rings.map((r) => link(`ring-${r.name}`, r.name, searchText('ring', r.name))).join('')}</ul>`);
+  if (ir.rings.length > 0)
+    groups.push(
+      `<h4><a href="#rings">Rings</a></h4><ul>${ir.rings.map((r) => link(`ring-${r.name}`, r.name, searchText('ring', r.name))).join('')}</ul>`,
+    );
   if (ir.sequences.length > 0) {
-    groups.push(`<h4><a href="#sequences">Sequences</a></h4><ul>${ir.sequences.map((s) => link(`seq-${s.name}`, s.name, searchText('sequence', s.name))).join('')}</ul>`);
+    groups.push(
+      `<h4><a href="#sequences">Sequences</a></h4><ul>${ir.sequences.map((s) => link(`seq-${s.name}`, s.name, searchText('sequence', s.name))).join('')}</ul>`,
+    );
   }
   if (ir.constants.length > 0) groups.push('<h4><a href="#constants">Constants</a></h4>');
   return groups.join('\n');
@@ -222,7 +271,10 @@ function nav(ir: Device, regs: ReturnType<typeof registerDocs>): string {
 function constantsSection(ir: Device): string {
   if (ir.constants.length === 0) return '';
   const rows = ir.constants
-    .map((c) => `<tr data-search="${searchText(c.name, c.doc)}"><td><code>${esc(c.name)}</code></td><td><code>${c.value}${c.value > 9 ? ` (${hex(c.value, 1)})` : ''}</code></td><td>${esc(oneLine(c.doc))}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr data-search="${searchText(c.name, c.doc)}"><td><code>${esc(c.name)}</code></td><td><code>${c.value}${c.value > 9 ? ` (${hex(c.value, 1)})` : ''}</code></td><td>${esc(oneLine(c.doc))}</td></tr>`,
+    )
     .join('\n');
   return `<h2 id="constants">Constants</h2><table class="map"><thead><tr><th>Name</th><th>Value</th><th>Description</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
@@ -232,10 +284,16 @@ export function generateHtml(spec: Device): string {
   const regs = registerDocs(ir);
   const facts: string[] = [];
   if (ir.ref) facts.push(`Reference: ${esc(ir.ref)}`);
-  if (ir.pci.length > 0) facts.push(`PCI ${ir.pci.map((p) => `${hex(p.vendor, 4, false)}:${hex(p.device, 4, false)}${p.name ? ` (${esc(p.name)})` : ''}`).join(', ')}`);
+  if (ir.pci.length > 0)
+    facts.push(
+      `PCI ${ir.pci.map((p) => `${hex(p.vendor, 4, false)}:${hex(p.device, 4, false)}${p.name ? ` (${esc(p.name)})` : ''}`).join(', ')}`,
+    );
   for (const b of ir.bars) facts.push(`BAR ${b.index}: ${b.kind}, ${b.size / 1024} KiB`);
   const spaces = regs.spaces
-    .map((s) => `<h2 id="space-${s.name}">Space ${esc(s.name)}</h2><p>${esc(s.doc)} ${s.width}-bit registers, numbered; reached through access registers, not MMIO.</p>\n${s.regs.map(registerSection).join('\n')}`)
+    .map(
+      (s) =>
+        `<h2 id="space-${s.name}">Space ${esc(s.name)}</h2><p>${esc(s.doc)} ${s.width}-bit registers, numbered; reached through access registers, not MMIO.</p>\n${s.regs.map(registerSection).join('\n')}`,
+    )
     .join('\n');
   return `<!DOCTYPE html>
 <!-- ${esc(headerText(ir))} -->

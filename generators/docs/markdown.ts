@@ -21,13 +21,22 @@ function cell(text: string): string {
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
 function registerSection(doc: RegisterDoc): string[] {
   const { reg } = doc;
   const out: string[] = [];
-  out.push(`<a id="${doc.id}"></a>`, '', `### ${reg.name}${doc.summary ? ` — ${doc.summary}` : ''}`, '');
+  out.push(
+    `<a id="${doc.id}"></a>`,
+    '',
+    `### ${reg.name}${doc.summary ? ` — ${doc.summary}` : ''}`,
+    '',
+  );
   const facts = [`\`${doc.placement}\``, `${reg.width}-bit`, `**${reg.access}**`];
   if (reg.width <= 32) facts.push(`reset \`${doc.resetText}\``);
   if (doc.ref) facts.push(doc.ref);
@@ -40,7 +49,9 @@ function registerSection(doc: RegisterDoc): string[] {
       r.name ?? '—',
       r.access,
       r.reset,
-      [r.description, ...(r.enumValues.length > 0 ? [`Values: ${r.enumValues.join('; ')}.`] : [])].filter((x) => x !== '').join(' '),
+      [r.description, ...(r.enumValues.length > 0 ? [`Values: ${r.enumValues.join('; ')}.`] : [])]
+        .filter((x) => x !== '')
+        .join(' '),
     ]);
     out.push(...table(['Bits', 'Field', 'Access', 'Reset', 'Description'], rows), '');
   }
@@ -55,7 +66,10 @@ export function generateMarkdown(spec: Device): string {
   out.push(`<!-- ${headerText(ir)} -->`, '');
   const facts: string[] = [];
   if (ir.ref) facts.push(`Reference: ${ir.ref}.`);
-  if (ir.pci.length > 0) facts.push(`PCI: ${ir.pci.map((p) => `${hex(p.vendor, 4, false)}:${hex(p.device, 4, false)}${p.name ? ` (${p.name})` : ''}`).join(', ')}.`);
+  if (ir.pci.length > 0)
+    facts.push(
+      `PCI: ${ir.pci.map((p) => `${hex(p.vendor, 4, false)}:${hex(p.device, 4, false)}${p.name ? ` (${p.name})` : ''}`).join(', ')}.`,
+    );
   for (const b of ir.bars) facts.push(`BAR ${b.index}: ${b.kind}, ${b.size / 1024} KiB.`);
   out.push(facts.join(' '), '');
   out.push('Contents: [Register map](#register-map) · [Registers](#registers)');
@@ -73,7 +87,13 @@ export function generateMarkdown(spec: Device): string {
   out.push(
     ...table(
       ['Offset', 'Name', 'Access', 'Reset', 'Description'],
-      regs.bar.map((d) => [`\`${d.where}\``, `[${d.reg.name}](#${d.id})${d.reg.array ? `[${d.reg.array.count}]` : ''}`, d.reg.access, d.reg.width <= 32 ? `\`${d.resetText}\`` : '', d.summary]),
+      regs.bar.map((d) => [
+        `\`${d.where}\``,
+        `[${d.reg.name}](#${d.id})${d.reg.array ? `[${d.reg.array.count}]` : ''}`,
+        d.reg.access,
+        d.reg.width <= 32 ? `\`${d.resetText}\`` : '',
+        d.summary,
+      ]),
     ),
     '',
   );
@@ -83,8 +103,14 @@ export function generateMarkdown(spec: Device): string {
   if (regs.spaces.length > 0) {
     out.push('## Indirect spaces', '');
     for (const s of regs.spaces) {
-      out.push(`### Space ${s.name}${s.doc ? ` — ${s.doc}` : ''}`, '', `${s.width}-bit registers, numbered.`, '');
-      for (const d of s.regs) out.push(...registerSection(d).map((l) => (l.startsWith('### ') ? `#${l}` : l)));
+      out.push(
+        `### Space ${s.name}${s.doc ? ` — ${s.doc}` : ''}`,
+        '',
+        `${s.width}-bit registers, numbered.`,
+        '',
+      );
+      for (const d of s.regs)
+        out.push(...registerSection(d).map((l) => (l.startsWith('### ') ? `#${l}` : l)));
     }
   }
 
@@ -93,9 +119,18 @@ export function generateMarkdown(spec: Device): string {
     for (const desc of ir.descriptors) {
       const ref = sectionRef(desc.ref);
       for (const layout of descriptorLayoutDocs(desc)) {
-        out.push(`### ${layout.title} — ${desc.size} bytes${desc.doc && !layout.title.endsWith(')') ? `, ${firstSentence(desc.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '');
+        out.push(
+          `### ${layout.title} — ${desc.size} bytes${desc.doc && !layout.title.endsWith(')') ? `, ${firstSentence(desc.doc)}` : ''}${ref ? ` (${ref})` : ''}`,
+          '',
+        );
         if (layout.title === desc.name) out.push(...more(desc.doc));
-        out.push(...table(['Bytes', 'Field', 'Type', 'Bits', 'Description'], layout.rows.map((r) => [r.bytes, r.name, r.type, r.bits, r.description])), '');
+        out.push(
+          ...table(
+            ['Bytes', 'Field', 'Type', 'Bits', 'Description'],
+            layout.rows.map((r) => [r.bytes, r.name, r.type, r.bits, r.description]),
+          ),
+          '',
+        );
       }
     }
   }
@@ -104,7 +139,11 @@ export function generateMarkdown(spec: Device): string {
     out.push('## Rings', '');
     for (const r of ir.rings) {
       const ref = sectionRef(r.ref);
-      out.push(`### ${r.name}${r.doc ? ` — ${firstSentence(r.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '', ...more(r.doc));
+      out.push(
+        `### ${r.name}${r.doc ? ` — ${firstSentence(r.doc)}` : ''}${ref ? ` (${ref})` : ''}`,
+        '',
+        ...more(r.doc),
+      );
       for (const rule of ringRules(ir, r)) out.push(`- ${rule}`);
       out.push('');
     }
@@ -114,7 +153,11 @@ export function generateMarkdown(spec: Device): string {
     out.push('## Sequences', '');
     for (const s of ir.sequences) {
       const ref = sectionRef(s.ref);
-      out.push(`### ${s.name}${s.params.length > 0 ? `(${s.params.join(', ')})` : ''}${s.doc ? ` — ${firstSentence(s.doc)}` : ''}${ref ? ` (${ref})` : ''}`, '', ...more(s.doc));
+      out.push(
+        `### ${s.name}${s.params.length > 0 ? `(${s.params.join(', ')})` : ''}${s.doc ? ` — ${firstSentence(s.doc)}` : ''}${ref ? ` (${ref})` : ''}`,
+        '',
+        ...more(s.doc),
+      );
       s.steps.forEach((step, i) => out.push(`${i + 1}. \`${describeStep(step)}\``));
       out.push('');
     }
@@ -122,7 +165,17 @@ export function generateMarkdown(spec: Device): string {
 
   if (ir.constants.length > 0) {
     out.push('## Constants', '');
-    out.push(...table(['Name', 'Value', 'Description'], ir.constants.map((c) => [c.name, `${c.value}${c.value > 9 ? ` (${hex(c.value, 1)})` : ''}`, oneLine(c.doc)])), '');
+    out.push(
+      ...table(
+        ['Name', 'Value', 'Description'],
+        ir.constants.map((c) => [
+          c.name,
+          `${c.value}${c.value > 9 ? ` (${hex(c.value, 1)})` : ''}`,
+          oneLine(c.doc),
+        ]),
+      ),
+      '',
+    );
   }
   while (out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';

@@ -7,7 +7,18 @@
 import type { Descriptor, DescriptorField, Device, Field, Register, Ring } from '../../spec/ir.js';
 import { firstSentence, hex, hex32, offsetDigits, oneLine, sectionRef } from '../emit.js';
 import { describePost } from '../steps.js';
-import { accessMeaning, barRegisters, barSize, descriptorLayouts, fieldAccess, fieldMask, modifyKeepMask, reservedRuns, spaceRegisters, typeBits } from '../layout.js';
+import {
+  accessMeaning,
+  barRegisters,
+  barSize,
+  descriptorLayouts,
+  fieldAccess,
+  fieldMask,
+  modifyKeepMask,
+  reservedRuns,
+  spaceRegisters,
+  typeBits,
+} from '../layout.js';
 
 export interface BitRow {
   /** `31`, `9:8`. */
@@ -77,7 +88,9 @@ export function bitRows(reg: Register): BitRow[] {
       accessMeaning: accessMeaning(access) + (f.selfClearing ? '; self-clearing' : ''),
       reset: fieldReset(reg, f),
       description: fieldDescription(f),
-      enumValues: (f.enum ?? []).map((e) => `${e.name} = ${e.value}${e.doc ? ` (${oneLine(e.doc)})` : ''}`),
+      enumValues: (f.enum ?? []).map(
+        (e) => `${e.name} = ${e.value}${e.doc ? ` (${oneLine(e.doc)})` : ''}`,
+      ),
     };
   });
   if (reg.fields.length > 0) {
@@ -99,16 +112,29 @@ export function bitRows(reg: Register): BitRow[] {
 
 export function registerDoc(ir: Device, reg: Register): RegisterDoc {
   const digits = offsetDigits(barSize(ir, reg.bar));
-  const where = reg.space !== undefined ? `${reg.space} ${reg.offset}` : hex(reg.offset, digits, false);
+  const where =
+    reg.space !== undefined ? `${reg.space} ${reg.offset}` : hex(reg.offset, digits, false);
   const array = reg.array ? `, ${reg.array.count} elements, stride ${reg.array.stride} bytes` : '';
   const split = reg.split ? `, low word at +0, high word at +4 (read low first)` : '';
-  const placement = reg.space !== undefined ? `${reg.space} register ${reg.offset}` : `BAR ${reg.bar} + ${where}${array}${split}`;
+  const placement =
+    reg.space !== undefined
+      ? `${reg.space} register ${reg.offset}`
+      : `BAR ${reg.bar} + ${where}${array}${split}`;
   const notes: string[] = [];
-  if (reg.access === 'rc') notes.push('Clear on read: reading returns the bits and clears them. Read it once and keep the value.');
-  if (reg.counter) notes.push(reg.access === 'rc' ? 'Statistics counter: accumulate it in software (it clears on read).' : 'Statistics counter: it wraps; accumulate differences.');
+  if (reg.access === 'rc')
+    notes.push(
+      'Clear on read: reading returns the bits and clears them. Read it once and keep the value.',
+    );
+  if (reg.counter)
+    notes.push(
+      reg.access === 'rc'
+        ? 'Statistics counter: accumulate it in software (it clears on read).'
+        : 'Statistics counter: it wraps; accumulate differences.',
+    );
   if (reg.access === 'rw' && reg.width <= 32) {
     const keep = modifyKeepMask(reg);
-    if (keep !== 0xffff_ffff) notes.push(`A read-modify-write writes these bits as 0: mask ${hex32(~keep >>> 0)}.`);
+    if (keep !== 0xffff_ffff)
+      notes.push(`A read-modify-write writes these bits as 0: mask ${hex32(~keep >>> 0)}.`);
   }
   return {
     reg,
@@ -123,7 +149,10 @@ export function registerDoc(ir: Device, reg: Register): RegisterDoc {
   };
 }
 
-export function registerDocs(ir: Device): { bar: RegisterDoc[]; spaces: Array<{ name: string; doc: string; width: number; regs: RegisterDoc[] }> } {
+export function registerDocs(ir: Device): {
+  bar: RegisterDoc[];
+  spaces: Array<{ name: string; doc: string; width: number; regs: RegisterDoc[] }>;
+} {
   return {
     bar: barRegisters(ir).map((r) => registerDoc(ir, r)),
     spaces: [...ir.spaces]
@@ -162,14 +191,19 @@ export function descriptorRows(fields: DescriptorField[]): DescFieldRow[] {
         type: f.type,
         bits: [...f.bits]
           .sort((a, b) => b.lsb - a.lsb)
-          .map((b) => `${b.name}[${bitsText(b.msb, b.lsb)}]${b.enum ? ` (${b.enum.map((e) => `${e.name}=${e.value}`).join(', ')})` : ''}`)
+          .map(
+            (b) =>
+              `${b.name}[${bitsText(b.msb, b.lsb)}]${b.enum ? ` (${b.enum.map((e) => `${e.name}=${e.value}`).join(', ')})` : ''}`,
+          )
           .join(' '),
         description: oneLine(f.doc),
       };
     });
 }
 
-export function descriptorLayoutDocs(d: Descriptor): Array<{ title: string; id: string; rows: DescFieldRow[] }> {
+export function descriptorLayoutDocs(
+  d: Descriptor,
+): Array<{ title: string; id: string; rows: DescFieldRow[] }> {
   return descriptorLayouts(d).map((l) => ({
     title: l.kind === 'read' ? `${d.name}` : `${d.name} (writeback)`,
     id: `desc-${d.name.toLowerCase()}${l.kind === 'writeback' ? '-wb' : ''}`,
@@ -193,8 +227,12 @@ export function ringRules(ir: Device, r: Ring): string[] {
     `On post: ${post}.`,
     `A slot is back when ${r.done.field}.${r.done.bit} is set; software clears it before the slot is reused.`,
   ];
-  if (r.lastOfFrame) rules.push(`${r.lastOfFrame.field}.${r.lastOfFrame.bit} marks the last descriptor of a frame.`);
-  if (r.reportStatus) rules.push(`${r.reportStatus.field}.${r.reportStatus.bit} asks the device to write status back (without it, no done bit).`);
+  if (r.lastOfFrame)
+    rules.push(`${r.lastOfFrame.field}.${r.lastOfFrame.bit} marks the last descriptor of a frame.`);
+  if (r.reportStatus)
+    rules.push(
+      `${r.reportStatus.field}.${r.reportStatus.bit} asks the device to write status back (without it, no done bit).`,
+    );
   if (r.eop) rules.push(`${r.eop.field}.${r.eop.bit}: end of packet.`);
   if (r.lengthField) rules.push(`Received length: ${r.lengthField.field}.`);
   if (r.errorsField) rules.push(`Errors: ${r.errorsField.field}.`);

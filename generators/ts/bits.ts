@@ -46,7 +46,12 @@ export function getField(v: string, owner: string, f: Field): string {
  * where the unsigned value matters). One-bit fields take a boolean-ish `x`; others are
  * shifted and masked, so a value wider than the field cannot spill into its neighbours.
  */
-export function setBits(v: string, f: Pick<Field, 'lsb' | 'msb'>, x: string, maskDigits = 8): string {
+export function setBits(
+  v: string,
+  f: Pick<Field, 'lsb' | 'msb'>,
+  x: string,
+  maskDigits = 8,
+): string {
   const mask = maskDigits === 8 ? hex32(fieldMask(f)) : hex(fieldMask(f), maskDigits);
   if (fieldWidth(f) === 1) return `${x} ? ${v} | ${mask} : ${v} & ~${mask}`;
   if (f.lsb === 0 && f.msb === WORD_BITS - 1) return `${x}`;
@@ -56,5 +61,5 @@ export function setBits(v: string, f: Pick<Field, 'lsb' | 'msb'>, x: string, mas
 
 /** A constant field value placed at its position, as an unsigned number (for folding). */
 export function placeConst(f: Pick<Field, 'lsb' | 'msb'>, value: number): number {
-  return ((value * 2 ** f.lsb) % 2 ** WORD_BITS & fieldMask(f)) >>> 0;
+  return (((value * 2 ** f.lsb) % 2 ** WORD_BITS) & fieldMask(f)) >>> 0;
 }

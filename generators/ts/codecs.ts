@@ -6,7 +6,16 @@
  */
 import type { Field, Register } from '../../spec/ir.js';
 import { hex, hex32, oneLine, sectionRef, str, titled } from '../emit.js';
-import { accessMeaning, enumIsTotal, fieldAccess, fieldMask, fieldMax, fieldsByLsb, fieldWidth, readClears } from '../layout.js';
+import {
+  accessMeaning,
+  enumIsTotal,
+  fieldAccess,
+  fieldMask,
+  fieldMax,
+  fieldsByLsb,
+  fieldWidth,
+  readClears,
+} from '../layout.js';
 import { enumTypeName, fieldInputType, fieldOutputType, getField, setBits } from './bits.js';
 import type { TsModule } from './module.js';
 
@@ -41,14 +50,20 @@ export function emitEnums(m: TsModule, reg: Register): string[] {
     const name = enumTypeName(reg.name, f);
     const w = m.body;
     w.gap();
-    const total = enumIsTotal(f) ? '' : ' Not every bit pattern has a name: reads may return others.';
+    const total = enumIsTotal(f)
+      ? ''
+      : ' Not every bit pattern has a name: reads may return others.';
     w.doc(`${reg.name}.${f.name} values${oneLine(f.doc) ? `: ${oneLine(f.doc)}` : ''}.${total}`);
-    w.block(`export const ${name} = {`, () => {
-      for (const e of [...f.enum!].sort((a, b) => a.value - b.value)) {
-        w.doc(oneLine(e.doc) || undefined);
-        w.line(`${e.name}: ${e.value},`);
-      }
-    }, '} as const;');
+    w.block(
+      `export const ${name} = {`,
+      () => {
+        for (const e of [...f.enum!].sort((a, b) => a.value - b.value)) {
+          w.doc(oneLine(e.doc) || undefined);
+          w.line(`${e.name}: ${e.value},`);
+        }
+      },
+      '} as const;',
+    );
     w.line(`export type ${name} = (typeof ${name})[keyof typeof ${name}];`);
     names.push(name);
   }
@@ -62,7 +77,10 @@ export function registerTitle(reg: Register): string {
 
 /** Where and what the register is, in one line for JSDoc. */
 export function registerFacts(reg: Register, offsetText: string): string {
-  const where = reg.space !== undefined ? `${reg.space} register ${reg.offset}` : `BAR ${reg.bar} + ${offsetText}`;
+  const where =
+    reg.space !== undefined
+      ? `${reg.space} register ${reg.offset}`
+      : `BAR ${reg.bar} + ${offsetText}`;
   const array = reg.array ? `, ${reg.array.count} elements ${reg.array.stride} bytes apart` : '';
   const split = reg.split ? ' (low word first, high word at +4)' : '';
   const reset = reg.width <= 32 ? `, reset ${hex32(reg.reset)}` : '';
@@ -73,45 +91,59 @@ export function registerFacts(reg: Register, offsetText: string): string {
 export function emitCodec(m: TsModule, reg: Register, offsetText: string): string {
   const w = m.body;
   w.gap();
-  const warn = readClears(reg.access) ? 'Reading this register clears it: decode the value you read, never read again to decode.' : undefined;
+  const warn = readClears(reg.access)
+    ? 'Reading this register clears it: decode the value you read, never read again to decode.'
+    : undefined;
   w.doc(registerTitle(reg), registerFacts(reg, offsetText), warn);
-  w.block(`export const ${reg.name} = {`, () => {
-    w.line(`name: ${str(reg.name)},`);
-    if (reg.space !== undefined) w.line(`space: ${str(reg.space)},`);
-    else w.line(`bar: ${reg.bar},`);
-    w.line(`offset: ${offsetText},`);
-    if (reg.array) {
-      w.line(`count: ${reg.array.count},`);
-      w.line(`stride: ${reg.array.stride},`);
-    }
-    if (reg.width <= 32) w.line(`reset: ${hex(reg.reset, reg.width / 4)},`);
-    if (!hasFieldCode(reg)) return;
-    for (const f of fieldsByLsb(reg)) emitFieldCodec(m, reg, f);
-  }, '} as const;');
+  w.block(
+    `export const ${reg.name} = {`,
+    () => {
+      w.line(`name: ${str(reg.name)},`);
+      if (reg.space !== undefined) w.line(`space: ${str(reg.space)},`);
+      else w.line(`bar: ${reg.bar},`);
+      w.line(`offset: ${offsetText},`);
+      if (reg.array) {
+        w.line(`count: ${reg.array.count},`);
+        w.line(`stride: ${reg.array.stride},`);
+      }
+      if (reg.width <= 32) w.line(`reset: ${hex(reg.reset, reg.width / 4)},`);
+      if (!hasFieldCode(reg)) return;
+      for (const f of fieldsByLsb(reg)) emitFieldCodec(m, reg, f);
+    },
+    '} as const;',
+  );
   return reg.name;
 }
 
 function emitFieldCodec(m: TsModule, reg: Register, f: Field): void {
   const w = m.body;
   w.doc(fieldSummary(reg, f));
-  w.block(`${f.name}: {`, () => {
-    w.line(`lsb: ${f.lsb},`);
-    w.line(`msb: ${f.msb},`);
-    w.line(`mask: ${hex32(fieldMask(f))},`);
-    if (f.enum) w.line(`values: ${enumTypeName(reg.name, f)},`);
-    w.line(`get: (v: number): ${fieldOutputType(reg.name, f)} => ${getField('v', reg.name, f)},`);
-    // Every field gets `set`, read-only ones too: composing an expected value is pure.
-    const guard = rangeGuard(m, reg, f, 'x');
-    const set = `(${setBits('v', f, 'x')}) >>> 0`;
-    if (!guard) {
-      w.line(`set: (v: number, x: ${fieldInputType(reg.name, f)}): number => ${set},`);
-      return;
-    }
-    w.block(`set(v: number, x: ${fieldInputType(reg.name, f)}): number {`, () => {
-      w.line(guard);
-      w.line(`return ${set};`);
-    }, '},');
-  }, '},');
+  w.block(
+    `${f.name}: {`,
+    () => {
+      w.line(`lsb: ${f.lsb},`);
+      w.line(`msb: ${f.msb},`);
+      w.line(`mask: ${hex32(fieldMask(f))},`);
+      if (f.enum) w.line(`values: ${enumTypeName(reg.name, f)},`);
+      w.line(`get: (v: number): ${fieldOutputType(reg.name, f)} => ${getField('v', reg.name, f)},`);
+      // Every field gets `set`, read-only ones too: composing an expected value is pure.
+      const guard = rangeGuard(m, reg, f, 'x');
+      const set = `(${setBits('v', f, 'x')}) >>> 0`;
+      if (!guard) {
+        w.line(`set: (v: number, x: ${fieldInputType(reg.name, f)}): number => ${set},`);
+        return;
+      }
+      w.block(
+        `set(v: number, x: ${fieldInputType(reg.name, f)}): number {`,
+        () => {
+          w.line(guard);
+          w.line(`return ${set};`);
+        },
+        '},',
+      );
+    },
+    '},',
+  );
 }
 
 /**
@@ -120,7 +152,12 @@ function emitFieldCodec(m: TsModule, reg: Register, f: Field): void {
  * makes it safe (enum and one-bit fields). The check is inline — one compare on the hot
  * path — and only the cold throw calls into the runtime.
  */
-export function rangeGuard(m: TsModule, reg: Pick<Register, 'name'>, f: Field, x: string): string | undefined {
+export function rangeGuard(
+  m: TsModule,
+  reg: Pick<Register, 'name'>,
+  f: Field,
+  x: string,
+): string | undefined {
   if (f.enum || fieldWidth(f) === 1) return undefined;
   const max = fieldMax(f) > 0xffff ? hex32(fieldMax(f)) : String(fieldMax(f));
   const error = m.runtimeValue('fieldRangeError');

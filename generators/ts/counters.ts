@@ -16,14 +16,25 @@ export const COUNTERS_FILE = 'counters.ts';
 
 const MEMBERS = ['accumulate', 'snapshot', 'clear', 'mmio', 'constructor'];
 
-export function generateCounters(ir: Device, options: TsOptions): { module: TsModule; exports: string[] } {
-  const m = new TsModule(COUNTERS_FILE, ir, options, 'Statistics counters accumulated into 64-bit totals.');
+export function generateCounters(
+  ir: Device,
+  options: TsOptions,
+): { module: TsModule; exports: string[] } {
+  const m = new TsModule(
+    COUNTERS_FILE,
+    ir,
+    options,
+    'Statistics counters accumulated into 64-bit totals.',
+  );
   const all = barRegisters(ir);
   const counters = all.filter((r) => r.counter);
   if (counters.length === 0) return { module: m, exports: [] };
   for (const c of counters) {
     if (MEMBERS.includes(c.name) || MEMBERS.includes(`last${c.name}`)) {
-      throw new NicdlError('E_GEN_NAME_CLASH', `counter ${c.name} clashes with a member of the generated Counters class`);
+      throw new NicdlError(
+        'E_GEN_NAME_CLASH',
+        `counter ${c.name} clashes with a member of the generated Counters class`,
+      );
     }
   }
   const mmio = m.runtimeType('Mmio');
@@ -36,11 +47,19 @@ export function generateCounters(ir: Device, options: TsOptions): { module: TsMo
   );
   w.block('export class Counters {', () => {
     for (const c of counters) {
-      w.doc(`${c.name}${c.doc ? ` — ${oneLine(c.doc)}` : ''} (${c.access}${c.split ? ', split 64-bit' : ''}, ${offsetLiteral(ir, c)}).`);
-      w.line(c.array ? `readonly ${c.name} = new Float64Array(${c.array.count});` : `${c.name} = 0;`);
+      w.doc(
+        `${c.name}${c.doc ? ` — ${oneLine(c.doc)}` : ''} (${c.access}${c.split ? ', split 64-bit' : ''}, ${offsetLiteral(ir, c)}).`,
+      );
+      w.line(
+        c.array ? `readonly ${c.name} = new Float64Array(${c.array.count});` : `${c.name} = 0;`,
+      );
     }
     for (const c of counters.filter(wraps)) {
-      w.line(c.array ? `private readonly last${c.name} = new Float64Array(${c.array.count});` : `private last${c.name} = 0;`);
+      w.line(
+        c.array
+          ? `private readonly last${c.name} = new Float64Array(${c.array.count});`
+          : `private last${c.name} = 0;`,
+      );
     }
     w.line();
     for (const b of bars) w.line(`${CONSTRUCTOR_FIELD} private readonly bar${b}: ${mmio};`);
@@ -54,7 +73,9 @@ export function generateCounters(ir: Device, options: TsOptions): { module: TsMo
       for (const c of counters) emitAccumulate(m, ir, c);
     });
     w.line();
-    w.doc('Totals by name (array elements as `NAME[i]`), in offset order. Allocates: for reports, not hot paths.');
+    w.doc(
+      'Totals by name (array elements as `NAME[i]`), in offset order. Allocates: for reports, not hot paths.',
+    );
     w.block('snapshot(): Record<string, number> {', () => {
       w.line('const out: Record<string, number> = {};');
       for (const c of counters) {
@@ -71,9 +92,12 @@ export function generateCounters(ir: Device, options: TsOptions): { module: TsMo
   });
   w.line();
   w.doc(`A Counters object over ${ir.name}'s BARs.`);
-  w.block(`export function counters(${bars.map((b) => `bar${b}: ${mmio}`).join(', ')}): Counters {`, () => {
-    w.line(`return new Counters(${bars.map((b) => `bar${b}`).join(', ')});`);
-  });
+  w.block(
+    `export function counters(${bars.map((b) => `bar${b}: ${mmio}`).join(', ')}): Counters {`,
+    () => {
+      w.line(`return new Counters(${bars.map((b) => `bar${b}`).join(', ')});`);
+    },
+  );
   return { module: m, exports: ['Counters', 'counters'] };
 }
 
@@ -89,7 +113,9 @@ function emitAccumulate(m: TsModule, ir: Device, c: Register): void {
   const emit = (off: string, total: string, last: string) => {
     if (c.width === 64) {
       // Low word first: the device latches the high word when the low word is read.
-      w.line(`${total} ${c.access === 'rc' ? '+=' : '='} ${bar}.read32(${off}) + ${bar}.read32(${off} + 4) * ${hex(TWO_POW_32, 9)};`);
+      w.line(
+        `${total} ${c.access === 'rc' ? '+=' : '='} ${bar}.read32(${off}) + ${bar}.read32(${off} + 4) * ${hex(TWO_POW_32, 9)};`,
+      );
     } else if (c.access === 'rc') {
       w.line(`${total} += ${bar}.read32(${off});`);
     } else {

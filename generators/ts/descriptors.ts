@@ -18,7 +18,17 @@ import { CONSTRUCTOR_FIELD } from './registers.js';
 
 export const DESCRIPTORS_FILE = 'descriptors.ts';
 
-const CLASS_MEMBERS = ['region', 'slots', 'clear', 'u8', 'u16', 'u32', 'view', 'constructor', 'SIZE'];
+const CLASS_MEMBERS = [
+  'region',
+  'slots',
+  'clear',
+  'u8',
+  'u16',
+  'u32',
+  'view',
+  'constructor',
+  'SIZE',
+];
 
 /** Class name of a layout: the format's name, or `<Name>Writeback`. */
 export function layoutClass(d: Descriptor, kind: 'read' | 'writeback'): string {
@@ -42,15 +52,30 @@ export function bitEnumName(cls: string, field: DescriptorField, bit: Field): st
 }
 
 /** The bit field, its bit positions within the 32-bit word that stores it, and that word. */
-function bitWord(d: Descriptor, field: DescriptorField, bit: Field): { lsb: number; msb: number; word: 'lo' | 'hi' | 'only' } {
+function bitWord(
+  d: Descriptor,
+  field: DescriptorField,
+  bit: Field,
+): { lsb: number; msb: number; word: 'lo' | 'hi' | 'only' } {
   if (field.type !== 'u64') return { lsb: bit.lsb, msb: bit.msb, word: 'only' };
   if (bit.msb < 32) return { lsb: bit.lsb, msb: bit.msb, word: 'lo' };
   if (bit.lsb >= 32) return { lsb: bit.lsb - 32, msb: bit.msb - 32, word: 'hi' };
-  throw new NicdlError('E_GEN_UNSUPPORTED', `descriptor ${d.name}: bit field ${field.name}.${bit.name} straddles the two 32-bit halves of a u64`);
+  throw new NicdlError(
+    'E_GEN_UNSUPPORTED',
+    `descriptor ${d.name}: bit field ${field.name}.${bit.name} straddles the two 32-bit halves of a u64`,
+  );
 }
 
-export function generateDescriptors(ir: Device, options: TsOptions): { module: TsModule; exports: string[] } {
-  const m = new TsModule(DESCRIPTORS_FILE, ir, options, 'Descriptor codecs over DMA memory, addressed by slot.');
+export function generateDescriptors(
+  ir: Device,
+  options: TsOptions,
+): { module: TsModule; exports: string[] } {
+  const m = new TsModule(
+    DESCRIPTORS_FILE,
+    ir,
+    options,
+    'Descriptor codecs over DMA memory, addressed by slot.',
+  );
   const exports: string[] = [];
   for (const d of ir.descriptors) {
     exports.push(...emitLayout(m, d, 'read', d.fields));
@@ -59,12 +84,18 @@ export function generateDescriptors(ir: Device, options: TsOptions): { module: T
   return { module: m, exports };
 }
 
-function emitLayout(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', fields: DescriptorField[]): string[] {
+function emitLayout(
+  m: TsModule,
+  d: Descriptor,
+  kind: 'read' | 'writeback',
+  fields: DescriptorField[],
+): string[] {
   const name = layoutClass(d, kind);
   const sorted = [...fields].sort((a, b) => a.offset - b.offset);
   checkNames(d, name, sorted);
   const exports: string[] = [];
-  for (const f of sorted) for (const b of f.bits) if (b.enum) exports.push(emitBitEnum(m, name, f, b));
+  for (const f of sorted)
+    for (const b of f.bits) if (b.enum) exports.push(emitBitEnum(m, name, f, b));
   exports.push(emitBitMasks(m, name, sorted));
   exports.push(emitClass(m, d, kind, name, sorted));
   return exports.filter((e) => e !== '');
@@ -73,9 +104,17 @@ function emitLayout(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', fiel
 function checkNames(d: Descriptor, cls: string, fields: DescriptorField[]): void {
   const seen = new Set<string>(CLASS_MEMBERS);
   for (const f of fields) {
-    const names = [fieldMethod(f).get, fieldMethod(f).set, ...f.bits.flatMap((b) => [bitMethod(f, b).get, bitMethod(f, b).set])];
+    const names = [
+      fieldMethod(f).get,
+      fieldMethod(f).set,
+      ...f.bits.flatMap((b) => [bitMethod(f, b).get, bitMethod(f, b).set]),
+    ];
     for (const n of names) {
-      if (seen.has(n)) throw new NicdlError('E_GEN_NAME_CLASH', `descriptor ${d.name}: generated member ${cls}.${n} would be defined twice; rename a field`);
+      if (seen.has(n))
+        throw new NicdlError(
+          'E_GEN_NAME_CLASH',
+          `descriptor ${d.name}: generated member ${cls}.${n} would be defined twice; rename a field`,
+        );
       seen.add(n);
     }
   }
@@ -86,12 +125,16 @@ function emitBitEnum(m: TsModule, cls: string, f: DescriptorField, b: Field): st
   const name = bitEnumName(cls, f, b);
   w.gap();
   w.doc(`${cls}.${f.name}.${b.name} values${oneLine(b.doc) ? `: ${oneLine(b.doc)}` : ''}.`);
-  w.block(`export const ${name} = {`, () => {
-    for (const e of [...b.enum!].sort((x, y) => x.value - y.value)) {
-      w.doc(oneLine(e.doc) || undefined);
-      w.line(`${e.name}: ${e.value},`);
-    }
-  }, '} as const;');
+  w.block(
+    `export const ${name} = {`,
+    () => {
+      for (const e of [...b.enum!].sort((x, y) => x.value - y.value)) {
+        w.doc(oneLine(e.doc) || undefined);
+        w.line(`${e.name}: ${e.value},`);
+      }
+    },
+    '} as const;',
+  );
   w.line(`export type ${name} = (typeof ${name})[keyof typeof ${name}];`);
   return name;
 }
@@ -102,14 +145,22 @@ function emitBitMasks(m: TsModule, cls: string, fields: DescriptorField[]): stri
   const w = m.body;
   const name = `${cls}Bits`;
   w.gap();
-  w.doc(`Masks of ${cls}'s bit fields within their field, e.g. \`${name}.${withBits[0].name}.${withBits[0].bits[0].name}\`.`);
-  w.block(`export const ${name} = {`, () => {
-    for (const f of withBits) {
-      const digits = Math.min(typeBits(f.type), 32) / 4;
-      const bits = [...f.bits].sort((a, b) => a.lsb - b.lsb);
-      w.line(`${f.name}: { ${bits.map((b) => `${b.name}: ${hex(maskOf(b), digits)}`).join(', ')} },`);
-    }
-  }, '} as const;');
+  w.doc(
+    `Masks of ${cls}'s bit fields within their field, e.g. \`${name}.${withBits[0].name}.${withBits[0].bits[0].name}\`.`,
+  );
+  w.block(
+    `export const ${name} = {`,
+    () => {
+      for (const f of withBits) {
+        const digits = Math.min(typeBits(f.type), 32) / 4;
+        const bits = [...f.bits].sort((a, b) => a.lsb - b.lsb);
+        w.line(
+          `${f.name}: { ${bits.map((b) => `${b.name}: ${hex(maskOf(b), digits)}`).join(', ')} },`,
+        );
+      }
+    },
+    '} as const;',
+  );
   return name;
 }
 
@@ -118,12 +169,20 @@ function maskOf(b: Field): number {
   return b.lsb >= 32 ? fieldMask({ lsb: b.lsb - 32, msb: b.msb - 32 }) : fieldMask(b);
 }
 
-function emitClass(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', cls: string, fields: DescriptorField[]): string {
+function emitClass(
+  m: TsModule,
+  d: Descriptor,
+  kind: 'read' | 'writeback',
+  cls: string,
+  fields: DescriptorField[],
+): string {
   const w = m.body;
   const region = m.runtimeType('DmaRegion');
   const views = new Set<ViewName>();
-  for (const f of fields) for (const v of fieldStorage('this.', d.size, f.offset, f.type).views) views.add(v);
-  const meaning = kind === 'writeback' ? ` The same slots as ${d.name}, as the device writes them back.` : '';
+  for (const f of fields)
+    for (const v of fieldStorage('this.', d.size, f.offset, f.type).views) views.add(v);
+  const meaning =
+    kind === 'writeback' ? ` The same slots as ${d.name}, as the device writes them back.` : '';
   w.gap();
   w.doc(
     `${titled(cls, d.doc, d.ref, `${d.name} descriptor`)} ${d.size} bytes.${meaning}`,
@@ -134,7 +193,8 @@ function emitClass(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', cls: 
     w.doc('Bytes per descriptor.');
     w.line(`static readonly SIZE = ${d.size};`);
     w.line(`${CONSTRUCTOR_FIELD} readonly region: ${region};`);
-    for (const v of [...views].sort()) w.line(`${CONSTRUCTOR_FIELD} private readonly ${v}: ${viewType(v)};`);
+    for (const v of [...views].sort())
+      w.line(`${CONSTRUCTOR_FIELD} private readonly ${v}: ${viewType(v)};`);
     w.line();
     w.block(`constructor(region: ${region}) {`, () => {
       w.line('this.region = region;');
@@ -142,10 +202,14 @@ function emitClass(m: TsModule, d: Descriptor, kind: 'read' | 'writeback', cls: 
     });
     w.line();
     w.doc('Slots the region holds.');
-    w.block('get slots(): number {', () => w.line(`return Math.floor(this.region.size / ${d.size});`));
+    w.block('get slots(): number {', () =>
+      w.line(`return Math.floor(this.region.size / ${d.size});`),
+    );
     w.line();
     w.doc(`Zeroes every byte of slot \`slot\`.`);
-    w.block('clear(slot: number): void {', () => w.line(`this.region.u8.fill(0, slot * ${d.size}, slot * ${d.size} + ${d.size});`));
+    w.block('clear(slot: number): void {', () =>
+      w.line(`this.region.u8.fill(0, slot * ${d.size}, slot * ${d.size} + ${d.size});`),
+    );
     for (const f of fields) emitField(m, d, cls, f);
   });
   return cls;
@@ -157,7 +221,13 @@ function viewType(v: ViewName): string {
 
 function layoutTable(fields: DescriptorField[]): string {
   const rows = fields.map((f) => {
-    const bits = f.bits.length > 0 ? ` { ${[...f.bits].sort((a, b) => a.lsb - b.lsb).map((b) => `${b.name}${bitRange(b)}`).join(' ')} }` : '';
+    const bits =
+      f.bits.length > 0
+        ? ` { ${[...f.bits]
+            .sort((a, b) => a.lsb - b.lsb)
+            .map((b) => `${b.name}${bitRange(b)}`)
+            .join(' ')} }`
+        : '';
     return `- byte ${f.offset}: ${f.name} ${f.type}${bits}`;
   });
   return rows.join('\n');
@@ -187,20 +257,24 @@ function emitBit(m: TsModule, d: Descriptor, cls: string, f: DescriptorField, b:
   // The 32-bit word (or narrower element) that holds the bits, as an lvalue when there is one.
   const holder = st.lvalue ?? (pos.word === 'hi' ? st.words?.hi : st.words?.lo);
   if (!holder && f.type === 'u64') {
-    throw new NicdlError('E_GEN_UNSUPPORTED', `descriptor ${d.name}: bit fields of the unaligned u64 ${f.name} are not supported`);
+    throw new NicdlError(
+      'E_GEN_UNSUPPORTED',
+      `descriptor ${d.name}: bit fields of the unaligned u64 ${f.name} are not supported`,
+    );
   }
   const { get, set } = bitMethod(f, b);
   const local = { lsb: pos.lsb, msb: pos.msb };
   const one = fieldWidth(b) === 1;
   const enumName = b.enum ? bitEnumName(cls, f, b) : undefined;
   const outType = one ? 'boolean' : enumName && enumIsTotal(b) ? enumName : 'number';
-  const inType = one ? 'boolean | 0 | 1' : enumName ?? 'number';
+  const inType = one ? 'boolean | 0 | 1' : (enumName ?? 'number');
   const summary = `${f.name}.${b.name} ${bitRange(b)}${oneLine(b.doc) ? ` — ${oneLine(b.doc)}` : ''}`;
   w.line();
   w.doc(`${summary}.`);
   w.block(`${get}(slot: number): ${outType} {`, () => {
     const v = holder ?? st.read;
-    if (one) w.line(`return (${v} & ${hex(fieldMask(local), Math.min(typeBits(f.type), 32) / 4)}) !== 0;`);
+    if (one)
+      w.line(`return (${v} & ${hex(fieldMask(local), Math.min(typeBits(f.type), 32) / 4)}) !== 0;`);
     else {
       const expr = getBits('v', local);
       w.line(`const v = ${v};`);

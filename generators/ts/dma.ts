@@ -39,14 +39,26 @@ function index(slot: string, perSlot: number, constant: number): string {
  * Storage of a field at byte `offset` of a `size`-byte descriptor, in slot `slot`
  * (an identifier), through views on `self` (e.g. `this.`).
  */
-export function fieldStorage(self: string, size: number, offset: number, type: FieldType, slot = 'slot'): FieldStorage {
+export function fieldStorage(
+  self: string,
+  size: number,
+  offset: number,
+  type: FieldType,
+  slot = 'slot',
+): FieldStorage {
   const bytes = { u8: 1, u16: 2, u32: 4, u64: 8 }[type];
   const unit = type === 'u64' ? 4 : bytes;
   const aligned = offset % unit === 0 && size % unit === 0;
   if (type === 'u8') {
     const i = index(slot, size, offset);
     const lv = `${self}u8[${i}]`;
-    return { read: lv, write: (v) => [`${lv} = ${v};`], lvalue: lv, element: { array: `${self}u8`, index: i }, views: ['u8'] };
+    return {
+      read: lv,
+      write: (v) => [`${lv} = ${v};`],
+      lvalue: lv,
+      element: { array: `${self}u8`, index: i },
+      views: ['u8'],
+    };
   }
   if (!aligned) {
     const at = index(slot, size, offset);
@@ -73,7 +85,13 @@ export function fieldStorage(self: string, size: number, offset: number, type: F
     const view = type === 'u16' ? 'u16' : 'u32';
     const i = index(slot, size / unit, offset / unit);
     const lv = `${self}${view}[${i}]`;
-    return { read: lv, write: (v) => [`${lv} = ${v};`], lvalue: lv, element: { array: `${self}${view}`, index: i }, views: [view] };
+    return {
+      read: lv,
+      write: (v) => [`${lv} = ${v};`],
+      lvalue: lv,
+      element: { array: `${self}${view}`, index: i },
+      views: [view],
+    };
   }
   const lo = `${self}u32[${index(slot, size / 4, offset / 4)}]`;
   const hi = `${self}u32[${index(slot, size / 4, offset / 4 + 1)}]`;

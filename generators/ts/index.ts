@@ -37,13 +37,21 @@ export function generateTs(spec: Device, options: Partial<TsOptions> = {}): Gene
   const opts: TsOptions = { runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT };
   const owner = new Map<string, string>();
   const files: GeneratedFiles = new Map();
-  const index = new TsModule('index.ts', ir, opts, `Everything generated for ${ir.name}, re-exported.`);
+  const index = new TsModule(
+    'index.ts',
+    ir,
+    opts,
+    `Everything generated for ${ir.name}, re-exported.`,
+  );
   for (const generate of GENERATORS) {
     const { module, exports } = generate(ir, opts);
     for (const name of exports) {
       const first = owner.get(name);
       if (first !== undefined) {
-        throw new NicdlError('E_GEN_NAME_CLASH', `generated name ${name} is defined by both ${first} and ${module.fileName}; rename one of the spec items`);
+        throw new NicdlError(
+          'E_GEN_NAME_CLASH',
+          `generated name ${name} is defined by both ${first} and ${module.fileName}; rename one of the spec items`,
+        );
       }
       owner.set(name, module.fileName);
     }

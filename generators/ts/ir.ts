@@ -11,7 +11,12 @@ export const IR_FILE = 'ir.ts';
 
 /** `spec` normalized (the order items are declared in does not change the output). */
 export function generateIrModule(spec: Device, options: TsOptions): TsModule {
-  const m = new TsModule(IR_FILE, spec, options, 'The lowered IR as JSON (checked against the spec sources before use).');
+  const m = new TsModule(
+    IR_FILE,
+    spec,
+    options,
+    'The lowered IR as JSON (checked against the spec sources before use).',
+  );
   m.body.line(`export const IR_JSON: string = ${JSON.stringify(JSON.stringify(spec))};`);
   return m;
 }

@@ -53,7 +53,9 @@ export class TsModule {
     const out = new CodeWriter();
     out.line(`// ${headerText(this.ir)}`);
     out.line(`// ${this.purpose}`);
-    const specifiers = [...this.imports.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const specifiers = [...this.imports.keys()].sort(
+      (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+    );
     if (specifiers.length > 0) out.line();
     for (const from of specifiers) {
       const { types, values } = this.imports.get(from)!;

@@ -13,10 +13,28 @@
  */
 import type { Device, Field, Register } from '../../spec/ir.js';
 import { hex, hex32, offsetDigits, oneLine, pascal, str } from '../emit.js';
-import { barSize, canRead, canWrite, fieldAccess, fieldMask, fieldsByLsb, modifyKeepMask, barRegisters, TWO_POW_32 } from '../layout.js';
+import {
+  barSize,
+  canRead,
+  canWrite,
+  fieldAccess,
+  fieldMask,
+  fieldsByLsb,
+  modifyKeepMask,
+  barRegisters,
+  TWO_POW_32,
+} from '../layout.js';
 import { NicdlError } from '../../spec/errors.js';
 import { fieldInputType, fieldOutputType, getField, setBits } from './bits.js';
-import { CODEC_KEYS, emitCodec, emitEnums, fieldSummary, hasFieldCode, rangeGuard, registerTitle } from './codecs.js';
+import {
+  CODEC_KEYS,
+  emitCodec,
+  emitEnums,
+  fieldSummary,
+  hasFieldCode,
+  rangeGuard,
+  registerTitle,
+} from './codecs.js';
 import { TsModule, type TsOptions } from './module.js';
 
 export const REGISTERS_FILE = 'registers.ts';
@@ -30,7 +48,23 @@ export const REGISTERS_FILE = 'registers.ts';
 export const CONSTRUCTOR_FIELD = 'declare';
 
 /** Methods of accessor classes; a field named so that get/set + name hits one is refused. */
-const ACCESSOR_MEMBERS = ['read', 'readBig', 'readAndClear', 'readAndClearBig', 'write', 'writeBig', 'writeFields', 'modify', 'reset', 'clear', 'clearFields', 'set', 'setFields', 'offsetOf', 'count'];
+const ACCESSOR_MEMBERS = [
+  'read',
+  'readBig',
+  'readAndClear',
+  'readAndClearBig',
+  'write',
+  'writeBig',
+  'writeFields',
+  'modify',
+  'reset',
+  'clear',
+  'clearFields',
+  'set',
+  'setFields',
+  'offsetOf',
+  'count',
+];
 /** The writer's own member. */
 const WRITER_MEMBERS = ['value'];
 
@@ -68,7 +102,10 @@ function checkNames(reg: Register): void {
       ACCESSOR_MEMBERS.includes(`set${f.name}`) ||
       ACCESSOR_MEMBERS.includes(`clear${f.name}`);
     if (clash) {
-      throw new NicdlError('E_GEN_NAME_CLASH', `register ${reg.name}: field name ${f.name} clashes with a generated member; rename the field`);
+      throw new NicdlError(
+        'E_GEN_NAME_CLASH',
+        `register ${reg.name}: field name ${f.name} clashes with a generated member; rename the field`,
+      );
     }
   }
 }
@@ -88,8 +125,16 @@ function checkSupported(reg: Register): void {
 }
 
 /** Generates registers.ts; returns the module and the names it exports. */
-export function generateRegisters(ir: Device, options: TsOptions): { module: TsModule; exports: string[] } {
-  const m = new TsModule(REGISTERS_FILE, ir, options, 'BAR registers: field codecs, writers and typed accessors.');
+export function generateRegisters(
+  ir: Device,
+  options: TsOptions,
+): { module: TsModule; exports: string[] } {
+  const m = new TsModule(
+    REGISTERS_FILE,
+    ir,
+    options,
+    'BAR registers: field codecs, writers and typed accessors.',
+  );
   const regs = barRegisters(ir);
   const exports: string[] = [];
   for (const reg of regs) {
@@ -108,14 +153,21 @@ function emitWriter(m: TsModule, reg: Register): string {
   const w = m.body;
   const name = writerClass(reg);
   w.gap();
-  w.doc(`Builds a ${reg.name} value field by field; each method returns the writer, so calls chain.`);
+  w.doc(
+    `Builds a ${reg.name} value field by field; each method returns the writer, so calls chain.`,
+  );
   w.block(`export class ${name} {`, () => {
     w.doc('The 32-bit value built so far (signed while building; written as unsigned).');
     w.line('value = 0;');
     for (const f of writerFields(reg)) {
       w.line();
       const access = fieldAccess(reg, f);
-      const note = access === 'w1c' ? ' Writing 1 clears the bit; 0 leaves it.' : access === 'w1s' ? ' Writing 1 sets the bit; 0 leaves it.' : '';
+      const note =
+        access === 'w1c'
+          ? ' Writing 1 clears the bit; 0 leaves it.'
+          : access === 'w1s'
+            ? ' Writing 1 sets the bit; 0 leaves it.'
+            : '';
       w.doc(fieldSummary(reg, f) + (note ? `.${note}` : ''));
       w.block(`${f.name}(x: ${fieldInputType(reg.name, f)}): this {`, () => {
         const guard = rangeGuard(m, reg, f, 'x');
@@ -143,9 +195,21 @@ interface Site {
 
 function site(ir: Device, reg: Register): Site {
   if (reg.array) {
-    return { reg, param: 'index: number', prologue: 'const o = this.offsetOf(index);', off: 'o', offHi: 'o + 4' };
+    return {
+      reg,
+      param: 'index: number',
+      prologue: 'const o = this.offsetOf(index);',
+      off: 'o',
+      offHi: 'o + 4',
+    };
   }
-  return { reg, param: '', prologue: undefined, off: offsetLiteral(ir, reg), offHi: offsetLiteral(ir, reg, reg.offset + 4) };
+  return {
+    reg,
+    param: '',
+    prologue: undefined,
+    off: offsetLiteral(ir, reg),
+    offHi: offsetLiteral(ir, reg, reg.offset + 4),
+  };
 }
 
 function params(s: Site, ...more: string[]): string {
@@ -153,7 +217,13 @@ function params(s: Site, ...more: string[]): string {
 }
 
 /** Emits one method: signature, optional offset prologue, body lines. */
-function method(m: TsModule, s: Site, doc: string | undefined, signature: string, body: string[]): void {
+function method(
+  m: TsModule,
+  s: Site,
+  doc: string | undefined,
+  signature: string,
+  body: string[],
+): void {
   const w = m.body;
   w.line();
   w.doc(doc);
@@ -210,7 +280,9 @@ function emitOffsetOf(m: TsModule, ir: Device, reg: Register): void {
   w.doc(`Byte offset of element \`index\`; throws E_REGISTER_INDEX outside 0..${count - 1}.`);
   w.block('offsetOf(index: number): number {', () => {
     // Inline: an integer in range. Only the cold throw calls into the runtime.
-    w.line(`if (!(index >= 0 && index < ${count} && (index | 0) === index)) throw ${indexError}(${str(reg.name)}, index, ${count});`);
+    w.line(
+      `if (!(index >= 0 && index < ${count} && (index | 0) === index)) throw ${indexError}(${str(reg.name)}, index, ${count});`,
+    );
     w.line(`return ${offsetLiteral(ir, reg)} + index * ${reg.array!.stride};`);
   });
 }
@@ -230,48 +302,94 @@ function emitWordMethods(m: TsModule, s: Site): void {
   };
   switch (reg.access) {
     case 'rc':
-      method(m, s, 'Reads the register, which clears it (destructive): keep and decode the value returned.', `readAndClear(${params(s)}): number`, [`return ${read};`]);
+      method(
+        m,
+        s,
+        'Reads the register, which clears it (destructive): keep and decode the value returned.',
+        `readAndClear(${params(s)}): number`,
+        [`return ${read};`],
+      );
       return;
     case 'ro':
       method(m, s, undefined, `read(${params(s)}): number`, [`return ${read};`]);
       return;
     case 'wo':
-      method(m, s, 'Writes the whole register.', `write(${params(s, 'value: number')}): void`, [`this.mmio.write32(${s.off}, value >>> 0);`]);
-      build(hex32(reg.reset), 'writeFields', 'Writes the reset value with the fields `build` sets.');
+      method(m, s, 'Writes the whole register.', `write(${params(s, 'value: number')}): void`, [
+        `this.mmio.write32(${s.off}, value >>> 0);`,
+      ]);
+      build(
+        hex32(reg.reset),
+        'writeFields',
+        'Writes the reset value with the fields `build` sets.',
+      );
       return;
     case 'w1c':
       method(m, s, undefined, `read(${params(s)}): number`, [`return ${read};`]);
-      method(m, s, 'Clears the bits set in `mask` (write 1 to clear); the others are left as they are.', `clear(${params(s, 'mask: number')}): void`, [
-        `this.mmio.write32(${s.off}, mask >>> 0);`,
-      ]);
-      build('0', 'clearFields', 'Clears the fields `build` sets to 1; the others are left as they are.');
+      method(
+        m,
+        s,
+        'Clears the bits set in `mask` (write 1 to clear); the others are left as they are.',
+        `clear(${params(s, 'mask: number')}): void`,
+        [`this.mmio.write32(${s.off}, mask >>> 0);`],
+      );
+      build(
+        '0',
+        'clearFields',
+        'Clears the fields `build` sets to 1; the others are left as they are.',
+      );
       return;
     case 'w1s':
       method(m, s, undefined, `read(${params(s)}): number`, [`return ${read};`]);
-      method(m, s, 'Sets the bits set in `mask` (write 1 to set); the others are left as they are.', `set(${params(s, 'mask: number')}): void`, [
-        `this.mmio.write32(${s.off}, mask >>> 0);`,
-      ]);
-      build('0', 'setFields', 'Sets the fields `build` sets to 1; the others are left as they are.');
+      method(
+        m,
+        s,
+        'Sets the bits set in `mask` (write 1 to set); the others are left as they are.',
+        `set(${params(s, 'mask: number')}): void`,
+        [`this.mmio.write32(${s.off}, mask >>> 0);`],
+      );
+      build(
+        '0',
+        'setFields',
+        'Sets the fields `build` sets to 1; the others are left as they are.',
+      );
       return;
     case 'rw': {
       method(m, s, undefined, `read(${params(s)}): number`, [`return ${read};`]);
-      method(m, s, 'Writes the whole register.', `write(${params(s, 'value: number')}): void`, [`this.mmio.write32(${s.off}, value >>> 0);`]);
-      build(hex32(reg.reset), 'writeFields', 'Writes the reset value with the fields `build` sets.');
+      method(m, s, 'Writes the whole register.', `write(${params(s, 'value: number')}): void`, [
+        `this.mmio.write32(${s.off}, value >>> 0);`,
+      ]);
+      build(
+        hex32(reg.reset),
+        'writeFields',
+        'Writes the reset value with the fields `build` sets.',
+      );
       const keep = modifyKeepMask(reg);
       const start = keep === 0xffff_ffff ? read : `${read} & ${hex32(keep)}`;
       if (writer) {
-        method(m, s, modifyDoc(reg), `modify(${params(s, `change: (w: ${writer}) => unknown`)}): void`, [
-          'const w = this.w;',
-          `w.value = ${start};`,
-          'change(w);',
-          `this.mmio.write32(${s.off}, w.value >>> 0);`,
-        ]);
+        method(
+          m,
+          s,
+          modifyDoc(reg),
+          `modify(${params(s, `change: (w: ${writer}) => unknown`)}): void`,
+          [
+            'const w = this.w;',
+            `w.value = ${start};`,
+            'change(w);',
+            `this.mmio.write32(${s.off}, w.value >>> 0);`,
+          ],
+        );
       } else if (!hasFieldCode(reg)) {
-        method(m, s, 'Read-modify-write: writes `change(current value)`.', `modify(${params(s, 'change: (value: number) => number')}): void`, [
-          `this.mmio.write32(${s.off}, change(${read}) >>> 0);`,
-        ]);
+        method(
+          m,
+          s,
+          'Read-modify-write: writes `change(current value)`.',
+          `modify(${params(s, 'change: (value: number) => number')}): void`,
+          [`this.mmio.write32(${s.off}, change(${read}) >>> 0);`],
+        );
       }
-      method(m, s, `Writes the reset value, ${hex32(reg.reset)}.`, `reset(${params(s)}): void`, [`this.mmio.write32(${s.off}, ${hex32(reg.reset)});`]);
+      method(m, s, `Writes the reset value, ${hex32(reg.reset)}.`, `reset(${params(s)}): void`, [
+        `this.mmio.write32(${s.off}, ${hex32(reg.reset)});`,
+      ]);
       return;
     }
   }
@@ -282,7 +400,8 @@ function modifyDoc(reg: Register): string {
     const a = fieldAccess(reg, f);
     return a === 'w1c' || a === 'wo' || f.selfClearing;
   });
-  const base = 'Read-modify-write: reads the register, lets `change` set fields, writes the result.';
+  const base =
+    'Read-modify-write: reads the register, lets `change` set fields, writes the result.';
   if (dropped.length === 0) return base;
   return `${base} Written as 0 whatever was read (writing back what was read would act): ${dropped.map((f) => `${f.name} (${f.selfClearing ? 'self-clearing' : fieldAccess(reg, f)})`).join(', ')}.`;
 }
@@ -290,12 +409,34 @@ function modifyDoc(reg: Register): string {
 function emitSplitMethods(m: TsModule, s: Site): void {
   const { reg } = s;
   const lowFirst = '// Low word first: the device latches the high word when the low word is read.';
-  const readNumber = [lowFirst, `const lo = this.mmio.read32(${s.off});`, `const hi = this.mmio.read32(${s.offHi});`, `return hi * ${hex(TWO_POW_32, 9)} + lo;`];
-  const readBig = [lowFirst, `const lo = this.mmio.read32(${s.off});`, `const hi = this.mmio.read32(${s.offHi});`, 'return (BigInt(hi) << 32n) | BigInt(lo);'];
+  const readNumber = [
+    lowFirst,
+    `const lo = this.mmio.read32(${s.off});`,
+    `const hi = this.mmio.read32(${s.offHi});`,
+    `return hi * ${hex(TWO_POW_32, 9)} + lo;`,
+  ];
+  const readBig = [
+    lowFirst,
+    `const lo = this.mmio.read32(${s.off});`,
+    `const hi = this.mmio.read32(${s.offHi});`,
+    'return (BigInt(hi) << 32n) | BigInt(lo);',
+  ];
   const exact = 'Exact below 2^53; use the bigint form beyond.';
   if (reg.access === 'rc') {
-    method(m, s, `Reads both halves, which clears them (destructive). ${exact}`, `readAndClear(${params(s)}): number`, readNumber);
-    method(m, s, 'Reads both halves as a bigint, which clears them (destructive).', `readAndClearBig(${params(s)}): bigint`, readBig);
+    method(
+      m,
+      s,
+      `Reads both halves, which clears them (destructive). ${exact}`,
+      `readAndClear(${params(s)}): number`,
+      readNumber,
+    );
+    method(
+      m,
+      s,
+      'Reads both halves as a bigint, which clears them (destructive).',
+      `readAndClearBig(${params(s)}): bigint`,
+      readBig,
+    );
     return;
   }
   if (canRead(reg.access)) {
@@ -303,14 +444,26 @@ function emitSplitMethods(m: TsModule, s: Site): void {
     method(m, s, 'Reads both halves as a bigint.', `readBig(${params(s)}): bigint`, readBig);
   }
   if (canWrite(reg.access)) {
-    method(m, s, 'Writes both halves, low word first. `value` must be an integer below 2^53.', `write(${params(s, 'value: number')}): void`, [
-      `this.mmio.write32(${s.off}, value >>> 0);`,
-      `this.mmio.write32(${s.offHi}, Math.floor(value / ${hex(TWO_POW_32, 9)}) >>> 0);`,
-    ]);
-    method(m, s, 'Writes both halves of a bigint, low word first.', `writeBig(${params(s, 'value: bigint')}): void`, [
-      `this.mmio.write32(${s.off}, Number(value & 0xFFFF_FFFFn));`,
-      `this.mmio.write32(${s.offHi}, Number((value >> 32n) & 0xFFFF_FFFFn));`,
-    ]);
+    method(
+      m,
+      s,
+      'Writes both halves, low word first. `value` must be an integer below 2^53.',
+      `write(${params(s, 'value: number')}): void`,
+      [
+        `this.mmio.write32(${s.off}, value >>> 0);`,
+        `this.mmio.write32(${s.offHi}, Math.floor(value / ${hex(TWO_POW_32, 9)}) >>> 0);`,
+      ],
+    );
+    method(
+      m,
+      s,
+      'Writes both halves of a bigint, low word first.',
+      `writeBig(${params(s, 'value: bigint')}): void`,
+      [
+        `this.mmio.write32(${s.off}, Number(value & 0xFFFF_FFFFn));`,
+        `this.mmio.write32(${s.offHi}, Number((value >> 32n) & 0xFFFF_FFFFn));`,
+      ],
+    );
   }
 }
 
@@ -332,17 +485,29 @@ function emitFieldSetter(m: TsModule, s: Site, f: Field): void {
   const access = fieldAccess(reg, f);
   if (access === 'w1c' || access === 'w1s') {
     const verb = access === 'w1c' ? 'clear' : 'set';
-    method(m, s, `${verb === 'clear' ? 'Clears' : 'Sets'} ${f.name} (writes 1 to it) and leaves the other fields.`, `${verb}${f.name}(${params(s)}): void`, [
-      `this.mmio.write32(${s.off}, (${keep === 0xffff_ffff ? start : `(${start})`} | ${hex32(fieldMask(f))}) >>> 0);`,
-    ]);
+    method(
+      m,
+      s,
+      `${verb === 'clear' ? 'Clears' : 'Sets'} ${f.name} (writes 1 to it) and leaves the other fields.`,
+      `${verb}${f.name}(${params(s)}): void`,
+      [
+        `this.mmio.write32(${s.off}, (${keep === 0xffff_ffff ? start : `(${start})`} | ${hex32(fieldMask(f))}) >>> 0);`,
+      ],
+    );
     return;
   }
   const guard = rangeGuard(m, reg, f, 'x');
-  method(m, s, `Read-modify-write of ${f.name} alone.`, `set${f.name}(${params(s, `x: ${fieldInputType(reg.name, f)}`)}): void`, [
-    ...(guard ? [guard] : []),
-    `const v = ${start};`,
-    `this.mmio.write32(${s.off}, (${setBits('v', f, 'x')}) >>> 0);`,
-  ]);
+  method(
+    m,
+    s,
+    `Read-modify-write of ${f.name} alone.`,
+    `set${f.name}(${params(s, `x: ${fieldInputType(reg.name, f)}`)}): void`,
+    [
+      ...(guard ? [guard] : []),
+      `const v = ${start};`,
+      `this.mmio.write32(${s.off}, (${setBits('v', f, 'x')}) >>> 0);`,
+    ],
+  );
 }
 
 /** The `Registers` class holding one accessor per register, and `registers(bar0, ...)`. */
@@ -353,7 +518,9 @@ function emitRegisterSet(m: TsModule, ir: Device, regs: Register[]): string[] {
   if (bars.length === 0) bars.push(0);
   const barParams = bars.map((b) => `bar${b}: ${mmio}`).join(', ');
   w.gap();
-  w.doc(`Every BAR register of ${ir.name}, each bound to its BAR's Mmio. Create once per device; accessors allocate nothing.`);
+  w.doc(
+    `Every BAR register of ${ir.name}, each bound to its BAR's Mmio. Create once per device; accessors allocate nothing.`,
+  );
   w.block('export class Registers {', () => {
     for (const b of bars) w.line(`${CONSTRUCTOR_FIELD} readonly bar${b}: ${mmio};`);
     for (const r of regs) {
@@ -367,7 +534,9 @@ function emitRegisterSet(m: TsModule, ir: Device, regs: Register[]): string[] {
     });
   });
   w.line();
-  w.doc(`Typed accessors for ${ir.name}'s registers over ${bars.map((b) => `BAR ${b}`).join(', ')}.`);
+  w.doc(
+    `Typed accessors for ${ir.name}'s registers over ${bars.map((b) => `BAR ${b}`).join(', ')}.`,
+  );
   w.block(`export function registers(${barParams}): Registers {`, () => {
     w.line(`return new Registers(${bars.map((b) => `bar${b}`).join(', ')});`);
   });

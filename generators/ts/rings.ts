@@ -25,8 +25,16 @@ export function ringLayoutName(ring: Ring): string {
   return `${ring.name.toUpperCase()}_RING_LAYOUT`;
 }
 
-export function generateRings(ir: Device, options: TsOptions): { module: TsModule; exports: string[] } {
-  const m = new TsModule(RINGS_FILE, ir, options, 'Descriptor rings: post, flush, completion, as the spec declares them.');
+export function generateRings(
+  ir: Device,
+  options: TsOptions,
+): { module: TsModule; exports: string[] } {
+  const m = new TsModule(
+    RINGS_FILE,
+    ir,
+    options,
+    'Descriptor rings: post, flush, completion, as the spec declares them.',
+  );
   const exports: string[] = [];
   for (const ring of ir.rings) {
     exports.push(emitLayout(m, ir, ring));
@@ -47,10 +55,16 @@ function ringRegisters(ir: Device, ring: Ring) {
   };
   const bars = new Set(Object.values(regs).map((x) => x.bar));
   if (bars.size !== 1 || Object.values(regs).some((x) => x.space !== undefined)) {
-    throw new NicdlError('E_GEN_UNSUPPORTED', `ring ${ring.name}: its five registers must live in one BAR`);
+    throw new NicdlError(
+      'E_GEN_UNSUPPORTED',
+      `ring ${ring.name}: its five registers must live in one BAR`,
+    );
   }
   if (ring.owners.head !== 'device' || ring.owners.tail !== 'driver') {
-    throw new NicdlError('E_GEN_UNSUPPORTED', `ring ${ring.name}: only "driver owns tail, device owns head" rings are supported`);
+    throw new NicdlError(
+      'E_GEN_UNSUPPORTED',
+      `ring ${ring.name}: only "driver owns tail, device owns head" rings are supported`,
+    );
   }
   return regs;
 }
@@ -63,22 +77,30 @@ function emitLayout(m: TsModule, ir: Device, ring: Ring): string {
   const type = m.runtimeType('RingLayout');
   w.gap();
   w.doc(`Ring ${ring.name} as the spec declares it, resolved to numbers.`);
-  w.block(`export const ${name}: ${type} = {`, () => {
-    w.line(`name: ${str(ring.name)},`);
-    w.line(`direction: ${str(ring.direction)},`);
-    w.line(`descriptor: ${str(desc.name)},`);
-    w.line(`descriptorBytes: ${desc.size},`);
-    const c = ring.count;
-    w.line(`count: { min: ${c.min}, max: ${c.max}, step: ${c.step}, default: ${c.default} },`);
-    w.line(`alignBytes: ${ring.align},`);
-    w.line(`buffer: { default: ${ring.buffer.default}, max: ${ring.buffer.max} },`);
-    w.block('registers: {', () => {
-      for (const key of ['baseLo', 'baseHi', 'length', 'head', 'tail'] as const) {
-        w.line(`${key}: ${offsetLiteral(ir, regs[key])}, // ${regs[key].name}`);
-      }
-    }, '},');
-    w.line(`registerNames: { head: ${str(regs.head.name)}, tail: ${str(regs.tail.name)} },`);
-  }, '};');
+  w.block(
+    `export const ${name}: ${type} = {`,
+    () => {
+      w.line(`name: ${str(ring.name)},`);
+      w.line(`direction: ${str(ring.direction)},`);
+      w.line(`descriptor: ${str(desc.name)},`);
+      w.line(`descriptorBytes: ${desc.size},`);
+      const c = ring.count;
+      w.line(`count: { min: ${c.min}, max: ${c.max}, step: ${c.step}, default: ${c.default} },`);
+      w.line(`alignBytes: ${ring.align},`);
+      w.line(`buffer: { default: ${ring.buffer.default}, max: ${ring.buffer.max} },`);
+      w.block(
+        'registers: {',
+        () => {
+          for (const key of ['baseLo', 'baseHi', 'length', 'head', 'tail'] as const) {
+            w.line(`${key}: ${offsetLiteral(ir, regs[key])}, // ${regs[key].name}`);
+          }
+        },
+        '},',
+      );
+      w.line(`registerNames: { head: ${str(regs.head.name)}, tail: ${str(regs.tail.name)} },`);
+    },
+    '};',
+  );
   return name;
 }
 
@@ -86,7 +108,11 @@ function emitLayout(m: TsModule, ir: Device, ring: Ring): string {
 function bitHolder(size: number, ref: { offset: number; type: FieldType }): string {
   const st = fieldStorage('this.', size, ref.offset, ref.type);
   const lv = st.lvalue ?? st.words?.lo;
-  if (!lv) throw new NicdlError('E_GEN_UNSUPPORTED', `a ring's done/eop bit sits in an unaligned field at byte ${ref.offset}`);
+  if (!lv)
+    throw new NicdlError(
+      'E_GEN_UNSUPPORTED',
+      `a ring's done/eop bit sits in an unaligned field at byte ${ref.offset}`,
+    );
   return lv;
 }
 
@@ -104,7 +130,12 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
   const formats = ring.formats.length > 0 ? ring.formats : [ring.descriptor];
   w.gap();
   w.doc(
-    titled(ring.name, ring.doc ? oneLine(ring.doc) : undefined, ring.ref, `${ring.direction.toUpperCase()} ring`),
+    titled(
+      ring.name,
+      ring.doc ? oneLine(ring.doc) : undefined,
+      ring.ref,
+      `${ring.direction.toUpperCase()} ring`,
+    ),
     `Software owns ${regs.tail.name} (the tail: written once per flush, never read back); the device owns ${regs.head.name} ` +
       `(the head: written only by init(), while the ring is disabled). A slot is back when ${ring.done.field}.${ring.done.bit} is set.`,
     `Posting writes ${desc.name}: ${ring.post.map((p) => describePost(desc, p)).join(', ')}.`,
@@ -120,24 +151,36 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
       if (d.writeback) {
         m.sibling(DESCRIPTORS_FILE, layoutClass(d, 'writeback'));
         w.doc(`Codec over this ring's slots as the device writes ${d.name} back.`);
-        w.line(`${CONSTRUCTOR_FIELD} readonly ${camel(d.name)}Writeback: ${layoutClass(d, 'writeback')};`);
+        w.line(
+          `${CONSTRUCTOR_FIELD} readonly ${camel(d.name)}Writeback: ${layoutClass(d, 'writeback')};`,
+        );
       }
     }
     w.line();
-    w.doc('Builds the ring over `region` (aligned and large enough; checked). Call init() before enabling it.');
+    w.doc(
+      'Builds the ring over `region` (aligned and large enough; checked). Call init() before enabling it.',
+    );
     w.block(`constructor(mmio: ${mmio}, region: ${region}, options: ${options} = {}) {`, () => {
       w.line(`super(${layout}, mmio, region, options);`);
       for (const f of formats) {
         const d = descriptorNamed(ir, f, `ring ${ring.name}`);
         w.line(`this.${camel(d.name)} = new ${layoutClass(d, 'read')}(region);`);
-        if (d.writeback) w.line(`this.${camel(d.name)}Writeback = new ${layoutClass(d, 'writeback')}(region);`);
+        if (d.writeback)
+          w.line(`this.${camel(d.name)}Writeback = new ${layoutClass(d, 'writeback')}(region);`);
       }
     });
     w.line();
-    w.doc("Allocates the ring's descriptor memory from `dma` (count checked first) and builds the ring.");
-    w.block(`static allocate(mmio: ${mmio}, dma: ${dma}, options: ${options} = {}): ${cls} {`, () => {
-      w.line(`return new ${cls}(mmio, ${base}.allocateRegion(${layout}, dma, options), options);`);
-    });
+    w.doc(
+      "Allocates the ring's descriptor memory from `dma` (count checked first) and builds the ring.",
+    );
+    w.block(
+      `static allocate(mmio: ${mmio}, dma: ${dma}, options: ${options} = {}): ${cls} {`,
+      () => {
+        w.line(
+          `return new ${cls}(mmio, ${base}.allocateRegion(${layout}, dma, options), options);`,
+        );
+      },
+    );
     if (ring.direction === 'rx') emitRxMembers(m, ring, desc.size);
     else emitTxMembers(m, ring, desc.size);
     emitFill(m, ring, desc);
@@ -158,13 +201,17 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor): void {
   w.block(`protected fill(${sig}): void {`, () => {
     for (const p of ring.post) {
       const st = fieldStorage('this.', size, p.offset, p.type);
-      const value = p.source === 'buffer' ? 'iova' : p.source === 'length' ? 'length' : hex(p.value ?? 0, 2);
+      const value =
+        p.source === 'buffer' ? 'iova' : p.source === 'length' ? 'length' : hex(p.value ?? 0, 2);
       if (p.source === 'const' && last && p.offset === last.offset && p.type === last.type) {
         // The frame's last descriptor keeps the end-of-frame bit; earlier fragments clear it.
         const v = p.value ?? 0;
         const bits = desc.fields.find((f) => f.name === p.field)?.bits;
-        w.line(`// ${p.field} = ${describeBits(v, bits)}; ${last.field}.${last.bit} only on the last descriptor of a frame`);
-        for (const l of st.write(`last ? ${hex(v | last.mask, 2)} : ${hex(v & ~last.mask, 2)}`)) w.line(l);
+        w.line(
+          `// ${p.field} = ${describeBits(v, bits)}; ${last.field}.${last.bit} only on the last descriptor of a frame`,
+        );
+        for (const l of st.write(`last ? ${hex(v | last.mask, 2)} : ${hex(v & ~last.mask, 2)}`))
+          w.line(l);
         lastHandled = true;
         continue;
       }
@@ -173,7 +220,9 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor): void {
     }
     if (!lastHandled && last) {
       const holder = bitHolder(size, last);
-      w.line(`if (!last) ${holder} &= ~${hex(last.mask, 2)}; // ${last.field}.${last.bit}: not the frame's end`);
+      w.line(
+        `if (!last) ${holder} &= ~${hex(last.mask, 2)}; // ${last.field}.${last.bit}: not the frame's end`,
+      );
     }
   });
 }
@@ -194,21 +243,43 @@ function emitDone(m: TsModule, done: DescBitRef, size: number): void {
 function emitRxMembers(m: TsModule, ring: Ring, size: number): void {
   const w = m.body;
   const completion = m.runtimeType('RingCompletion');
-  const len = ring.lengthField ? fieldStorage('this.', size, ring.lengthField.offset, ring.lengthField.type).read : undefined;
-  const eop = ring.eop ? `(${bitHolder(size, ring.eop)} & ${hex(ring.eop.mask, 2)}) !== 0` : undefined;
-  const errors = ring.errorsField ? fieldStorage('this.', size, ring.errorsField.offset, ring.errorsField.type).read : undefined;
+  const len = ring.lengthField
+    ? fieldStorage('this.', size, ring.lengthField.offset, ring.lengthField.type).read
+    : undefined;
+  const eop = ring.eop
+    ? `(${bitHolder(size, ring.eop)} & ${hex(ring.eop.mask, 2)}) !== 0`
+    : undefined;
+  const errors = ring.errorsField
+    ? fieldStorage('this.', size, ring.errorsField.offset, ring.errorsField.type).read
+    : undefined;
   w.line();
-  w.doc('Posts an empty buffer of `bufferBytes` for the device to fill; false when the ring is full.');
-  w.block('refill(iova: number, cookie = 0): boolean {', () => w.line('return this.post(iova, this.bufferBytes, cookie);'));
+  w.doc(
+    'Posts an empty buffer of `bufferBytes` for the device to fill; false when the ring is full.',
+  );
+  w.block('refill(iova: number, cookie = 0): boolean {', () =>
+    w.line('return this.post(iova, this.bufferBytes, cookie);'),
+  );
   w.line();
-  w.doc(`Bytes the device wrote into completed \`slot\`${ring.lengthField ? ` (${ring.lengthField.field})` : ' (the spec names no length field: the buffer size)'}.`);
-  w.block(`receivedLength(${len ? 'slot' : '_slot'}: number): number {`, () => w.line(`return ${len ?? 'this.bufferBytes'};`));
+  w.doc(
+    `Bytes the device wrote into completed \`slot\`${ring.lengthField ? ` (${ring.lengthField.field})` : ' (the spec names no length field: the buffer size)'}.`,
+  );
+  w.block(`receivedLength(${len ? 'slot' : '_slot'}: number): number {`, () =>
+    w.line(`return ${len ?? 'this.bufferBytes'};`),
+  );
   w.line();
-  w.doc(`Whether completed \`slot\` ends its frame${ring.eop ? ` (${ring.eop.field}.${ring.eop.bit})` : ' (the spec names no end-of-packet bit: always)'}.`);
-  w.block(`isEop(${ring.eop ? 'slot' : '_slot'}: number): boolean {`, () => w.line(ring.eop ? `return ${eop};` : 'return true;'));
+  w.doc(
+    `Whether completed \`slot\` ends its frame${ring.eop ? ` (${ring.eop.field}.${ring.eop.bit})` : ' (the spec names no end-of-packet bit: always)'}.`,
+  );
+  w.block(`isEop(${ring.eop ? 'slot' : '_slot'}: number): boolean {`, () =>
+    w.line(ring.eop ? `return ${eop};` : 'return true;'),
+  );
   w.line();
-  w.doc(`Error bits of completed \`slot\`${ring.errorsField ? ` (${ring.errorsField.field}); 0 when none` : ' (the spec names no error field: 0)'}.`);
-  w.block(`errorsAt(${errors ? 'slot' : '_slot'}: number): number {`, () => w.line(errors ? `return ${errors};` : 'return 0;'));
+  w.doc(
+    `Error bits of completed \`slot\`${ring.errorsField ? ` (${ring.errorsField.field}); 0 when none` : ' (the spec names no error field: 0)'}.`,
+  );
+  w.block(`errorsAt(${errors ? 'slot' : '_slot'}: number): number {`, () =>
+    w.line(errors ? `return ${errors};` : 'return 0;'),
+  );
   w.line();
   w.block(`override describe(slot: number, out: ${completion}): void {`, () => {
     w.line('super.describe(slot, out);');
@@ -223,15 +294,25 @@ function emitTxMembers(m: TsModule, ring: Ring, size: number): void {
   const w = m.body;
   const completion = m.runtimeType('RingCompletion');
   const lengthPost = ring.post.find((p) => p.source === 'length');
-  const len = lengthPost ? fieldStorage('this.', size, lengthPost.offset, lengthPost.type).read : undefined;
+  const len = lengthPost
+    ? fieldStorage('this.', size, lengthPost.offset, lengthPost.type).read
+    : undefined;
   const last = ring.lastOfFrame;
   w.line();
-  w.doc(`Bytes posted into \`slot\`${lengthPost ? ` (its ${lengthPost.field} field)` : ' (the spec posts no length: 0)'}.`);
-  w.block(`postedLength(${len ? 'slot' : '_slot'}: number): number {`, () => w.line(`return ${len ?? '0'};`));
+  w.doc(
+    `Bytes posted into \`slot\`${lengthPost ? ` (its ${lengthPost.field} field)` : ' (the spec posts no length: 0)'}.`,
+  );
+  w.block(`postedLength(${len ? 'slot' : '_slot'}: number): number {`, () =>
+    w.line(`return ${len ?? '0'};`),
+  );
   w.line();
-  w.doc(`Whether \`slot\` was posted as the last descriptor of its frame${last ? ` (${last.field}.${last.bit})` : ' (no end-of-frame bit: always)'}.`);
+  w.doc(
+    `Whether \`slot\` was posted as the last descriptor of its frame${last ? ` (${last.field}.${last.bit})` : ' (no end-of-frame bit: always)'}.`,
+  );
   w.block(`isLastOfFrame(${last ? 'slot' : '_slot'}: number): boolean {`, () =>
-    w.line(last ? `return (${bitHolder(size, last)} & ${hex(last.mask, 2)}) !== 0;` : 'return true;'),
+    w.line(
+      last ? `return (${bitHolder(size, last)} & ${hex(last.mask, 2)}) !== 0;` : 'return true;',
+    ),
   );
   w.line();
   w.block(`override describe(slot: number, out: ${completion}): void {`, () => {
@@ -247,11 +328,19 @@ function emitFactory(m: TsModule, ir: Device): string {
   const dma = m.runtimeType('DmaAllocator');
   const options = m.runtimeType('RingOptions');
   w.gap();
-  w.doc(`Builds each of ${ir.name}'s rings with its descriptor memory from \`dma\`: \`rings.${ir.rings[0].name}(mmio, dma, { count })\`.`);
-  w.block('export const rings = {', () => {
-    for (const r of ir.rings) {
-      w.line(`${r.name}: (mmio: ${mmio}, dma: ${dma}, options: ${options} = {}): ${ringClass(r)} => ${ringClass(r)}.allocate(mmio, dma, options),`);
-    }
-  }, '} as const;');
+  w.doc(
+    `Builds each of ${ir.name}'s rings with its descriptor memory from \`dma\`: \`rings.${ir.rings[0].name}(mmio, dma, { count })\`.`,
+  );
+  w.block(
+    'export const rings = {',
+    () => {
+      for (const r of ir.rings) {
+        w.line(
+          `${r.name}: (mmio: ${mmio}, dma: ${dma}, options: ${options} = {}): ${ringClass(r)} => ${ringClass(r)}.allocate(mmio, dma, options),`,
+        );
+      }
+    },
+    '} as const;',
+  );
   return 'rings';
 }

@@ -21,11 +21,16 @@ export function fieldValue(value: number, max: number, what: string): number {
  * (`value` does not fit a field whose largest value is `max`).
  */
 export function fieldRangeError(value: number, max: number, what: string): NicdlError {
-  return new NicdlError('E_FIELD_RANGE', `${what}: value ${value} does not fit the field (0..${max})`, ExitCode.usage, {
-    field: what,
-    value,
-    max,
-  });
+  return new NicdlError(
+    'E_FIELD_RANGE',
+    `${what}: value ${value} does not fit the field (0..${max})`,
+    ExitCode.usage,
+    {
+      field: what,
+      value,
+      max,
+    },
+  );
 }
 
 /** The E_REGISTER_INDEX error: `index` is not an element of register array `name[count]`. */

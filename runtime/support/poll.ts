@@ -69,7 +69,12 @@ export async function pollRegister(mmio: Mmio, clock: Clock, p: PollSpec): Promi
     const value = ((mmio.read32(p.offset) & p.mask) >>> p.shift) >>> 0;
     if ((value === p.expected) === (p.cmp === '==')) return;
     if (clock.nowUs() - startUs >= p.timeoutUs) {
-      throw new SequenceTimeoutError(p.where, `${p.where.target} ${p.cmp} ${p.expected}`, value, p.timeoutUs);
+      throw new SequenceTimeoutError(
+        p.where,
+        `${p.where.target} ${p.cmp} ${p.expected}`,
+        value,
+        p.timeoutUs,
+      );
     }
     await clock.sleepUs(p.intervalUs);
   }

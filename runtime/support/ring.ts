@@ -74,27 +74,53 @@ export interface RingCompletion {
 /** 2^32, the weight of a base address's high register. */
 const TWO_POW_32 = 0x1_0000_0000;
 
-function ringError(code: string, layout: RingLayout, message: string, detail: Record<string, unknown>): NicdlError {
-  return new NicdlError(code, `ring ${layout.name}: ${message}`, ExitCode.usage, { ring: layout.name, ...detail });
+function ringError(
+  code: string,
+  layout: RingLayout,
+  message: string,
+  detail: Record<string, unknown>,
+): NicdlError {
+  return new NicdlError(code, `ring ${layout.name}: ${message}`, ExitCode.usage, {
+    ring: layout.name,
+    ...detail,
+  });
 }
 
 /** The slot count and buffer size a ring will use, checked against the spec's limits. */
-export function ringConfig(layout: RingLayout, options: RingOptions = {}): { count: number; bufferBytes: number } {
+export function ringConfig(
+  layout: RingLayout,
+  options: RingOptions = {},
+): { count: number; bufferBytes: number } {
   const { min, max, step } = layout.count;
   const count = options.count ?? layout.count.default;
   const limits = { count, min, max, step };
   if (!Number.isInteger(count) || count < min || count > max) {
-    throw ringError('E_RING_SIZE', layout, `count ${count} is outside ${min}..${max} (step ${step})`, limits);
+    throw ringError(
+      'E_RING_SIZE',
+      layout,
+      `count ${count} is outside ${min}..${max} (step ${step})`,
+      limits,
+    );
   }
   if (count % step !== 0) {
-    throw ringError('E_RING_SIZE', layout, `count ${count} is not a multiple of ${step} (allowed ${min}..${max} step ${step})`, limits);
+    throw ringError(
+      'E_RING_SIZE',
+      layout,
+      `count ${count} is not a multiple of ${step} (allowed ${min}..${max} step ${step})`,
+      limits,
+    );
   }
   const bufferBytes = options.bufferBytes ?? layout.buffer.default;
   if (!Number.isInteger(bufferBytes) || bufferBytes < 1 || bufferBytes > layout.buffer.max) {
-    throw ringError('E_RING_BUFFER', layout, `buffer size ${bufferBytes} bytes is outside 1..${layout.buffer.max}`, {
-      bufferBytes,
-      max: layout.buffer.max,
-    });
+    throw ringError(
+      'E_RING_BUFFER',
+      layout,
+      `buffer size ${bufferBytes} bytes is outside 1..${layout.buffer.max}`,
+      {
+        bufferBytes,
+        max: layout.buffer.max,
+      },
+    );
   }
   return { count, bufferBytes };
 }
@@ -130,23 +156,45 @@ export abstract class DescriptorRing {
   // still holds (posted length, end-of-frame bit) is read from it instead of copied here.
   declare private readonly iovas: Float64Array;
   declare private readonly cookies: Float64Array;
-  private readonly out: RingCompletion = { slot: 0, buffer: 0, cookie: 0, length: 0, eop: false, errors: 0 };
+  private readonly out: RingCompletion = {
+    slot: 0,
+    buffer: 0,
+    cookie: 0,
+    length: 0,
+    eop: false,
+    errors: 0,
+  };
   declare private readonly iterator: CompletionIterator;
 
-  protected constructor(layout: RingLayout, mmio: Mmio, region: DmaRegion, options: RingOptions = {}) {
+  protected constructor(
+    layout: RingLayout,
+    mmio: Mmio,
+    region: DmaRegion,
+    options: RingOptions = {},
+  ) {
     const { count, bufferBytes } = ringConfig(layout, options);
     const bytes = count * layout.descriptorBytes;
     if (region.iova % layout.alignBytes !== 0) {
-      throw ringError('E_RING_ALIGN', layout, `base 0x${region.iova.toString(16)} is not ${layout.alignBytes}-byte aligned`, {
-        iova: region.iova,
-        align: layout.alignBytes,
-      });
+      throw ringError(
+        'E_RING_ALIGN',
+        layout,
+        `base 0x${region.iova.toString(16)} is not ${layout.alignBytes}-byte aligned`,
+        {
+          iova: region.iova,
+          align: layout.alignBytes,
+        },
+      );
     }
     if (region.size < bytes) {
-      throw ringError('E_RING_REGION', layout, `region of ${region.size} bytes is smaller than ${count} x ${layout.descriptorBytes} = ${bytes}`, {
-        regionBytes: region.size,
-        neededBytes: bytes,
-      });
+      throw ringError(
+        'E_RING_REGION',
+        layout,
+        `region of ${region.size} bytes is smaller than ${count} x ${layout.descriptorBytes} = ${bytes}`,
+        {
+          regionBytes: region.size,
+          neededBytes: bytes,
+        },
+      );
     }
     this.layout = layout;
     this.mmio = mmio;
@@ -166,7 +214,11 @@ export abstract class DescriptorRing {
   }
 
   /** Allocates a region sized and aligned for the ring (count checked first). */
-  static allocateRegion(layout: RingLayout, dma: DmaAllocator, options: RingOptions = {}): DmaRegion {
+  static allocateRegion(
+    layout: RingLayout,
+    dma: DmaAllocator,
+    options: RingOptions = {},
+  ): DmaRegion {
     const { count } = ringConfig(layout, options);
     return dma.alloc(count * layout.descriptorBytes, layout.alignBytes);
   }
@@ -236,7 +288,12 @@ export abstract class DescriptorRing {
   }
 
   /** Posts up to `n` buffers; returns how many fit. One flush() afterwards hands them all over. */
-  postBurst(iovas: ArrayLike<number>, lengths: ArrayLike<number>, n: number, cookies?: ArrayLike<number>): number {
+  postBurst(
+    iovas: ArrayLike<number>,
+    lengths: ArrayLike<number>,
+    n: number,
+    cookies?: ArrayLike<number>,
+  ): number {
     let i = 0;
     for (; i < n; i++) {
       if (!this.post(iovas[i], lengths[i], cookies === undefined ? 0 : cookies[i])) break;
@@ -260,7 +317,13 @@ export abstract class DescriptorRing {
    * (e.g. the report-status bit in its command), or the ring stops at this slot.
    */
   commit(cookie = 0): void {
-    if (this.used === this.count - 1) throw ringError('E_RING_FULL', this.layout, 'commit() on a full ring; call reserve() first', {});
+    if (this.used === this.count - 1)
+      throw ringError(
+        'E_RING_FULL',
+        this.layout,
+        'commit() on a full ring; call reserve() first',
+        {},
+      );
     const slot = this.nextSlot;
     this.iovas[slot] = 0;
     this.cookies[slot] = cookie;
@@ -374,10 +437,15 @@ export abstract class DescriptorRing {
   }
 
   private throwLength(length: number): never {
-    throw ringError('E_RING_LENGTH', this.layout, `cannot post ${length} bytes into one slot (1..${this.layout.buffer.max})`, {
-      length,
-      max: this.layout.buffer.max,
-    });
+    throw ringError(
+      'E_RING_LENGTH',
+      this.layout,
+      `cannot post ${length} bytes into one slot (1..${this.layout.buffer.max})`,
+      {
+        length,
+        max: this.layout.buffer.max,
+      },
+    );
   }
 }
 

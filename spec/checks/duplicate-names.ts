@@ -53,7 +53,8 @@ export const duplicateNames: Check = {
     for (const r of model.registers) {
       // Shared fields first, each name once (repeats inside the fieldset are its own error).
       const shared = new Map<string, Ident>();
-      for (const f of r.fields) if (f.via && !shared.has(f.ir.name)) shared.set(f.ir.name, f.node.name);
+      for (const f of r.fields)
+        if (f.via && !shared.has(f.ir.name)) shared.set(f.ir.name, f.node.name);
       dup(
         'field',
         [...shared.values(), ...(r.node.fields ?? []).map((f) => f.name)],

@@ -88,7 +88,11 @@ function sharedFields(
   const set = cx.lookup(cx.model.byName.fieldset, mod.name, 'NDL113');
   if (!set) return { fields: [], broken: true };
   set.used = true;
-  const fields = set.fields.map((f) => ({ ir: structuredClone(f.ir), node: f.node, via: mod.name }));
+  const fields = set.fields.map((f) => ({
+    ir: structuredClone(f.ir),
+    node: f.node,
+    via: mod.name,
+  }));
   return { fields, broken: set.broken };
 }
 

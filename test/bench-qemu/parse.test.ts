@@ -43,7 +43,12 @@ const TESTPMD = `${stats(0, 0)}${stats(261152, 261152)}${stats(396360, 135208)}T
 
 describe('pktgen report', () => {
   it('reads rate, packets, time and frame size', () => {
-    expect(parsePktgen(PKTGEN)).toEqual({ pps: 118332, packets: 591968, elapsedUs: 5002564, frameBytes: 60 });
+    expect(parsePktgen(PKTGEN)).toEqual({
+      pps: 118332,
+      packets: 591968,
+      elapsedUs: 5002564,
+      frameBytes: 60,
+    });
   });
   it('is null for a run that did not finish OK', () => {
     expect(parsePktgen('Result: Idle\n')).toBeNull();
@@ -61,7 +66,8 @@ describe('testpmd statistics', () => {
     expect(parseTestpmd(TESTPMD, 'rx')).toEqual({ pps: null, ppsSamples: [0, 0, 0], packets: 0 });
   });
   it('names the EAL failure', () => {
-    const out = 'EAL: Error, directory path / is world-writable and insecure\nEAL: FATAL: Cannot init plugins\n';
+    const out =
+      'EAL: Error, directory path / is world-writable and insecure\nEAL: FATAL: Cannot init plugins\n';
     expect(testpmdError(out)).toBe('EAL: FATAL: Cannot init plugins');
     expect(testpmdError(TESTPMD)).toBeNull();
   });
@@ -86,14 +92,24 @@ round-trip min/avg/max = 0.920/6.710/12.500 ms`;
     expect(parsePingRtts(out)).toEqual([0.92, 12.5]);
   });
   it('reads nicdl ping replies given in microseconds', () => {
-    const json = { transmitted: 2, rttMs: { min: 0.7, max: 4 }, replies: [{ seq: 1, rttUs: 3995.7 }, { seq: 2, rttUs: 715.9 }] };
+    const json = {
+      transmitted: 2,
+      rttMs: { min: 0.7, max: 4 },
+      replies: [
+        { seq: 1, rttUs: 3995.7 },
+        { seq: 2, rttUs: 715.9 },
+      ],
+    };
     expect(commandRttsMs(json)).toEqual([3.9957, 0.7159]);
   });
 });
 
 describe('nicdl --json', () => {
   it('takes the document after progress lines', () => {
-    expect(parseCommandJson('sending...\n{\n  "sent": 10,\n  "seconds": 2\n}\n')).toEqual({ sent: 10, seconds: 2 });
+    expect(parseCommandJson('sending...\n{\n  "sent": 10,\n  "seconds": 2\n}\n')).toEqual({
+      sent: 10,
+      seconds: 2,
+    });
     expect(parseCommandJson('no json here')).toBeNull();
   });
   it('prefers a rate field, else a count over a time', () => {

@@ -19,7 +19,12 @@ describe('wire tool', () => {
     const counter = startCounter(binary, port, 60, 30);
     await counter.ready;
     const PPS = 20_000;
-    const sent = await startBlast(binary, port, { sizeBytes: 60, seconds: 0.5, pps: PPS, dstMac: '52:54:00:12:34:56' }).result;
+    const sent = await startBlast(binary, port, {
+      sizeBytes: 60,
+      seconds: 0.5,
+      pps: PPS,
+      dstMac: '52:54:00:12:34:56',
+    }).result;
     const counted = await counter.stop();
     expect(sent.errors).toBe(0);
     expect(sent.dropped).toBe(0);
@@ -40,7 +45,12 @@ describe('wire tool', () => {
     const port = await freePort();
     const counter = startCounter(binary, port, 1514, 30);
     await counter.ready;
-    const sent = await startBlast(binary, port, { sizeBytes: 60, seconds: 0.2, pps: 5_000, dstMac: '52:54:00:12:34:56' }).result;
+    const sent = await startBlast(binary, port, {
+      sizeBytes: 60,
+      seconds: 0.2,
+      pps: 5_000,
+      dstMac: '52:54:00:12:34:56',
+    }).result;
     const counted = await counter.stop();
     expect(counted.frames).toBe(sent.sent);
     expect(counted.bins.every((n: number) => n === 0)).toBe(true);

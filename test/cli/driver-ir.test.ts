@@ -23,23 +23,26 @@ function copySpecs(specPath: string): string {
   return copy;
 }
 
-describe.each(DRIVERS.map((d) => ({ name: d.name, entry: d })))('precompiled IR of $name', ({ entry }) => {
-  it('equals the IR compiled from the spec on disk (paths spelled as the spec is found)', async () => {
-    expect(precompiledIr(await entry.irJson(), entry.specPath)).toEqual(loadIr(entry.specPath));
-  });
+describe.each(DRIVERS.map((d) => ({ name: d.name, entry: d })))(
+  'precompiled IR of $name',
+  ({ entry }) => {
+    it('equals the IR compiled from the spec on disk (paths spelled as the spec is found)', async () => {
+      expect(precompiledIr(await entry.irJson(), entry.specPath)).toEqual(loadIr(entry.specPath));
+    });
 
-  it('equals the compiled IR for a copy of the spec elsewhere', async () => {
-    const copy = copySpecs(entry.specPath);
-    expect(precompiledIr(await entry.irJson(), copy)).toEqual(loadIr(copy));
-  });
+    it('equals the compiled IR for a copy of the spec elsewhere', async () => {
+      const copy = copySpecs(entry.specPath);
+      expect(precompiledIr(await entry.irJson(), copy)).toEqual(loadIr(copy));
+    });
 
-  it('is refused once the spec or a file it imports changed', async () => {
-    const copy = copySpecs(entry.specPath);
-    writeFileSync(copy, `${readFileSync(copy, 'utf8')}\n// edited\n`);
-    expect(precompiledIr(await entry.irJson(), copy)).toBeUndefined();
-    const other = copySpecs(entry.specPath);
-    const common = join(other, '..', '..', 'common', 'intel-gbe.nicdl');
-    writeFileSync(common, `${readFileSync(common, 'utf8')}\n// edited\n`);
-    expect(precompiledIr(await entry.irJson(), other)).toBeUndefined();
-  });
-});
+    it('is refused once the spec or a file it imports changed', async () => {
+      const copy = copySpecs(entry.specPath);
+      writeFileSync(copy, `${readFileSync(copy, 'utf8')}\n// edited\n`);
+      expect(precompiledIr(await entry.irJson(), copy)).toBeUndefined();
+      const other = copySpecs(entry.specPath);
+      const common = join(other, '..', '..', 'common', 'intel-gbe.nicdl');
+      writeFileSync(common, `${readFileSync(common, 'utf8')}\n// edited\n`);
+      expect(precompiledIr(await entry.irJson(), other)).toBeUndefined();
+    });
+  },
+);

@@ -36,37 +36,57 @@ describe.each(allCases())('descriptor codecs of $name', (spec) => {
     const mod = await generatedModule(spec);
     for (const d of ir.descriptors) {
       for (const layout of descriptorLayouts(d)) {
-        const Cls = mod[layoutClass(d, layout.kind)] as new (r: ReturnType<typeof dmaRegion>) => Codec;
+        const Cls = mod[layoutClass(d, layout.kind)] as new (
+          r: ReturnType<typeof dmaRegion>,
+        ) => Codec;
         expect((Cls as unknown as { SIZE: number }).SIZE).toBe(d.size);
-        const bitsConst = mod[`${layoutClass(d, layout.kind)}Bits`] as Record<string, Record<string, number>> | undefined;
+        const bitsConst = mod[`${layoutClass(d, layout.kind)}Bits`] as
+          Record<string, Record<string, number>> | undefined;
         for (const f of layout.fields) {
-          for (const b of f.bits) expect(bitsConst?.[f.name][b.name], `${d.name}.${f.name}.${b.name} mask`).toBe(fieldMask(b));
+          for (const b of f.bits)
+            expect(bitsConst?.[f.name][b.name], `${d.name}.${f.name}.${b.name} mask`).toBe(
+              fieldMask(b),
+            );
           fc.assert(
-            fc.property(fc.nat({ max: SLOTS - 1 }), fc.nat({ max: maxOf(f) }), fc.uint8Array({ minLength: d.size * SLOTS, maxLength: d.size * SLOTS }), fc.array(fc.nat(), { minLength: f.bits.length + 1, maxLength: f.bits.length + 1 }), (slot, value, noise, randoms) => {
-              const region = dmaRegion(d.size * SLOTS);
-              region.u8.set(noise);
-              const codec = new Cls(region);
-              const { get, set } = fieldMethod(f);
-              codec[set](slot, value);
-              expect(codec[get](slot), `${d.name}.${f.name}`).toBe(value);
-              const mine = fieldBytes(d.size, slot, f);
-              for (let i = 0; i < region.size; i++) if (!mine.has(i)) expect(region.u8[i], `byte ${i} after ${set}`).toBe(noise[i]);
-              f.bits.forEach((b, k) => {
-                const before = region.u8.slice();
-                const v = bitValue(b, randoms[k]);
-                const m = bitMethod(f, b);
-                codec[m.set](slot, fieldMax(b) === 1 ? v === 1 : v);
-                const got = codec[m.get](slot);
-                expect(fieldMax(b) === 1 ? (got ? 1 : 0) : got, `${d.name}.${f.name}.${b.name}`).toBe(v);
-                // Every other bit of the field and every other byte is unchanged.
-                const whole = codec[get](slot) as number;
-                for (let i = 0; i < region.size; i++) if (!mine.has(i)) expect(region.u8[i]).toBe(before[i]);
-                const lowBits = f.type === 'u64' ? 32 : typeBytes(f.type) * 8;
-                const keep = (2 ** lowBits - 1 - (b.lsb < 32 ? fieldMask(b) : 0)) >>> 0;
-                const prev = readWord(before, d.size, slot, f);
-                expect((whole % 2 ** 32 & keep) >>> 0, `${d.name}.${f.name} other bits after ${m.set}`).toBe((prev & keep) >>> 0);
-              });
-            }),
+            fc.property(
+              fc.nat({ max: SLOTS - 1 }),
+              fc.nat({ max: maxOf(f) }),
+              fc.uint8Array({ minLength: d.size * SLOTS, maxLength: d.size * SLOTS }),
+              fc.array(fc.nat(), { minLength: f.bits.length + 1, maxLength: f.bits.length + 1 }),
+              (slot, value, noise, randoms) => {
+                const region = dmaRegion(d.size * SLOTS);
+                region.u8.set(noise);
+                const codec = new Cls(region);
+                const { get, set } = fieldMethod(f);
+                codec[set](slot, value);
+                expect(codec[get](slot), `${d.name}.${f.name}`).toBe(value);
+                const mine = fieldBytes(d.size, slot, f);
+                for (let i = 0; i < region.size; i++)
+                  if (!mine.has(i)) expect(region.u8[i], `byte ${i} after ${set}`).toBe(noise[i]);
+                f.bits.forEach((b, k) => {
+                  const before = region.u8.slice();
+                  const v = bitValue(b, randoms[k]);
+                  const m = bitMethod(f, b);
+                  codec[m.set](slot, fieldMax(b) === 1 ? v === 1 : v);
+                  const got = codec[m.get](slot);
+                  expect(
+                    fieldMax(b) === 1 ? (got ? 1 : 0) : got,
+                    `${d.name}.${f.name}.${b.name}`,
+                  ).toBe(v);
+                  // Every other bit of the field and every other byte is unchanged.
+                  const whole = codec[get](slot) as number;
+                  for (let i = 0; i < region.size; i++)
+                    if (!mine.has(i)) expect(region.u8[i]).toBe(before[i]);
+                  const lowBits = f.type === 'u64' ? 32 : typeBytes(f.type) * 8;
+                  const keep = (2 ** lowBits - 1 - (b.lsb < 32 ? fieldMask(b) : 0)) >>> 0;
+                  const prev = readWord(before, d.size, slot, f);
+                  expect(
+                    ((whole % 2 ** 32) & keep) >>> 0,
+                    `${d.name}.${f.name} other bits after ${m.set}`,
+                  ).toBe((prev & keep) >>> 0);
+                });
+              },
+            ),
             propParams(20),
           );
         }

@@ -10,11 +10,23 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { generateDocs, generateTarget } from '../../generators/index.js';
 import type { Device } from '../../spec/ir.js';
-import { listFiles, otherFiles, readGolden, tsFiles, updating, writeGoldens } from './helpers/golden.js';
+import {
+  listFiles,
+  otherFiles,
+  readGolden,
+  tsFiles,
+  updating,
+  writeGoldens,
+} from './helpers/golden.js';
 import { allCases, MINI } from './helpers/specs.js';
 import { propParams } from './helpers/props.js';
 
-function expectSame(dir: string, files: Map<string, string>, only: (name: string) => boolean, fix: string): void {
+function expectSame(
+  dir: string,
+  files: Map<string, string>,
+  only: (name: string) => boolean,
+  fix: string,
+): void {
   const stale = listFiles(dir).filter((f) => only(f) && !files.has(f));
   expect(stale, `files in ${dir} no generator produces any more (${fix})`).toEqual([]);
   for (const [name, text] of files) {
@@ -41,7 +53,8 @@ describe.each(allCases())('golden outputs of $name', (spec) => {
 /** Every text every target produces for `ir`, concatenated in a fixed order. */
 function everything(ir: Device): string {
   const parts: string[] = [];
-  for (const t of ['ts', 'c-header', 'json'] as const) for (const [n, s] of generateTarget(ir, t)) parts.push(n, s);
+  for (const t of ['ts', 'c-header', 'json'] as const)
+    for (const [n, s] of generateTarget(ir, t)) parts.push(n, s);
   for (const [n, s] of generateDocs(ir)) parts.push(n, s);
   return parts.join('\u0000');
 }
@@ -70,7 +83,10 @@ describe('determinism', () => {
           ...r,
           fields: shuffle(r.fields).map((f) => (f.enum ? { ...f, enum: shuffle(f.enum) } : f)),
         }));
-        ir.descriptors = ir.descriptors.map((d) => ({ ...d, fields: shuffle(d.fields).map((f) => ({ ...f, bits: shuffle(f.bits) })) }));
+        ir.descriptors = ir.descriptors.map((d) => ({
+          ...d,
+          fields: shuffle(d.fields).map((f) => ({ ...f, bits: shuffle(f.bits) })),
+        }));
         expect(everything(ir)).toBe(expected);
       }),
       propParams(20),

@@ -13,7 +13,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Device, Field, Register } from '../../spec/ir.js';
-import { canRead, elementOffset, fieldAccess, fieldMask, fieldMax, fieldWidth, modifyKeepMask } from '../../generators/layout.js';
+import {
+  canRead,
+  elementOffset,
+  fieldAccess,
+  fieldMask,
+  fieldMax,
+  fieldWidth,
+  modifyKeepMask,
+} from '../../generators/layout.js';
 import { hasFieldCode } from '../../generators/ts/codecs.js';
 import { NicdlError } from '../../spec/errors.js';
 import { SemanticMmio } from './helpers/semantic-mmio.js';
@@ -22,7 +30,10 @@ import { propParams } from './helpers/props.js';
 
 type Fn = (...args: unknown[]) => unknown;
 type Accessor = Record<string, Fn> & { count?: number };
-type Codec = Record<string, { get(v: number): number; set(v: number, x: number): number; mask: number }>;
+type Codec = Record<
+  string,
+  { get(v: number): number; set(v: number, x: number): number; mask: number }
+>;
 
 /** A value for field `f` from a random 32-bit number: an enum value when the field has an enum. */
 function valueFor(f: Field, r: number): number {
@@ -72,7 +83,9 @@ function expectOthersKept(reg: Register, f: Field, before: number, after: number
   let fieldBits = 0;
   for (const g of reg.fields) fieldBits |= fieldMask(g);
   const unnamed = ~fieldBits >>> 0;
-  expect((after & unnamed) >>> 0, `${reg.name}: bits outside any field`).toBe((before & unnamed) >>> 0);
+  expect((after & unnamed) >>> 0, `${reg.name}: bits outside any field`).toBe(
+    (before & unnamed) >>> 0,
+  );
 }
 
 function checkRwField(e: Env, reg: Register, f: Field, init: number, r: number): void {
@@ -115,7 +128,14 @@ function checkRangeError(e: Env, reg: Register, f: Field, init: number): void {
   expect(e.mmio.log.slice(writes).filter((a) => a.op === 'w')).toEqual([]);
 }
 
-function checkRegister(ir: Device, mod: Record<string, unknown>, reg: Register, init: number, index: number, randoms: number[]): void {
+function checkRegister(
+  ir: Device,
+  mod: Record<string, unknown>,
+  reg: Register,
+  init: number,
+  index: number,
+  randoms: number[],
+): void {
   const e = env(ir, mod, reg, index);
   const codec = mod[reg.name] as Codec;
   reg.fields.forEach((f, i) => {
@@ -151,13 +171,20 @@ function checkRegister(ir: Device, mod: Record<string, unknown>, reg: Register, 
       expect(e.acc.modify).toBeUndefined();
       expect(e.acc[reg.access === 'w1c' ? 'set' : 'clear']).toBeUndefined();
       reg.fields.forEach((f, i) => {
-        const mask = fieldMask(f) & (randoms[i % randoms.length] | fieldMask({ lsb: f.lsb, msb: f.lsb }));
+        const mask =
+          fieldMask(f) & (randoms[i % randoms.length] | fieldMask({ lsb: f.lsb, msb: f.lsb }));
         e.mmio.poke(e.off, init);
         e.call(verb, mask);
-        expect(e.mmio.peek(e.off)).toBe(verb === 'clear' ? (init & ~mask) >>> 0 : (init | mask) >>> 0);
+        expect(e.mmio.peek(e.off)).toBe(
+          verb === 'clear' ? (init & ~mask) >>> 0 : (init | mask) >>> 0,
+        );
         e.mmio.poke(e.off, init);
-        e.call(`${verb}Fields`, (w: Record<string, Fn>) => w[f.name](fieldWidth(f) === 1 ? 1 : fieldMax(f)));
-        expect(e.mmio.peek(e.off)).toBe(verb === 'clear' ? (init & ~fieldMask(f)) >>> 0 : (init | fieldMask(f)) >>> 0);
+        e.call(`${verb}Fields`, (w: Record<string, Fn>) =>
+          w[f.name](fieldWidth(f) === 1 ? 1 : fieldMax(f)),
+        );
+        expect(e.mmio.peek(e.off)).toBe(
+          verb === 'clear' ? (init & ~fieldMask(f)) >>> 0 : (init | fieldMask(f)) >>> 0,
+        );
         expect(e.call(`get${f.name}`)).toBe(bitsOf(f, e.mmio.peek(e.off)));
       });
       return;
@@ -170,7 +197,9 @@ function checkRegister(ir: Device, mod: Record<string, unknown>, reg: Register, 
         e.call('writeFields', (w: Record<string, Fn>) => w[f.name](v));
         const after = e.mmio.peek(e.off);
         expect(bitsOf(f, after)).toBe(v);
-        for (const g of reg.fields) if (g !== f) expect(bitsOf(g, after), `${reg.name}.${g.name} from reset`).toBe(bitsOf(g, reg.reset));
+        for (const g of reg.fields)
+          if (g !== f)
+            expect(bitsOf(g, after), `${reg.name}.${g.name} from reset`).toBe(bitsOf(g, reg.reset));
       });
       return;
   }
@@ -185,8 +214,11 @@ describe.each(allCases())('registers of $name', (spec: SpecCase) => {
     for (const reg of regs) {
       const index = fc.nat({ max: (reg.array?.count ?? 1) - 1 });
       fc.assert(
-        fc.property(fc.nat({ max: 0xffff_ffff }), index, fc.array(fc.nat({ max: 0xffff_ffff }), { minLength: 1, maxLength: 40 }), (init, i, randoms) =>
-          checkRegister(ir, mod, reg, init, i, randoms),
+        fc.property(
+          fc.nat({ max: 0xffff_ffff }),
+          index,
+          fc.array(fc.nat({ max: 0xffff_ffff }), { minLength: 1, maxLength: 40 }),
+          (init, i, randoms) => checkRegister(ir, mod, reg, init, i, randoms),
         ),
         propParams(30),
       );
@@ -196,7 +228,9 @@ describe.each(allCases())('registers of $name', (spec: SpecCase) => {
   it('whole-register reads and writes of field-less registers go to the right offset', async () => {
     const ir = await spec.load();
     const mod = await generatedModule(spec);
-    for (const reg of ir.registers.filter((r) => r.space === undefined && r.width === 32 && r.fields.length === 0)) {
+    for (const reg of ir.registers.filter(
+      (r) => r.space === undefined && r.width === 32 && r.fields.length === 0,
+    )) {
       const count = reg.array?.count ?? 1;
       const index = count - 1;
       const e = env(ir, mod, reg, index);
@@ -271,39 +305,49 @@ describe.each(allCases())('registers of $name', (spec: SpecCase) => {
     const mod = await generatedModule(spec);
     const counters = ir.registers.filter((r) => r.counter && r.space === undefined);
     if (counters.length === 0) return;
-    const bars = [...new Set(ir.registers.filter((r) => r.space === undefined).map((r) => r.bar))].sort();
+    const bars = [
+      ...new Set(ir.registers.filter((r) => r.space === undefined).map((r) => r.bar)),
+    ].sort();
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 0xffff_ffff }), { minLength: 2, maxLength: 4 }), (rounds) => {
-        const mmio = new SemanticMmio(ir, 0);
-        const Ctor = mod.Counters as new (...m: SemanticMmio[]) => Record<string, unknown> & { accumulate(): void; snapshot(): Record<string, number> };
-        const totals = new Ctor(...bars.map(() => mmio));
-        const expected = new Map<string, number>();
-        const raw = new Map<string, number>();
-        for (const value of rounds) {
-          for (const c of counters) {
-            for (let i = 0; i < (c.array?.count ?? 1); i++) {
-              const key = c.array ? `${c.name}[${i}]` : c.name;
-              const off = elementOffset(c, i);
-              if (c.access === 'rc') {
-                mmio.poke(off, value);
-                if (c.width === 64) mmio.poke(off + 4, 1);
-                expected.set(key, (expected.get(key) ?? 0) + value + (c.width === 64 ? 2 ** 32 : 0));
-              } else if (c.width === 32) {
-                const now = ((raw.get(key) ?? 0) + value) % 2 ** 32;
-                mmio.poke(off, now);
-                expected.set(key, (expected.get(key) ?? 0) + value);
-                raw.set(key, now);
-              } else {
-                mmio.poke(off, value);
-                mmio.poke(off + 4, 0);
-                expected.set(key, value);
+      fc.property(
+        fc.array(fc.nat({ max: 0xffff_ffff }), { minLength: 2, maxLength: 4 }),
+        (rounds) => {
+          const mmio = new SemanticMmio(ir, 0);
+          const Ctor = mod.Counters as new (
+            ...m: SemanticMmio[]
+          ) => Record<string, unknown> & { accumulate(): void; snapshot(): Record<string, number> };
+          const totals = new Ctor(...bars.map(() => mmio));
+          const expected = new Map<string, number>();
+          const raw = new Map<string, number>();
+          for (const value of rounds) {
+            for (const c of counters) {
+              for (let i = 0; i < (c.array?.count ?? 1); i++) {
+                const key = c.array ? `${c.name}[${i}]` : c.name;
+                const off = elementOffset(c, i);
+                if (c.access === 'rc') {
+                  mmio.poke(off, value);
+                  if (c.width === 64) mmio.poke(off + 4, 1);
+                  expected.set(
+                    key,
+                    (expected.get(key) ?? 0) + value + (c.width === 64 ? 2 ** 32 : 0),
+                  );
+                } else if (c.width === 32) {
+                  const now = ((raw.get(key) ?? 0) + value) % 2 ** 32;
+                  mmio.poke(off, now);
+                  expected.set(key, (expected.get(key) ?? 0) + value);
+                  raw.set(key, now);
+                } else {
+                  mmio.poke(off, value);
+                  mmio.poke(off + 4, 0);
+                  expected.set(key, value);
+                }
               }
             }
+            totals.accumulate();
           }
-          totals.accumulate();
-        }
-        expect(totals.snapshot()).toEqual(Object.fromEntries(expected));
-      }),
+          expect(totals.snapshot()).toEqual(Object.fromEntries(expected));
+        },
+      ),
       propParams(20),
     );
   });

@@ -26,7 +26,12 @@ interface RingApi {
   init(): void;
   free(): number;
   post(iova: number, length: number, cookie?: number, last?: boolean): boolean;
-  postBurst(iovas: ArrayLike<number>, lengths: ArrayLike<number>, n: number, cookies?: ArrayLike<number>): number;
+  postBurst(
+    iovas: ArrayLike<number>,
+    lengths: ArrayLike<number>,
+    n: number,
+    cookies?: ArrayLike<number>,
+  ): number;
   flush(): void;
   nextCompleted(): number;
   reclaim(): number;
@@ -36,12 +41,24 @@ interface RingApi {
   tail: number;
 }
 
-type RingCtor = new (mmio: SemanticMmio, region: DmaRegion, options?: { count?: number; bufferBytes?: number; checked?: boolean }) => RingApi;
+type RingCtor = new (
+  mmio: SemanticMmio,
+  region: DmaRegion,
+  options?: { count?: number; bufferBytes?: number; checked?: boolean },
+) => RingApi;
 
-function setup(ir: Device, mod: Record<string, unknown>, ring: Ring, count: number, checked = false) {
+function setup(
+  ir: Device,
+  mod: Record<string, unknown>,
+  ring: Ring,
+  count: number,
+  checked = false,
+) {
   const mmio = new SemanticMmio(ir, registerNamed(ir, ring.registers.tail, 'test').bar);
   const dma = new TestAllocator();
-  const factory = (mod.rings as Record<string, (m: SemanticMmio, d: TestAllocator, o: object) => RingApi>)[ring.name];
+  const factory = (
+    mod.rings as Record<string, (m: SemanticMmio, d: TestAllocator, o: object) => RingApi>
+  )[ring.name];
   const r = factory(mmio, dma, { count, checked });
   r.init();
   const device = new RingDevice(ir, ring, mmio, r.region, count);
@@ -82,9 +99,18 @@ describe.each(allCases())('rings of $name', (spec) => {
         expect(e.message).toContain(`ring ${ring.name}: count ${count}`);
         expect(e.detail).toMatchObject({ count, min, max, step });
       }
-      expect(errorOf(() => new Cls(mmio, dmaRegion(16 * min, 0), { count: min, bufferBytes: ring.buffer.max + 1 })).code).toBe('E_RING_BUFFER');
-      expect(errorOf(() => new Cls(mmio, dmaRegion(16 * min, ring.align / 2 || 1), { count: min })).code).toBe(ring.align > 1 ? 'E_RING_ALIGN' : 'E_RING_REGION');
-      expect(errorOf(() => new Cls(mmio, dmaRegion(8, 0), { count: min })).code).toBe('E_RING_REGION');
+      expect(
+        errorOf(
+          () =>
+            new Cls(mmio, dmaRegion(16 * min, 0), { count: min, bufferBytes: ring.buffer.max + 1 }),
+        ).code,
+      ).toBe('E_RING_BUFFER');
+      expect(
+        errorOf(() => new Cls(mmio, dmaRegion(16 * min, ring.align / 2 || 1), { count: min })).code,
+      ).toBe(ring.align > 1 ? 'E_RING_ALIGN' : 'E_RING_REGION');
+      expect(errorOf(() => new Cls(mmio, dmaRegion(8, 0), { count: min })).code).toBe(
+        'E_RING_REGION',
+      );
     }
   });
 
@@ -105,7 +131,10 @@ describe.each(allCases())('rings of $name', (spec) => {
         r.reclaim();
       }
       expect(mmio.writesTo(device.headOffset), 'head writes').toEqual([0]);
-      expect(mmio.log.filter((a) => a.op === 'r' && a.offset === device.tailOffset), 'tail reads').toEqual([]);
+      expect(
+        mmio.log.filter((a) => a.op === 'r' && a.offset === device.tailOffset),
+        'tail reads',
+      ).toEqual([]);
     }
   });
 
@@ -117,7 +146,8 @@ describe.each(allCases())('rings of $name', (spec) => {
       const iova = 0x1_2345_6780;
       expect(r.post(iova, 60, 7)).toBe(true);
       for (const p of ring.post) {
-        const expected = p.source === 'buffer' ? iova % 2 ** 32 : p.source === 'length' ? 60 : (p.value ?? 0);
+        const expected =
+          p.source === 'buffer' ? iova % 2 ** 32 : p.source === 'length' ? 60 : (p.value ?? 0);
         expect(device.field(0, p), `${ring.name}: ${p.field} after post`).toBe(expected);
       }
       let posted = 1;
@@ -134,7 +164,13 @@ describe.each(allCases())('rings of $name', (spec) => {
       const count = smallCount(ring);
       const { mmio, r, device } = setup(ir, mod, ring, count);
       const burst = Math.min(5, count - 1);
-      expect(r.postBurst(Array.from({ length: burst }, (_, i) => 0x1000 * (i + 1)), Array(burst).fill(100), burst)).toBe(burst);
+      expect(
+        r.postBurst(
+          Array.from({ length: burst }, (_, i) => 0x1000 * (i + 1)),
+          Array(burst).fill(100),
+          burst,
+        ),
+      ).toBe(burst);
       r.flush();
       r.flush();
       expect(mmio.writesTo(device.tailOffset)).toEqual([0, burst]);
@@ -146,28 +182,37 @@ describe.each(allCases())('rings of $name', (spec) => {
     for (const ring of rings) {
       const count = smallCount(ring);
       fc.assert(
-        fc.property(fc.array(fc.tuple(fc.nat({ max: count }), fc.nat({ max: count })), { minLength: 1, maxLength: 40 }), (rounds) => {
-          const { r, device } = setup(ir, mod, ring, count, true);
-          const fifo: number[] = [];
-          let cookie = 0;
-          for (const [posts, processed] of rounds) {
-            for (let i = 0; i < posts; i++) {
-              const ok = r.post(0x10_0000 + cookie * 0x800, 64, cookie);
-              expect(ok).toBe(fifo.length < count - 1);
-              if (ok) fifo.push(cookie++);
+        fc.property(
+          fc.array(fc.tuple(fc.nat({ max: count }), fc.nat({ max: count })), {
+            minLength: 1,
+            maxLength: 40,
+          }),
+          (rounds) => {
+            const { r, device } = setup(ir, mod, ring, count, true);
+            const fifo: number[] = [];
+            let cookie = 0;
+            for (const [posts, processed] of rounds) {
+              for (let i = 0; i < posts; i++) {
+                const ok = r.post(0x10_0000 + cookie * 0x800, 64, cookie);
+                expect(ok).toBe(fifo.length < count - 1);
+                if (ok) fifo.push(cookie++);
+              }
+              r.flush();
+              device.process(
+                processed,
+                ring.direction === 'rx' ? () => ({ length: 60, eop: true, errors: 0 }) : undefined,
+              );
+              for (const c of r.completed()) {
+                expect(c.cookie).toBe(fifo.shift());
+                expect(c.buffer).toBe(0x10_0000 + c.cookie * 0x800);
+                expect(device.isDone(c.slot), 'done bit cleared on completion').toBe(false);
+              }
+              expect(r.inUse).toBe(fifo.length);
+              expect(r.free()).toBe(count - 1 - fifo.length);
+              expect(device.pending()).toBe(fifo.length);
             }
-            r.flush();
-            device.process(processed, ring.direction === 'rx' ? () => ({ length: 60, eop: true, errors: 0 }) : undefined);
-            for (const c of r.completed()) {
-              expect(c.cookie).toBe(fifo.shift());
-              expect(c.buffer).toBe(0x10_0000 + c.cookie * 0x800);
-              expect(device.isDone(c.slot), 'done bit cleared on completion').toBe(false);
-            }
-            expect(r.inUse).toBe(fifo.length);
-            expect(r.free()).toBe(count - 1 - fifo.length);
-            expect(device.pending()).toBe(fifo.length);
-          }
-        }),
+          },
+        ),
         propParams(25),
       );
     }
@@ -208,8 +253,16 @@ describe.each(allCases())('rings of $name', (spec) => {
       device.process(3, (i) => results[i]);
       // The yielded object is reused (no allocation per packet): copy inside the loop.
       const got: object[] = [];
-      for (const c of r.completed()) got.push({ length: c.length, eop: c.eop, errors: c.errors, cookie: c.cookie });
-      expect(got).toEqual(results.map((x, i) => ({ ...x, eop: ring.eop ? x.eop : true, errors: ring.errorsField ? x.errors : 0, cookie: i })));
+      for (const c of r.completed())
+        got.push({ length: c.length, eop: c.eop, errors: c.errors, cookie: c.cookie });
+      expect(got).toEqual(
+        results.map((x, i) => ({
+          ...x,
+          eop: ring.eop ? x.eop : true,
+          errors: ring.errorsField ? x.errors : 0,
+          cookie: i,
+        })),
+      );
     }
   });
 

@@ -14,7 +14,11 @@ import { SemanticMmio } from './helpers/semantic-mmio.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { allCases, generatedModule, MINI } from './helpers/specs.js';
 
-type SeqFn = (mmio: SemanticMmio, clock: FakeClock, params?: Record<string, number>) => Promise<void>;
+type SeqFn = (
+  mmio: SemanticMmio,
+  clock: FakeClock,
+  params?: Record<string, number>,
+) => Promise<void>;
 
 async function mini() {
   const ir = await MINI.load();
@@ -60,7 +64,12 @@ describe('sequences of the fixture', () => {
     expect(e.message).toBe(
       'sequence reset step 6 (test/generators/fixtures/mini.nicdl:305:3): CTRL.RST == 0 not reached within 10000 us (last CTRL.RST = 0x1)',
     );
-    expect(e.detail).toMatchObject({ sequence: 'reset', step: 6, location: 'test/generators/fixtures/mini.nicdl:305:3', timeoutUs: 10000 });
+    expect(e.detail).toMatchObject({
+      sequence: 'reset',
+      step: 6,
+      location: 'test/generators/fixtures/mini.nicdl:305:3',
+      timeoutUs: 10000,
+    });
     expect(clock.nowUs()).toBeGreaterThanOrEqual(10_000);
     expect(clock.nowUs()).toBeLessThan(10_000 + 2 * 100);
   });
@@ -70,8 +79,15 @@ describe('sequences of the fixture', () => {
     const mmio = new SemanticMmio(ir);
     mmio.poke(off('TCTL'), 0x0040_0008); // COLD bits and PSP already set
     // reset (called last) waits for CTRL.RST: let the "device" clear it at once.
-    const clearing = new FakeClock(() => mmio.poke(off('CTRL'), mmio.peek(off('CTRL')) & ~(1 << 26)));
-    await fn('tx_ring')(mmio, clearing, { base_lo: 0x8000_0000, base_hi: 0x1234, bytes: 4096, threshold: 0x0f });
+    const clearing = new FakeClock(() =>
+      mmio.poke(off('CTRL'), mmio.peek(off('CTRL')) & ~(1 << 26)),
+    );
+    await fn('tx_ring')(mmio, clearing, {
+      base_lo: 0x8000_0000,
+      base_hi: 0x1234,
+      bytes: 4096,
+      threshold: 0x0f,
+    });
     const first = (o: number) => mmio.writesTo(o)[0];
     expect(first(off('TDBAL'))).toBe(0x8000_0000);
     expect(first(off('TDBAH'))).toBe(0x1234);

@@ -28,24 +28,37 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 function generatedFiles(): string[] {
-  const golden = allCases().flatMap((c) => listFiles(join(c.goldenDir, 'ts')).map((f) => join(c.goldenDir, 'ts', f)));
-  const e1000 = existsSync(E1000_GENERATED) ? readdirSync(E1000_GENERATED).filter((f) => f.endsWith('.ts')).map((f) => join(E1000_GENERATED, f)) : [];
+  const golden = allCases().flatMap((c) =>
+    listFiles(join(c.goldenDir, 'ts')).map((f) => join(c.goldenDir, 'ts', f)),
+  );
+  const e1000 = existsSync(E1000_GENERATED)
+    ? readdirSync(E1000_GENERATED)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(E1000_GENERATED, f))
+    : [];
   return [...golden, ...e1000];
 }
 
 function typeTestFiles(): string[] {
-  return readdirSync(TYPE_TESTS).filter((f) => f.endsWith('.types.ts')).map((f) => join(TYPE_TESTS, f));
+  return readdirSync(TYPE_TESTS)
+    .filter((f) => f.endsWith('.types.ts'))
+    .map((f) => join(TYPE_TESTS, f));
 }
 
 function format(d: ts.Diagnostic): string {
-  const where = d.file && d.start !== undefined ? `${relative(REPO, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+  const where =
+    d.file && d.start !== undefined
+      ? `${relative(REPO, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}`
+      : '';
   return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
 }
 
 /** Diagnostics of `roots`, limited to files under the given directories. */
 function diagnostics(roots: string[], host: ts.CompilerHost, within: string[]): ts.Diagnostic[] {
   const program = ts.createProgram(roots, OPTIONS, host);
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && within.some((w) => d.file!.fileName.startsWith(w)));
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && within.some((w) => d.file!.fileName.startsWith(w)));
 }
 
 const DIRECTIVE = /^\s*\/\/ @ts-expect-error `([^`]+)`/;
@@ -84,11 +97,20 @@ describe('generated TypeScript', () => {
     for (const [file, { expects }] of stripped) {
       const mine = found.filter((d) => d.file!.fileName === file);
       for (const [line, word] of expects) {
-        const at = mine.filter((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1 === line).map(format);
-        expect(at.length, `${relative(REPO, file)}:${line} compiles, but must not (${word})`).toBeGreaterThan(0);
-        expect(at.join('\n'), `${relative(REPO, file)}:${line} fails for another reason`).toContain(word);
+        const at = mine
+          .filter((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1 === line)
+          .map(format);
+        expect(
+          at.length,
+          `${relative(REPO, file)}:${line} compiles, but must not (${word})`,
+        ).toBeGreaterThan(0);
+        expect(at.join('\n'), `${relative(REPO, file)}:${line} fails for another reason`).toContain(
+          word,
+        );
       }
-      const unexpected = mine.filter((d) => !expects.has(d.file!.getLineAndCharacterOfPosition(d.start!).line + 1)).map(format);
+      const unexpected = mine
+        .filter((d) => !expects.has(d.file!.getLineAndCharacterOfPosition(d.start!).line + 1))
+        .map(format);
       expect(unexpected).toEqual([]);
     }
   });

@@ -17,7 +17,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-
 function makeTree(route?: string) {
   tree = new FakeTree({
     devices: [

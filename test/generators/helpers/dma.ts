@@ -3,7 +3,14 @@ import type { DmaAllocator, DmaRegion } from '../../../runtime/types.js';
 
 export function dmaRegion(size: number, iova = 0x1_0000_0000): DmaRegion {
   const buf = new ArrayBuffer(size);
-  return { iova, size, u8: new Uint8Array(buf), u16: new Uint16Array(buf), u32: new Uint32Array(buf), view: new DataView(buf) };
+  return {
+    iova,
+    size,
+    u8: new Uint8Array(buf),
+    u16: new Uint16Array(buf),
+    u32: new Uint32Array(buf),
+    view: new DataView(buf),
+  };
 }
 
 /** Hands out regions at increasing, aligned IOVAs above 4 GiB (so high base words matter). */

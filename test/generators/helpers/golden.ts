@@ -27,7 +27,8 @@ export function tsFiles(ir: Device, tsDir: string): Map<string, string> {
 /** The other targets' files (C header, JSON, Markdown, HTML) by file name. */
 export function otherFiles(ir: Device): Map<string, string> {
   const out = new Map<string, string>();
-  for (const target of ['c-header', 'json'] as const) for (const [name, text] of generateTarget(ir, target)) out.set(name, text);
+  for (const target of ['c-header', 'json'] as const)
+    for (const [name, text] of generateTarget(ir, target)) out.set(name, text);
   for (const [name, text] of generateDocs(ir)) out.set(name, text);
   return out;
 }

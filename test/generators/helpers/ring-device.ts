@@ -71,11 +71,20 @@ export class RingDevice {
   /** Sets the done bit of `slot` (without moving the head: for misbehaviour tests). */
   setDone(slot: number): void {
     const at = slot * this.size + this.ring.done.offset;
-    write(this.region.view, at, this.ring.done.type, read(this.region.view, at, this.ring.done.type) | this.ring.done.mask);
+    write(
+      this.region.view,
+      at,
+      this.ring.done.type,
+      read(this.region.view, at, this.ring.done.type) | this.ring.done.mask,
+    );
   }
 
   isDone(slot: number): boolean {
-    return (read(this.region.view, slot * this.size + this.ring.done.offset, this.ring.done.type) & this.ring.done.mask) !== 0;
+    return (
+      (read(this.region.view, slot * this.size + this.ring.done.offset, this.ring.done.type) &
+        this.ring.done.mask) !==
+      0
+    );
   }
 
   /** A field of a slot (whole field, u64 as its low word). */
@@ -91,12 +100,29 @@ export class RingDevice {
       if (rx) {
         const r = rx(done);
         const base = slot * this.size;
-        if (this.ring.lengthField) write(this.region.view, base + this.ring.lengthField.offset, this.ring.lengthField.type, r.length);
-        if (this.ring.errorsField) write(this.region.view, base + this.ring.errorsField.offset, this.ring.errorsField.type, r.errors);
+        if (this.ring.lengthField)
+          write(
+            this.region.view,
+            base + this.ring.lengthField.offset,
+            this.ring.lengthField.type,
+            r.length,
+          );
+        if (this.ring.errorsField)
+          write(
+            this.region.view,
+            base + this.ring.errorsField.offset,
+            this.ring.errorsField.type,
+            r.errors,
+          );
         if (this.ring.eop) {
           const at = base + this.ring.eop.offset;
           const v = read(this.region.view, at, this.ring.eop.type);
-          write(this.region.view, at, this.ring.eop.type, r.eop ? v | this.ring.eop.mask : v & ~this.ring.eop.mask);
+          write(
+            this.region.view,
+            at,
+            this.ring.eop.type,
+            r.eop ? v | this.ring.eop.mask : v & ~this.ring.eop.mask,
+          );
         }
       }
       this.setDone(slot);

@@ -63,7 +63,12 @@ export class SemanticMmio implements Mmio {
         for (const half of halves) {
           const off = base + half * 4;
           this.words.set(off, { reg, index: i, half, classes: bitClasses(reg, half) });
-          const reset = reg.width === 64 ? (half === 0 ? reg.reset % 2 ** 32 : Math.floor(reg.reset / 2 ** 32)) : reg.reset;
+          const reset =
+            reg.width === 64
+              ? half === 0
+                ? reg.reset % 2 ** 32
+                : Math.floor(reg.reset / 2 ** 32)
+              : reg.reset;
           this.values.set(off, reset >>> 0);
         }
       }
@@ -101,7 +106,9 @@ export class SemanticMmio implements Mmio {
   write32(offset: number, value: number): void {
     const w = this.word(offset);
     if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
-      throw new Error(`SemanticMmio: write of ${value} to 0x${offset.toString(16)} is not an unsigned 32-bit value`);
+      throw new Error(
+        `SemanticMmio: write of ${value} to 0x${offset.toString(16)} is not an unsigned 32-bit value`,
+      );
     }
     this.log.push({ op: 'w', offset, value });
     const c = w.classes;

@@ -26,7 +26,9 @@ export const FRONT_END = join(REPO, 'spec/index.ts');
 
 /** Lowers a .nicdl file with the front end, from the repo root (paths in the IR are relative). */
 export async function loadNicdl(relPath: string): Promise<Device> {
-  const mod = (await import(/* @vite-ignore */ join(REPO, 'spec/index.ts'))) as { loadIr(p: string): Device | Promise<Device> };
+  const mod = (await import(/* @vite-ignore */ join(REPO, 'spec/index.ts'))) as {
+    loadIr(p: string): Device | Promise<Device>;
+  };
   const cwd = process.cwd();
   process.chdir(REPO);
   try {
