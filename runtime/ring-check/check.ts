@@ -69,22 +69,12 @@ export interface CheckRingsOptions {
   onProperty?: (p: PropertyReport) => void;
 }
 
-export interface PropertyStats {
+/** A property's run statistics summed over its runs, plus how the runs wrapped. */
+export interface PropertyStats extends RunStats {
   runs: number;
-  commands: number;
-  posts: number;
-  completions: number;
-  /** Tail wraparounds over all runs, the most in one run, and runs that wrapped at least twice. */
-  wraparounds: number;
+  /** The most tail wraparounds in one run, and runs that wrapped at least twice. */
   maxWraparounds: number;
   runsWrappingTwice: number;
-  headWraps: number;
-  resets: number;
-  refusedPosts: number;
-  poisonedPosts: number;
-  lateCompletions: number;
-  rxFrames: number;
-  rxDropped: number;
 }
 
 export interface PropertyFailure {

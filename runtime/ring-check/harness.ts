@@ -12,7 +12,7 @@
 import type { Device as IrDevice, Ring } from '../../spec/ir.js';
 import type { SimDevice } from '../sim/device.js';
 import { frameBytes } from '../sim/ring-device.js';
-import { DescriptorRing, type RingLayout } from '../support/ring.js';
+import { DescriptorRing, type RingCompletion, type RingLayout } from '../support/ring.js';
 import type { DmaRegion } from '../types.js';
 import type { DeviceSide, RxFrameRequest, SideEvent, SideFactory } from './device-side.js';
 import type { GeneratedRing, GeneratedRingClass } from './generated-rings.js';
@@ -377,17 +377,7 @@ export class RingHarness {
     }
   }
 
-  private checkCompletion(
-    s: PostedSlot,
-    c: {
-      slot: number;
-      buffer: number;
-      cookie: number;
-      length: number;
-      eop: boolean;
-      errors: number;
-    },
-  ): void {
+  private checkCompletion(s: PostedSlot, c: RingCompletion): void {
     const r = this.setup.ring;
     const want = this.tx
       ? { length: s.length, eop: s.last, errors: 0 }
