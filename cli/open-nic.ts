@@ -88,7 +88,11 @@ export async function openNic(
   const opened = await openDevice(flags, ctx, twin);
   return {
     ...opened,
-    driver: await startDriver(opened, { ...nicConfig(flags), ...overrides }, ctx),
+    driver: await startDriver(
+      opened,
+      { ...nicConfig(flags, flags.pci !== undefined), ...overrides },
+      ctx,
+    ),
   };
 }
 

@@ -47,7 +47,7 @@ export default class Dump extends NicdlCommand {
     const { flags } = await this.parse(Dump);
     const ctx = { onCleanup: (fn: () => Promise<void> | void) => this.onCleanup(fn) };
     const opened = await openDevice(flags, ctx);
-    if (flags.up) await startDriver(opened, nicConfig(flags), ctx);
+    if (flags.up) await startDriver(opened, nicConfig(flags, flags.pci !== undefined), ctx);
     if (flags['include-rc'])
       this.logToStderr(
         'nicdl: warning: --include-rc: reading clears interrupt causes and statistics counters',
