@@ -8,6 +8,7 @@ import { Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
 import { bitRate, count, LiveRates, yieldToEventLoop, type RateLine } from '../live-rates.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
+import { peakRssBytes } from '../memory-monitor.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
 import {
   BROADCAST_MAC,
@@ -40,6 +41,8 @@ export interface PktgenResult {
   lineRatePercent?: number;
   perSecond: Array<{ second: number; pps: number; bps: number }>;
   wire?: { frames: number };
+  /** The process's RSS high-water mark (the kernel's), start-up included. */
+  peakRssBytes: number;
 }
 
 export default class Pktgen extends NicdlCommand {
@@ -216,5 +219,6 @@ function summarize(
     // The twin has no wire speed: a share of line rate would mean nothing there.
     ...(linkMbps && !nic.sim ? { lineRatePercent: (pps * 100) / linePps } : {}),
     perSecond,
+    peakRssBytes: peakRssBytes(),
   };
 }

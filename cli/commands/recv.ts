@@ -7,6 +7,7 @@ import { Flags } from '@oclif/core';
 import { ExitCode, NicdlError } from '../../spec/errors.js';
 import { NicdlCommand } from '../base.js';
 import { counted } from '../live-rates.js';
+import { peakRssBytes } from '../memory-monitor.js';
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
 import { describeEthernet, PcapWriter, readPcap } from '../../runtime/packet/index.js';
@@ -17,6 +18,8 @@ interface RecvResult {
   frames: Array<{ length: number; summary: string }>;
   injected?: { frames: number; dropped: Record<string, number> };
   out?: string;
+  /** The process's RSS high-water mark (the kernel's), start-up included. */
+  peakRssBytes?: number;
 }
 
 const RX_BATCH = 64;
@@ -96,6 +99,7 @@ export default class Recv extends NicdlCommand {
     const injector = nic.sim ? new Injector(nic, inject) : undefined;
     const timedOut = await this.receiveLoop(nic, flags.count, flags.timeout, onFrame, injector);
     if (injector) result.injected = { frames: injector.injected, dropped: injector.dropped };
+    result.peakRssBytes = peakRssBytes();
     this.log(
       `received ${counted(result.received, 'frame')} (${counted(result.bytes, 'byte')}) on ${nic.where}${writer ? `, written to ${flags.out}` : ''}`,
     );
