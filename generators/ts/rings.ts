@@ -3,9 +3,12 @@
  * (index bookkeeping, free count, doorbell, completion, checked mode). The generated part
  * is what the spec declares, with every offset and mask a literal: how `on post` fills a
  * slot, the done bit, and for RX the written-back length, end-of-packet and error fields.
+ * A TX ring whose `report` bit sits at the same place in every format it accepts may
+ * leave that bit clear on some descriptors (RingOptions.reportEvery): its layout names
+ * the bit, `fill` takes whether to set it, and `setReport` flips it in a written slot.
  * A `rings` object builds each ring with its descriptor memory: `rings.tx(mmio, dma)`.
  */
-import type { DescBitRef, Descriptor, Device, Ring } from '../../spec/ir.js';
+import type { DescBitRef, Descriptor, Device, Field, Ring } from '../../spec/ir.js';
 import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
@@ -23,6 +26,30 @@ export function ringClass(ring: Ring): string {
 
 export function ringLayoutName(ring: Ring): string {
   return `${ring.name.toUpperCase()}_RING_LAYOUT`;
+}
+
+/**
+ * The report bit a TX ring may leave clear on some descriptors: the spec's `report` bit,
+ * when every format the ring accepts has a bit of that name in a field of that name at
+ * the same byte and mask (the ring cannot tell which format a committed slot holds).
+ * Undefined otherwise: every descriptor then reports as `on post` and its writer say.
+ */
+export function batchableReport(ir: Device, ring: Ring): DescBitRef | undefined {
+  const r = ring.reportStatus;
+  if (ring.direction !== 'tx' || !r) return undefined;
+  const formats = ring.formats.length > 0 ? ring.formats : [ring.descriptor];
+  for (const f of formats) {
+    const d = descriptorNamed(ir, f, `ring ${ring.name}`);
+    const field = d.fields.find((x) => x.name === r.field);
+    const bit = field?.bits.find((b) => b.name === r.bit);
+    if (!field || !bit || field.offset !== r.offset || field.type !== r.type) return undefined;
+    if (bitMask(bit) !== r.mask) return undefined;
+  }
+  return r;
+}
+
+function bitMask(b: Field): number {
+  return (2 ** (b.msb - b.lsb + 1) - 1) * 2 ** b.lsb;
 }
 
 export function generateRings(
@@ -98,6 +125,8 @@ function emitLayout(m: TsModule, ir: Device, ring: Ring): string {
         '},',
       );
       w.line(`registerNames: { head: ${str(regs.head.name)}, tail: ${str(regs.tail.name)} },`);
+      const report = batchableReport(ir, ring);
+      if (report) w.line(`reportBit: ${str(`${report.field}.${report.bit}`)},`);
     },
     '};',
   );
@@ -139,6 +168,7 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
     `Software owns ${regs.tail.name} (the tail: written once per flush, never read back); the device owns ${regs.head.name} ` +
       `(the head: written only by init(), while the ring is disabled). A slot is back when ${ring.done.field}.${ring.done.bit} is set.`,
     `Posting writes ${desc.name}: ${ring.post.map((p) => describePost(desc, p)).join(', ')}.`,
+    ...reportDoc(ir, ring, formats),
     `Count ${ring.count.min}..${ring.count.max} step ${ring.count.step} (default ${ring.count.default}), base aligned to ${ring.align} bytes, ` +
       `at most ${ring.buffer.max} bytes per slot.`,
   );
@@ -183,47 +213,116 @@ function emitRing(m: TsModule, ir: Device, ring: Ring): string {
     );
     if (ring.direction === 'rx') emitRxMembers(m, ring, desc.size);
     else emitTxMembers(m, ring, desc.size);
-    emitFill(m, ring, desc);
+    const report = batchableReport(ir, ring);
+    emitFill(m, ring, desc, report);
     emitDone(m, ring.done, desc.size);
+    if (report) emitSetReport(m, report, desc.size, formats);
   });
   return cls;
 }
 
-function emitFill(m: TsModule, ring: Ring, desc: Descriptor): void {
+/** The class comment's sentence on status reports (TX rings that declare a report bit). */
+function reportDoc(ir: Device, ring: Ring, formats: readonly string[]): string[] {
+  const r = ring.reportStatus;
+  if (ring.direction !== 'tx' || !r) return [];
+  const bit = `${r.field}.${r.bit}`;
+  if (batchableReport(ir, ring)) {
+    return [
+      `Status reports: the device writes ${ring.done.field}.${ring.done.bit} back only for descriptors with ${bit}. ` +
+        `With reportEvery N the ring sets ${bit} on every Nth descriptor and on the last one each flush hands over ` +
+        `(in ${formats.join(', ')} alike), and a slot is back when the reported slot covering it is done.`,
+    ];
+  }
+  return [
+    `Status reports: every descriptor carries ${bit} (reportEvery 1 only: not every format the ring accepts ` +
+      `has ${bit} at the same place).`,
+  ];
+}
+
+/** A bit a posted descriptor sets only in some cases: end of frame, report status. */
+interface Conditional {
+  ref: DescBitRef;
+  /** The fill() parameter that says whether to set it. */
+  flag: 'last' | 'report';
+  /** What the generated comment says about it. */
+  why: string;
+}
+
+/** The expression writing `value` with each conditional bit set only when its flag is. */
+function conditionalValue(value: number, conds: readonly Conditional[]): string {
+  const [c, ...rest] = conds;
+  if (!c) return hex(value >>> 0, 2);
+  const on = conditionalValue((value | c.ref.mask) >>> 0, rest);
+  const off = conditionalValue((value & ~c.ref.mask) >>> 0, rest);
+  const wrap = (x: string) => (rest.length > 0 ? `(${x})` : x);
+  return `${c.flag} ? ${wrap(on)} : ${wrap(off)}`;
+}
+
+function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef): void {
   const w = m.body;
   const size = desc.size;
   const last = ring.direction === 'tx' ? ring.lastOfFrame : undefined;
-  let lastHandled = last === undefined;
+  const conds: Conditional[] = [];
+  if (last) conds.push({ ref: last, flag: 'last', why: 'only on the last descriptor of a frame' });
+  if (report)
+    conds.push({ ref: report, flag: 'report', why: 'only when the ring asks for a report' });
+  const handled = new Set<Conditional>();
   const usesLength = ring.post.some((p) => p.source === 'length');
   const usesIova = ring.post.some((p) => p.source === 'buffer');
-  const sig = `slot: number, ${usesIova ? 'iova' : '_iova'}: number, ${usesLength ? 'length' : '_length'}: number, ${last ? 'last' : '_last'}: boolean`;
+  const sig =
+    `slot: number, ${usesIova ? 'iova' : '_iova'}: number, ${usesLength ? 'length' : '_length'}: number, ` +
+    `${last ? 'last' : '_last'}: boolean, ${report ? 'report' : '_report'}: boolean`;
   w.line();
   w.block(`protected fill(${sig}): void {`, () => {
     for (const p of ring.post) {
       const st = fieldStorage('this.', size, p.offset, p.type);
       const value =
         p.source === 'buffer' ? 'iova' : p.source === 'length' ? 'length' : hex(p.value ?? 0, 2);
-      if (p.source === 'const' && last && p.offset === last.offset && p.type === last.type) {
-        // The frame's last descriptor keeps the end-of-frame bit; earlier fragments clear it.
+      const here = conds.filter(
+        (c) => p.source === 'const' && c.ref.offset === p.offset && c.ref.type === p.type,
+      );
+      if (here.length > 0) {
+        // The frame's last descriptor keeps the end-of-frame bit, earlier fragments clear it;
+        // the report bit stays only where the ring asks for a report.
         const v = p.value ?? 0;
         const bits = desc.fields.find((f) => f.name === p.field)?.bits;
-        w.line(
-          `// ${p.field} = ${describeBits(v, bits)}; ${last.field}.${last.bit} only on the last descriptor of a frame`,
-        );
-        for (const l of st.write(`last ? ${hex(v | last.mask, 2)} : ${hex(v & ~last.mask, 2)}`))
-          w.line(l);
-        lastHandled = true;
+        const notes = here.map((c) => `${c.ref.field}.${c.ref.bit} ${c.why}`).join(', ');
+        w.line(`// ${p.field} = ${describeBits(v, bits)}; ${notes}`);
+        for (const l of st.write(conditionalValue(v, here))) w.line(l);
+        for (const c of here) handled.add(c);
         continue;
       }
       w.line(`// ${describePost(desc, p)}`);
       for (const l of st.write(value)) w.line(l);
     }
-    if (!lastHandled && last) {
-      const holder = bitHolder(size, last);
+    for (const c of conds) {
+      if (handled.has(c)) continue;
+      // `on post` leaves the field as it is: only clear the bit where it must not be set.
+      const holder = bitHolder(size, c.ref);
       w.line(
-        `if (!last) ${holder} &= ~${hex(last.mask, 2)}; // ${last.field}.${last.bit}: not the frame's end`,
+        `if (!${c.flag}) ${holder} &= ~${hex(c.ref.mask, 2)}; // ${c.ref.field}.${c.ref.bit} ${c.why}`,
       );
     }
+  });
+}
+
+/** setReport: flips the report bit of a written slot (flush, and commit of other formats). */
+function emitSetReport(
+  m: TsModule,
+  report: DescBitRef,
+  size: number,
+  formats: readonly string[],
+): void {
+  const w = m.body;
+  const holder = bitHolder(size, report);
+  const mask = hex(report.mask, 2);
+  w.line();
+  w.doc(
+    `Sets or clears ${report.field}.${report.bit} of written \`slot\`: the same bit in ${formats.join(', ')}.`,
+  );
+  w.block('protected override setReport(slot: number, on: boolean): void {', () => {
+    w.line(`if (on) ${holder} |= ${mask};`);
+    w.line(`else ${holder} &= ~${mask};`);
   });
 }
 

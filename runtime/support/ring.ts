@@ -17,6 +17,17 @@
  *   [clean, tailWritten)   handed to the device (the device owns [head, tailWritten))
  *   [tailWritten, next)    filled by software, not yet handed over (flush() hands them)
  *   [next, clean - 1)      free
+ *
+ * Status reports (TX rings whose spec declares a `report` bit, e.g. cmd.RS): the device
+ * writes a done bit back only for descriptors that carry the report bit, and each
+ * write-back is a DMA write. With `reportEvery` N > 1 the ring sets the bit on every Nth
+ * descriptor posted and on the last descriptor each flush() hands over, and clears it on
+ * the others. A slot is complete when the reported slot covering it — the first reported
+ * slot at or after it — has its done bit (the device works in order); nextCompleted()
+ * then yields every slot up to and including that one. Because each flush ends on a
+ * reported slot, every slot handed over is covered. N = 1 (the default) reports every
+ * descriptor.
+ *
  * Hot paths (post, flush, nextCompleted) allocate nothing and touch only plain numbers
  * and typed arrays.
  */
@@ -40,6 +51,13 @@ export interface RingLayout {
   registers: { baseLo: number; baseHi: number; length: number; head: number; tail: number };
   /** Register names, for messages. */
   registerNames: { head: string; tail: string };
+  /**
+   * TX: the descriptor bit asking the device to write the done bit back (e.g. "cmd.RS"),
+   * when the ring may leave it clear on some descriptors (`reportEvery` > 1): the spec
+   * declares it and it sits at the same place in every format the ring accepts. Absent:
+   * every descriptor reports (or completes on its own).
+   */
+  reportBit?: string;
 }
 
 export interface RingOptions {
@@ -54,6 +72,13 @@ export interface RingOptions {
    * before its head register moves, so use it there only to debug.
    */
   checked?: boolean;
+  /**
+   * TX rings with a report bit (RingLayout.reportBit): set it on at least every Nth
+   * descriptor and on the last one each flush() hands over; clear it on the others, so
+   * the device writes fewer done bits back. 1 (the default) reports every descriptor.
+   * Values at or above the ring size report only at flush(). Other rings accept only 1.
+   */
+  reportEvery?: number;
 }
 
 /** One completed slot, as `completed()` yields it. The object is reused: copy what you keep. */
@@ -86,11 +111,14 @@ function ringError(
   });
 }
 
-/** The slot count and buffer size a ring will use, checked against the spec's limits. */
+/**
+ * The slot count, buffer size and report interval a ring will use, checked against the
+ * spec's limits.
+ */
 export function ringConfig(
   layout: RingLayout,
   options: RingOptions = {},
-): { count: number; bufferBytes: number } {
+): { count: number; bufferBytes: number; reportEvery: number } {
   const { min, max, step } = layout.count;
   const count = options.count ?? layout.count.default;
   const limits = { count, min, max, step };
@@ -122,7 +150,29 @@ export function ringConfig(
       },
     );
   }
-  return { count, bufferBytes };
+  return { count, bufferBytes, reportEvery: reportInterval(layout, options.reportEvery) };
+}
+
+/** `reportEvery` checked: a whole number >= 1, and > 1 only where the ring can batch reports. */
+function reportInterval(layout: RingLayout, reportEvery: number | undefined): number {
+  const n = reportEvery ?? 1;
+  if (!Number.isInteger(n) || n < 1) {
+    throw ringError(
+      'E_RING_REPORT',
+      layout,
+      `reportEvery ${n} is not a whole number of descriptors >= 1`,
+      { reportEvery: n },
+    );
+  }
+  if (n > 1 && layout.reportBit === undefined) {
+    throw ringError(
+      'E_RING_REPORT',
+      layout,
+      `reportEvery ${n}: this ring has no report bit it can leave clear (a TX ring needs a \`report\` bit at the same place in every descriptor format it accepts); use 1`,
+      { reportEvery: n },
+    );
+  }
+  return n;
 }
 
 export abstract class DescriptorRing {
@@ -151,11 +201,19 @@ export abstract class DescriptorRing {
   private tailWritten = 0;
   /** Slots posted and not yet completed: [clean, next). */
   private used = 0;
+  /** Descriptors between status reports (1: every descriptor reports). */
+  declare readonly reportEvery: number;
+  /** Descriptors posted since the last one with the report bit. */
+  private sinceReport = 0;
+  /** The reported slot covering the oldest unreported one, once looked up; -1 when not known. */
+  private coverSlot = -1;
 
   // Per-slot bookkeeping software needs back at completion; what the descriptor itself
   // still holds (posted length, end-of-frame bit) is read from it instead of copied here.
   declare private readonly iovas: Float64Array;
   declare private readonly cookies: Float64Array;
+  /** 1 for each slot posted with the report bit (every slot when reportEvery is 1). */
+  declare private readonly reported: Uint8Array;
   private readonly out: RingCompletion = {
     slot: 0,
     buffer: 0,
@@ -172,7 +230,7 @@ export abstract class DescriptorRing {
     region: DmaRegion,
     options: RingOptions = {},
   ) {
-    const { count, bufferBytes } = ringConfig(layout, options);
+    const { count, bufferBytes, reportEvery } = ringConfig(layout, options);
     const bytes = count * layout.descriptorBytes;
     if (region.iova % layout.alignBytes !== 0) {
       throw ringError(
@@ -201,6 +259,7 @@ export abstract class DescriptorRing {
     this.region = region;
     this.count = count;
     this.bufferBytes = bufferBytes;
+    this.reportEvery = reportEvery;
     this.checked = options.checked ?? false;
     this.u8 = region.u8;
     this.u16 = region.u16;
@@ -210,6 +269,7 @@ export abstract class DescriptorRing {
     this.maxLength = layout.buffer.max;
     this.iovas = new Float64Array(count);
     this.cookies = new Float64Array(count);
+    this.reported = new Uint8Array(count);
     this.iterator = new CompletionIterator(this, this.out);
   }
 
@@ -262,6 +322,8 @@ export abstract class DescriptorRing {
     const r = this.layout.registers;
     this.u8.fill(0, 0, this.bytes);
     this.nextSlot = this.cleanSlot = this.tailWritten = this.used = 0;
+    this.sinceReport = 0;
+    this.coverSlot = -1;
     this.mmio.write32(r.baseLo, this.region.iova >>> 0);
     this.mmio.write32(r.baseHi, Math.floor(this.region.iova / TWO_POW_32));
     this.mmio.write32(r.length, this.bytes);
@@ -279,7 +341,8 @@ export abstract class DescriptorRing {
     if (this.used === this.count - 1) return false;
     const slot = this.nextSlot;
     if (this.checked) this.checkOwnership('post', slot);
-    this.fill(slot, iova, length, last);
+    const report = this.takeReport(slot);
+    this.fill(slot, iova, length, last, report);
     this.iovas[slot] = iova;
     this.cookies[slot] = cookie;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
@@ -312,9 +375,11 @@ export abstract class DescriptorRing {
   }
 
   /**
-   * Takes the slot reserve() returned as posted (with no buffer of its own). It completes
-   * like any other slot, by its done bit: write the descriptor so the device reports it
-   * (e.g. the report-status bit in its command), or the ring stops at this slot.
+   * Takes the slot reserve() returned, written by the caller through a codec, as posted
+   * (with no buffer of the ring's own). It completes like any other slot. Where the ring
+   * has a report bit (RingLayout.reportBit) commit sets or clears it by the ring's rule,
+   * whatever the caller wrote; on other rings, write the descriptor so the device
+   * reports it, or the ring stops at this slot.
    */
   commit(cookie = 0): void {
     if (this.used === this.count - 1)
@@ -325,17 +390,29 @@ export abstract class DescriptorRing {
         {},
       );
     const slot = this.nextSlot;
+    this.setReport(slot, this.takeReport(slot));
     this.iovas[slot] = 0;
     this.cookies[slot] = cookie;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
   }
 
-  /** Hands every filled slot to the device with one tail write; none when nothing is new. */
+  /**
+   * Hands every filled slot to the device with one tail write; none when nothing is new.
+   * The last slot handed over gets the report bit if it lacks it, so every slot handed
+   * over is covered by a report and a lone frame (a ping) completes.
+   */
   flush(): void {
-    if (this.nextSlot === this.tailWritten) return;
-    this.tailWritten = this.nextSlot;
-    this.mmio.write32(this.tailOffset, this.nextSlot);
+    const next = this.nextSlot;
+    if (next === this.tailWritten) return;
+    const last = (next === 0 ? this.count : next) - 1;
+    if (this.reported[last] === 0) {
+      this.setReport(last, true);
+      this.reported[last] = 1;
+    }
+    this.sinceReport = 0;
+    this.tailWritten = next;
+    this.mmio.write32(this.tailOffset, next);
   }
 
   /**
@@ -346,9 +423,13 @@ export abstract class DescriptorRing {
    */
   nextCompleted(): number {
     const slot = this.cleanSlot;
-    if (slot === this.tailWritten || !this.isDone(slot)) return -1;
+    if (slot === this.tailWritten || !this.slotDone(slot)) return -1;
     if (this.checked) this.checkOwnership('reclaim', slot);
-    this.clearDone(slot);
+    // Only a reported slot has a done bit to clear; taking it ends its covered run.
+    if (this.reported[slot] !== 0) {
+      this.clearDone(slot);
+      this.coverSlot = -1;
+    }
     this.cleanSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used--;
     return slot;
@@ -367,6 +448,14 @@ export abstract class DescriptorRing {
    */
   completed(): IterableIterator<RingCompletion> {
     return this.iterator;
+  }
+
+  /**
+   * Whether `slot` was posted with the report bit (every slot when reportEvery is 1, or
+   * when the ring has none): only such slots get a done bit back.
+   */
+  reportsAt(slot: number): boolean {
+    return this.reported[slot] !== 0;
   }
 
   /** The IOVA posted into `slot`. */
@@ -397,12 +486,62 @@ export abstract class DescriptorRing {
     out.errors = 0;
   }
 
-  /** Writes slot `slot` as the spec's `on post` says. */
-  protected abstract fill(slot: number, iova: number, length: number, last: boolean): void;
+  /**
+   * Writes slot `slot` as the spec's `on post` says; `report` = false leaves the report
+   * bit clear (rings with RingLayout.reportBit; others always get true).
+   */
+  protected abstract fill(
+    slot: number,
+    iova: number,
+    length: number,
+    last: boolean,
+    report: boolean,
+  ): void;
   /** The spec's completion rule for `slot` (e.g. status.DD set). */
   protected abstract isDone(slot: number): boolean;
   /** Clears the done bit of `slot`. */
   protected abstract clearDone(slot: number): void;
+
+  /**
+   * Sets or clears the report bit of an already written `slot` (flush, commit). Rings with
+   * RingLayout.reportBit override it; elsewhere there is no bit the ring may touch.
+   */
+  protected setReport(_slot: number, _on: boolean): void {}
+
+  /**
+   * Whether the device is done with `slot` (the oldest handed over): its own done bit when
+   * it was reported, else the done bit of the reported slot covering it.
+   */
+  protected slotDone(slot: number): boolean {
+    if (this.reported[slot] !== 0) return this.isDone(slot);
+    let cover = this.coverSlot;
+    if (cover < 0) {
+      cover = this.coveringReport(slot);
+      if (cover < 0) return false;
+      this.coverSlot = cover;
+    }
+    return this.isDone(cover);
+  }
+
+  /** Whether the descriptor posted into `slot` asks for a report; counts it. */
+  private takeReport(slot: number): boolean {
+    const report = ++this.sinceReport >= this.reportEvery;
+    if (report) this.sinceReport = 0;
+    this.reported[slot] = report ? 1 : 0;
+    return report;
+  }
+
+  /**
+   * The first reported slot from `slot` up to the last one handed over, or -1. flush()
+   * ends every hand-over on a reported slot, so for a handed-over slot there is one.
+   */
+  private coveringReport(slot: number): number {
+    const end = this.tailWritten;
+    for (let s = slot; s !== end; s = s + 1 === this.count ? 0 : s + 1) {
+      if (this.reported[s] !== 0) return s;
+    }
+    return -1;
+  }
 
   /** Slots from `from` forward to `to`, modulo the ring size. */
   private distance(from: number, to: number): number {

@@ -9,10 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Device, Ring } from '../../spec/ir.js';
-import type { DmaRegion, RingCompletion } from '../../runtime/index.js';
+import type { DmaRegion, RingCompletion, RingLayout, RingOptions } from '../../runtime/index.js';
 import { NicdlError } from '../../spec/errors.js';
 import { registerNamed } from '../../generators/layout.js';
-import { ringClass } from '../../generators/ts/rings.js';
+import { batchableReport, ringClass, ringLayoutName } from '../../generators/ts/rings.js';
 import { SemanticMmio } from './helpers/semantic-mmio.js';
 import { RingDevice } from './helpers/ring-device.js';
 import { dmaRegion, TestAllocator } from './helpers/dma.js';
@@ -36,16 +36,17 @@ interface RingApi {
   nextCompleted(): number;
   reclaim(): number;
   completed(): IterableIterator<RingCompletion>;
+  reportsAt(slot: number): boolean;
   refill?(iova: number, cookie?: number): boolean;
   inUse: number;
   tail: number;
 }
 
-type RingCtor = new (
-  mmio: SemanticMmio,
-  region: DmaRegion,
-  options?: { count?: number; bufferBytes?: number; checked?: boolean },
-) => RingApi;
+type RingCtor = new (mmio: SemanticMmio, region: DmaRegion, options?: RingOptions) => RingApi;
+
+function layoutOf(mod: Record<string, unknown>, ring: Ring): RingLayout {
+  return mod[ringLayoutName(ring)] as RingLayout;
+}
 
 function setup(
   ir: Device,
@@ -53,13 +54,14 @@ function setup(
   ring: Ring,
   count: number,
   checked = false,
+  reportEvery = 1,
 ) {
   const mmio = new SemanticMmio(ir, registerNamed(ir, ring.registers.tail, 'test').bar);
   const dma = new TestAllocator();
   const factory = (
     mod.rings as Record<string, (m: SemanticMmio, d: TestAllocator, o: object) => RingApi>
   )[ring.name];
-  const r = factory(mmio, dma, { count, checked });
+  const r = factory(mmio, dma, { count, checked, reportEvery });
   r.init();
   const device = new RingDevice(ir, ring, mmio, r.region, count);
   return { mmio, r, device };
@@ -273,6 +275,8 @@ describe.each(allCases())('rings of $name', (spec) => {
       const slot = (r as unknown as { reserve(): number }).reserve();
       expect(slot).toBe(0);
       expect(r.inUse).toBe(0);
+      // Without a report bit the ring may set, the caller writes the descriptor to report.
+      if (ring.reportStatus && !layoutOf(mod, ring).reportBit) device.setBit(0, ring.reportStatus);
       (r as unknown as { commit(cookie: number): void }).commit(41);
       r.post(0x3000, 200, 42);
       r.flush();
@@ -300,6 +304,81 @@ describe.each(allCases())('rings of $name', (spec) => {
         { cookie: 0, length: 100, eop: false },
         { cookie: 1, length: 100, eop: true },
       ]);
+    }
+  });
+  it('reportEvery: only rings whose report bit sits alike in every format batch; bad values refused', async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings) {
+      const Cls = mod[ringClass(ring)] as RingCtor;
+      const count = smallCount(ring);
+      const region = () => dmaRegion(16 * count * 2, 0);
+      const batchable = batchableReport(ir, ring);
+      expect(layoutOf(mod, ring).reportBit).toBe(
+        batchable ? `${batchable.field}.${batchable.bit}` : undefined,
+      );
+      for (const bad of [0, -1, 1.5]) {
+        const e = errorOf(() => new Cls({} as SemanticMmio, region(), { count, reportEvery: bad }));
+        expect(e.code).toBe('E_RING_REPORT');
+        expect(e.message).toContain(`ring ${ring.name}: reportEvery ${bad}`);
+      }
+      if (!batchable) {
+        const e = errorOf(() => new Cls({} as SemanticMmio, region(), { count, reportEvery: 4 }));
+        expect(e.code).toBe('E_RING_REPORT');
+        expect(e.message).toMatch(/no report bit it can leave clear/);
+      }
+    }
+  });
+
+  it('reportEvery N: the report bit on every Nth descriptor and the last of each flush; a slot is back only when its covering report is done (model-based)', async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings.filter((x) => batchableReport(ir, x))) {
+      const report = ring.reportStatus!;
+      const count = smallCount(ring);
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: count + 1 }),
+          fc.array(fc.tuple(fc.nat({ max: count }), fc.nat({ max: count })), {
+            minLength: 1,
+            maxLength: 40,
+          }),
+          (every, rounds) => {
+            const { r, device } = setup(ir, mod, ring, count, true, every);
+            // Posted and not yet back, oldest first: cookie, slot, and whether it reports.
+            const fifo: { cookie: number; slot: number; reports: boolean }[] = [];
+            let cookie = 0;
+            let unreportedRun = 0;
+            for (const [posts, processed] of rounds) {
+              const first = fifo.length;
+              for (let i = 0; i < posts; i++) {
+                const slot = r.tail;
+                if (!r.post(0x10_0000 + cookie * 0x800, 64, cookie)) break;
+                fifo.push({ cookie: cookie++, slot, reports: false });
+              }
+              r.flush();
+              for (const p of fifo.slice(first)) {
+                p.reports = (device.field(p.slot, report) & report.mask) !== 0;
+                expect(r.reportsAt(p.slot)).toBe(p.reports);
+                unreportedRun = p.reports ? 0 : unreportedRun + 1;
+                expect(unreportedRun, 'descriptors in a row without the report bit').toBeLessThan(
+                  every,
+                );
+              }
+              if (fifo.length > first) expect(fifo[fifo.length - 1].reports).toBe(true);
+              device.process(processed);
+              // Slots of the FIFO the device has moved past, this round or before.
+              const passed = fifo.length > 0 ? (device.head - fifo[0].slot + count) % count : 0;
+              // What may come back: every slot up to the last reported one the device passed.
+              let ready = 0;
+              for (let i = 0; i < passed; i++) if (fifo[i].reports) ready = i + 1;
+              const got: number[] = [];
+              for (const c of r.completed()) got.push(c.cookie);
+              expect(got).toEqual(fifo.splice(0, ready).map((p) => p.cookie));
+              expect(r.inUse).toBe(fifo.length);
+            }
+          },
+        ),
+        propParams(25),
+      );
     }
   });
 });

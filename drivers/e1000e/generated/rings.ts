@@ -84,7 +84,7 @@ export class Rx0Ring extends DescriptorRing {
     out.errors = this.errorsAt(slot);
   }
 
-  protected fill(slot: number, iova: number, _length: number, _last: boolean): void {
+  protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
@@ -181,7 +181,7 @@ export class Rx1Ring extends DescriptorRing {
     out.errors = this.errorsAt(slot);
   }
 
-  protected fill(slot: number, iova: number, _length: number, _last: boolean): void {
+  protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
@@ -216,6 +216,7 @@ export const TX0_RING_LAYOUT: RingLayout = {
     tail: 0x03818, // TDT
   },
   registerNames: { head: 'TDH', tail: 'TDT' },
+  reportBit: 'cmd.RS',
 };
 
 /**
@@ -226,6 +227,11 @@ export const TX0_RING_LAYOUT: RingLayout = {
  *
  * Posting writes TxLegacy: addr = buffer, length = length, cso = 0, cmd = EOP | IFCS | RS, status =
  * 0, css = 0, special = 0.
+ *
+ * Status reports: the device writes status.DD back only for descriptors with cmd.RS. With
+ * reportEvery N the ring sets cmd.RS on every Nth descriptor and on the last one each flush hands
+ * over (in TxLegacy, TxContext, TxData alike), and a slot is back when the reported slot covering
+ * it is done.
  *
  * Count 8..65528 step 8 (default 256), base aligned to 128 bytes, at most 9216 bytes per slot.
  */
@@ -271,7 +277,7 @@ export class Tx0Ring extends DescriptorRing {
     out.eop = this.isLastOfFrame(slot);
   }
 
-  protected fill(slot: number, iova: number, length: number, last: boolean): void {
+  protected fill(slot: number, iova: number, length: number, last: boolean, report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
@@ -279,8 +285,8 @@ export class Tx0Ring extends DescriptorRing {
     this.u16[slot * 8 + 4] = length;
     // cso = 0
     this.u8[slot * 16 + 10] = 0x00;
-    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
-    this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
+    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
+    this.u8[slot * 16 + 11] = last ? (report ? 0x0B : 0x03) : (report ? 0x0A : 0x02);
     // status = 0
     this.u8[slot * 16 + 12] = 0x00;
     // css = 0
@@ -295,6 +301,12 @@ export class Tx0Ring extends DescriptorRing {
 
   protected clearDone(slot: number): void {
     this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+  }
+
+  /** Sets or clears cmd.RS of written `slot`: the same bit in TxLegacy, TxContext, TxData. */
+  protected override setReport(slot: number, on: boolean): void {
+    if (on) this.u8[slot * 16 + 11] |= 0x08;
+    else this.u8[slot * 16 + 11] &= ~0x08;
   }
 }
 
@@ -315,6 +327,7 @@ export const TX1_RING_LAYOUT: RingLayout = {
     tail: 0x03918, // TDT1
   },
   registerNames: { head: 'TDH1', tail: 'TDT1' },
+  reportBit: 'cmd.RS',
 };
 
 /**
@@ -325,6 +338,11 @@ export const TX1_RING_LAYOUT: RingLayout = {
  *
  * Posting writes TxLegacy: addr = buffer, length = length, cso = 0, cmd = EOP | IFCS | RS, status =
  * 0, css = 0, special = 0.
+ *
+ * Status reports: the device writes status.DD back only for descriptors with cmd.RS. With
+ * reportEvery N the ring sets cmd.RS on every Nth descriptor and on the last one each flush hands
+ * over (in TxLegacy, TxContext, TxData alike), and a slot is back when the reported slot covering
+ * it is done.
  *
  * Count 8..65528 step 8 (default 256), base aligned to 128 bytes, at most 9216 bytes per slot.
  */
@@ -370,7 +388,7 @@ export class Tx1Ring extends DescriptorRing {
     out.eop = this.isLastOfFrame(slot);
   }
 
-  protected fill(slot: number, iova: number, length: number, last: boolean): void {
+  protected fill(slot: number, iova: number, length: number, last: boolean, report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
@@ -378,8 +396,8 @@ export class Tx1Ring extends DescriptorRing {
     this.u16[slot * 8 + 4] = length;
     // cso = 0
     this.u8[slot * 16 + 10] = 0x00;
-    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
-    this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
+    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
+    this.u8[slot * 16 + 11] = last ? (report ? 0x0B : 0x03) : (report ? 0x0A : 0x02);
     // status = 0
     this.u8[slot * 16 + 12] = 0x00;
     // css = 0
@@ -394,6 +412,12 @@ export class Tx1Ring extends DescriptorRing {
 
   protected clearDone(slot: number): void {
     this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+  }
+
+  /** Sets or clears cmd.RS of written `slot`: the same bit in TxLegacy, TxContext, TxData. */
+  protected override setReport(slot: number, on: boolean): void {
+    if (on) this.u8[slot * 16 + 11] |= 0x08;
+    else this.u8[slot * 16 + 11] &= ~0x08;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The device side of a ring, minimal: it takes the slots between its head and the tail
  * register software wrote, sets each one's done bit (RX: writes a length, end-of-packet
- * and error bits), and moves its head, as the IR's ring declaration says a device does.
+ * and error bits; TX: only where the descriptor carries the spec's report bit), and moves
+ * its head, as the IR's ring declaration says a device does.
  */
 import type { DescBitRef, Device, Ring } from '../../../spec/ir.js';
 import type { DmaRegion } from '../../../runtime/types.js';
@@ -79,6 +80,18 @@ export class RingDevice {
     );
   }
 
+  /** Whether `slot` asks for a done bit: it carries the report bit, or the ring declares none. */
+  reports(slot: number): boolean {
+    const r = this.ring.reportStatus;
+    return !r || this.ring.direction !== 'tx' || (this.field(slot, r) & r.mask) !== 0;
+  }
+
+  /** Sets a bit of a slot (what a caller writing a descriptor through a codec does). */
+  setBit(slot: number, ref: DescBitRef): void {
+    const at = slot * this.size + ref.offset;
+    write(this.region.view, at, ref.type, read(this.region.view, at, ref.type) | ref.mask);
+  }
+
   isDone(slot: number): boolean {
     return (
       (read(this.region.view, slot * this.size + this.ring.done.offset, this.ring.done.type) &
@@ -125,7 +138,8 @@ export class RingDevice {
           );
         }
       }
-      this.setDone(slot);
+      // A TX descriptor without the spec's report bit gets no done bit back.
+      if (this.reports(slot)) this.setDone(slot);
       this.mmio.poke(this.headOffset, (slot + 1) % this.count);
       done++;
     }

@@ -82,7 +82,7 @@ export class RxRing extends DescriptorRing {
     out.errors = this.errorsAt(slot);
   }
 
-  protected fill(slot: number, iova: number, _length: number, _last: boolean): void {
+  protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);

@@ -31,6 +31,9 @@ export const TX_RING_LAYOUT: RingLayout = {
  *
  * Posting writes TxLegacy: addr = buffer, length = length, cmd = EOP | IFCS | RS, status = 0.
  *
+ * Status reports: every descriptor carries cmd.RS (reportEvery 1 only: not every format the ring
+ * accepts has cmd.RS at the same place).
+ *
  * Count 8..65536 step 8 (default 256), base aligned to 128 bytes, at most 16288 bytes per slot.
  */
 export class TxRing extends DescriptorRing {
@@ -72,7 +75,7 @@ export class TxRing extends DescriptorRing {
     out.eop = this.isLastOfFrame(slot);
   }
 
-  protected fill(slot: number, iova: number, length: number, last: boolean): void {
+  protected fill(slot: number, iova: number, length: number, last: boolean, _report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
@@ -169,7 +172,7 @@ export class RxRing extends DescriptorRing {
     out.errors = this.errorsAt(slot);
   }
 
-  protected fill(slot: number, iova: number, _length: number, _last: boolean): void {
+  protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
     this.u32[slot * 4] = iova >>> 0;
     this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
