@@ -104,6 +104,11 @@ export interface SoakFigures {
   /** Highest VmRSS sampled, and the kernel's high-water mark (VmHWM) at the last sample. */
   peakSampledRssMib: number;
   peakRssMib: number;
+  /** The same peak in decimal megabytes (10^6 bytes), for readers who take "80 MB" that way. */
+  peakRssDecimalMb: number;
+  /** The last sample's RSS split: anonymous (heap, DMA buffers) and file-backed (node's code). */
+  lastRssAnonMib: number | null;
+  lastRssFileMib: number | null;
   growth: Growth | null;
   verdicts: { underLimit: Verdict; flat: Verdict };
 }
@@ -130,6 +135,9 @@ export function soakFigures(samples: readonly SoakSample[]): SoakFigures | null 
     lastRssMib: mib(last.vmRssBytes),
     peakSampledRssMib: mib(peakSampled),
     peakRssMib: mib(peak),
+    peakRssDecimalMb: Math.round(peak / 1e4) / 100,
+    lastRssAnonMib: last.rssAnonBytes === null ? null : mib(last.rssAnonBytes),
+    lastRssFileMib: last.rssFileBytes === null ? null : mib(last.rssFileBytes),
     growth,
     verdicts: {
       underLimit: {

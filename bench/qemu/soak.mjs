@@ -50,6 +50,7 @@ const STOP_TIMEOUT_MS = 60_000;
 const BLAST_EXTRA_S = 600;
 const NICDL = 'node /share/bin/run.js';
 const LOG_EVERY_SAMPLES = 6;
+const BASELINE_SETTLE_MS = 1000;
 
 const dist = (p) => import(pathToFileURL(join(PROJECT_ROOT, 'dist', 'bench', p)).href);
 const stats = await dist('qemu/soak-stats.js');
@@ -104,11 +105,25 @@ async function sample(g, pid, job, servingSinceMs) {
 }
 
 /**
+ * RSS of a node process that does nothing, in the same guest with the same node binary:
+ * what any node program costs before its first line of its own (most of it is node's
+ * own code mapped from its binary, RssFile).
+ */
+async function nodeBaseline(g) {
+  const script = `setTimeout(() => process.stdout.write(require('fs').readFileSync('/proc/self/status', 'utf8')), ${BASELINE_SETTLE_MS})`;
+  const r = await g.run(`node -e "${script}"`);
+  const mem = stats.parseProcStatus(r.stdout);
+  if (r.code !== 0 || !mem) return { error: `${r.stdout}${r.stderr}`.slice(-500) };
+  return { command: `node -e "${script}"`, ...mem };
+}
+
+/**
  * The soak itself. Fills `out` as it goes (samples, the host's counts, nicdl's result), so
  * a run that fails half-way still reports what it measured.
  */
 async function soak(g, ctx, out) {
   const tools = guestTools(g);
+  out.nodeBaseline = await nodeBaseline(g);
   // nic0 away from the kernel's driver (whose interface could take the load early).
   await tools.bind(ctx.dgram.pciAddress, 'vfio-pci');
   const blast = startBlast(ctx.wire, ctx.dgram.qemuPort, {
@@ -194,7 +209,14 @@ const conditions = {
   sampleS: SAMPLE_S,
   load: `${RX_FRAME_BYTES}-byte frames to nic0's MAC from the host (wire.c blast, sendmmsg), paced to ${PPS} pps once QEMU reads`,
 };
-const run = { command: null, samples: [], host: null, nicdl: null, exitCode: null };
+const run = {
+  command: null,
+  nodeBaseline: null,
+  samples: [],
+  host: null,
+  nicdl: null,
+  exitCode: null,
+};
 let guestError = null;
 try {
   await withGuest(guestOptions({ qemuArgs, hostFiles: [], log }), async (g) => {
@@ -244,6 +266,7 @@ writeResult(name, {
     : null,
   figures: figures && { ...figures, verdicts: undefined },
   frames,
+  nodeBaseline: run.nodeBaseline,
   nicdlOwnReport: serve ? { seconds: serve.seconds, memory: serve.memory } : null,
   samples: run.samples,
   ...(headline ? { headline } : {}),
@@ -253,9 +276,12 @@ log(`wrote bench/results/${name}.json${headline ? ', summary.json, summary.md, s
 if (figures) {
   const v = figures.verdicts;
   const verdict = (x) => (x.met === null ? 'not judged' : x.met ? 'MET' : 'NOT MET');
+  const base = run.nodeBaseline?.vmRssBytes;
   console.log(
-    `\n  peak RSS ${figures.peakRssMib} MiB (limit ${v.underLimit.limit}): ${verdict(v.underLimit)}` +
-      `\n  RSS ${figures.firstRssMib} -> ${figures.lastRssMib} MiB; second-half slope ${v.flat.value ?? '-'} KiB/min` +
+    `\n  peak RSS ${figures.peakRssMib} MiB = ${figures.peakRssDecimalMb} MB (limit ${v.underLimit.limit} MiB): ${verdict(v.underLimit)}` +
+      `\n  RSS ${figures.firstRssMib} -> ${figures.lastRssMib} MiB (last: anon ${figures.lastRssAnonMib ?? '-'}, file ${figures.lastRssFileMib ?? '-'})` +
+      `${base ? `; a node process doing nothing: ${(base / stats.MIB).toFixed(1)} MiB` : ''}` +
+      `\n  second-half slope ${v.flat.value ?? '-'} KiB/min` +
       `${figures.growth?.stdErrKbPerMin != null ? ` (± ${figures.growth.stdErrKbPerMin.toFixed(1)})` : ''} (limit ${v.flat.limit}): ${verdict(v.flat)}` +
       (frames
         ? `\n  frames: nicdl ${frames.nicdl ?? '-'}, host ${frames.host.framesTakenByNic} (steady ${frames.host.steadyPps} pps)`

@@ -97,6 +97,7 @@ describe('soak stats', () => {
     s[3] = { ...s[3], vmHwmBytes: 81 * MIB };
     const f = soakFigures(s)!;
     expect(f.peakSampledRssMib).toBe(60);
+    expect(f.peakRssDecimalMb).toBe(84.93);
     expect(f.verdicts.underLimit).toMatchObject({ value: 81, met: false });
   });
 
