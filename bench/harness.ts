@@ -80,7 +80,7 @@ export function goal(
 /** Writes bench/results/<name>.json. `headline` entries are merged into summary.json. */
 export function writeResult(
   name: string,
-  data: Record<string, unknown> & { headline?: Record<string, number> },
+  data: Record<string, unknown> & { headline?: Record<string, number | null> },
 ): void {
   const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -42,10 +42,12 @@ export interface MemoryReport {
   peakRssBytes: number;
   /** RSS growth over the second half of the run; null when too short to say. */
   rssGrowth: Growth | null;
+  /** The same for V8's used heap (a JavaScript leak shows here before RSS moves). */
+  heapUsedGrowth: Growth | null;
 }
 
 export const MEMORY_INTERVAL_MS = 1000;
-/** Samples kept for the growth line: 4 KiB per field, ~8.5 min at full resolution. */
+/** Samples kept for the growth lines: 4 KiB per array, ~8.5 min at full resolution. */
 const DEFAULT_CAPACITY = 512;
 const MS_PER_S = 1000;
 /** getrusage reports maxRSS in KiB on Linux. */
@@ -61,6 +63,7 @@ const readProcessMemory = (): MemoryReading => process.memoryUsage();
 export class MemoryMonitor {
   private readonly timesS: Float64Array;
   private readonly rssBytes: Float64Array;
+  private readonly heapBytes: Float64Array;
   private kept = 0;
   /** Keep every stride-th reading (doubles each time the arrays fill). */
   private stride = 1;
@@ -80,6 +83,7 @@ export class MemoryMonitor {
     if (capacity < 2 || capacity % 2) throw new RangeError('capacity must be even and at least 2');
     this.timesS = new Float64Array(capacity);
     this.rssBytes = new Float64Array(capacity);
+    this.heapBytes = new Float64Array(capacity);
     this.startMs = nowMs;
     this.lastMs = nowMs;
     this.sample(nowMs);
@@ -115,6 +119,7 @@ export class MemoryMonitor {
       arrayBuffers: span('arrayBuffers'),
       peakRssBytes: Math.max(peakRssBytes(), this.peak.rss),
       rssGrowth: secondHalfGrowth(this.timesS, this.rssBytes, this.kept),
+      heapUsedGrowth: secondHalfGrowth(this.timesS, this.heapBytes, this.kept),
     };
   }
 
@@ -128,6 +133,7 @@ export class MemoryMonitor {
     if (this.kept === this.timesS.length) this.halve();
     this.timesS[this.kept] = (nowMs - this.startMs) / MS_PER_S;
     this.rssBytes[this.kept] = m.rss;
+    this.heapBytes[this.kept] = m.heapUsed;
     this.kept++;
   }
 
@@ -136,6 +142,7 @@ export class MemoryMonitor {
     for (let i = 0; i < this.kept / 2; i++) {
       this.timesS[i] = this.timesS[2 * i];
       this.rssBytes[i] = this.rssBytes[2 * i];
+      this.heapBytes[i] = this.heapBytes[2 * i];
     }
     this.kept /= 2;
     this.stride *= 2;

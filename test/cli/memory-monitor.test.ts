@@ -91,6 +91,7 @@ describe('MemoryMonitor', () => {
     expect(report.rssGrowth!.samples).toBeLessThanOrEqual(512);
     expect(report.rssGrowth!.samples).toBeGreaterThan(64);
     expect(report.rssGrowth!.kbPerMin).toBeCloseTo(60, 6);
+    expect(report.heapUsedGrowth!.kbPerMin).toBeCloseTo(15, 6); // the fake heap is a quarter of RSS
     expect(report.rssGrowth!.windowS).toBeGreaterThan(86_400 / 2 - 400);
   });
 

@@ -68,6 +68,7 @@ describe('serve reports memory', () => {
       expect(m.rssGrowth).not.toBeNull();
       expect(m.rssGrowth!.windowS).toBeGreaterThan(0.5);
       expect(Number.isFinite(m.rssGrowth!.kbPerMin)).toBe(true);
+      expect(m.heapUsedGrowth!.samples).toBe(m.rssGrowth!.samples);
 
       expect(live.some((l) => /^serving 1 s: rx [\d,]+ pps .*, rss [\d.]+ MiB$/.test(l))).toBe(
         true,
@@ -93,6 +94,7 @@ describe('serve reports memory', () => {
       arrayBuffers: span,
       peakRssBytes: 60 * MIB,
       rssGrowth: null,
+      heapUsedGrowth: null,
     };
     expect(memoryLine(m)).toBe(
       'memory: rss 50.0 MiB at start, peak 52.0 MiB, 51.0 MiB at end (process peak 60.0 MiB); too short to tell growth; heap 51.0 MiB used, 51.0 MiB outside the heap',

@@ -1,0 +1,82 @@
+/**
+ * `nicdl load --serve`'s loop on the e1000 twin, in process, with frames arriving the whole
+ * time: does its memory grow? The quick companion of the QEMU soak (bench/qemu/soak.mjs):
+ * no guest, a few tens of seconds, and V8's used heap beside RSS, where a JavaScript leak
+ * in the receive path (driver, ring runtime, serve loop) would show first.
+ *
+ * Frames of 60 bytes to the twin's MAC are injected BURST at a time every millisecond or
+ * so (a timer), under a ring's worth per serve idle wait, for BENCH_SERVE_S seconds (40);
+ * then the loop is stopped as Ctrl-C would stop it and its own memory report (serve.memory:
+ * MemoryMonitor, once a second) is the result. The twin and the injector allocate too
+ * (they are not the product), so RSS here is an upper bound on the loop's.
+ */
+import { loadavg } from 'node:os';
+import { writeResult } from './harness.js';
+import { openNic } from '../cli/open-nic.js';
+import { serve } from '../cli/serve.js';
+import { makeTestFrame, parseMac } from '../runtime/packet/index.js';
+
+const SECONDS = Number(process.env.BENCH_SERVE_S ?? 40);
+const FRAME_BYTES = 60;
+/** Frames per injection turn: ~16,000 frames/s at one turn per millisecond. */
+const BURST = 16;
+const INJECT_GAP_MS = 1;
+/** QEMU's receive pause after an RCTL write, which the twin models (virtual time: instant). */
+const RCTL_QUIET_US = 1_100_000;
+const DRAIN_MS = 100;
+const MIB = 1 << 20;
+const PEER_MAC = '02:00:00:00:00:01';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, places = 1) => Math.round(x * 10 ** places) / 10 ** places;
+
+const cleanups: Array<() => unknown> = [];
+const nic = await openNic({}, { onCleanup: (fn) => void cleanups.unshift(fn) });
+const loadStart = loadavg();
+try {
+  const sim = nic.sim!;
+  await nic.driver.clock.sleepUs(RCTL_QUIET_US);
+  const dst = parseMac(nic.driver.mac);
+  const frames = Array.from({ length: BURST }, (_, i) =>
+    makeTestFrame(i, FRAME_BYTES, dst, parseMac(PEER_MAC)),
+  );
+  const live: string[] = [];
+  const serving = serve(
+    nic,
+    (l) => live.push(l),
+    () => {},
+  );
+  let delivered = 0;
+  let dropped = 0;
+  const endMs = performance.now() + SECONDS * 1000;
+  while (performance.now() < endMs) {
+    for (const f of frames) {
+      if (sim.receive(f) === 'delivered') delivered++;
+      else dropped++;
+    }
+    await sleep(INJECT_GAP_MS);
+  }
+  await sleep(DRAIN_MS);
+  nic.stop.requested = 'SIGINT';
+  const r = await serving;
+  const m = r.memory;
+  writeResult('serve', {
+    setup: `serve() on the e1000 twin in process, ${FRAME_BYTES}-byte frames injected ${BURST} per timer turn (${INJECT_GAP_MS} ms) for ${SECONDS} s; memory from serve's own report (process.memoryUsage once a second; growth = least-squares slope over the second half)`,
+    loadAverage: { start: loadStart, end: loadavg() },
+    frames: {
+      delivered,
+      droppedByTwin: dropped,
+      received: r.framesReceived,
+      pps: Math.round(r.framesReceived / r.seconds),
+    },
+    lastLiveLine: live.at(-1) ?? null,
+    memory: m,
+    headline: {
+      twin_serve_rss_peak_mb: round(m.rss.peakBytes / MIB, 2),
+      twin_serve_rss_growth_kb_per_min: m.rssGrowth && round(m.rssGrowth.kbPerMin),
+      twin_serve_heap_growth_kb_per_min: m.heapUsedGrowth && round(m.heapUsedGrowth.kbPerMin),
+    },
+  });
+} finally {
+  for (const fn of cleanups) await fn();
+}
