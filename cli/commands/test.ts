@@ -21,7 +21,9 @@ export default class Test extends NicdlCommand {
     'every step: ownership (software never writes what the device owns, never writes the head while enabled, never ' +
     'reads its tail back), indices in range, free = size - 1 - in flight, full rings refuse posts, every buffer comes ' +
     'back once and in order, nothing stale after a reset, done bits cleared before reuse, descriptors written before ' +
-    'the tail moves. Runs against the generic ring model and, when the spec is of a device with a twin, the twin.';
+    'the tail moves. TX rings whose report bit can be left clear also run with batched status reports: the last ' +
+    'slot of each flush reports, no N in a row go unreported, nothing comes back before the report covering it. ' +
+    'Runs against the generic ring model and, when the spec is of a device with a twin, the twin.';
   static override examples = [
     '<%= config.bin %> test drivers/e1000/e1000.nicdl',
     '<%= config.bin %> test drivers/e1000/e1000.nicdl --ring tx --device e1000-twin --runs 1000',
@@ -44,6 +46,13 @@ export default class Test extends NicdlCommand {
     device: Flags.string({
       description: 'only this device side: model, or a twin such as e1000-twin (repeatable)',
       multiple: true,
+    }),
+    'report-every': Flags.integer({
+      description:
+        'TX rings that can batch status reports: report intervals runs draw from (repeatable; default 1, 2, 3, 4 and 128, i.e. only at flush)',
+      min: 1,
+      multiple: true,
+      helpValue: 'N',
     }),
   };
 
@@ -70,6 +79,7 @@ export default class Test extends NicdlCommand {
       path: flags.path,
       ringNames: flags.ring,
       devices: flags.device,
+      reportEvery: flags['report-every'],
       sides: [MODEL_SIDE, ...TWIN_SIDES],
       specPath: args.spec,
       onProperty: (p) => {

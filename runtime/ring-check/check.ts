@@ -4,6 +4,10 @@
  * (commands.ts) on a small ring, checked after every step (harness.ts). A failure is
  * shrunk to a short program and reported with the seed and path that replay it.
  *
+ * TX rings that can batch status reports (RingLayout.reportBit) draw each run's report
+ * interval too (RingOptions.reportEvery: every descriptor, a few small intervals, or only
+ * at flush), as part of the counterexample, so a replay path brings it back.
+ *
  * A replay path has two parts, `PATH~COMMANDS`: fast-check's shrink path, then the
  * commands' own replay path (which commands of the original program ran). `nicdl test
  * SPEC --seed S --path 'PATH~COMMANDS'` replays the one failing program.
@@ -31,6 +35,12 @@ const RING_SIZES = 4;
 const SMALL_RING_SLOTS = 64;
 /** Separates fast-check's path from the commands' replay path in a --path value. */
 export const PATH_SEPARATOR = '~';
+/**
+ * Report intervals runs of a ring that can batch status reports draw from: every
+ * descriptor (the default ring), small intervals that leave runs of unreported slots
+ * inside each flush, and one beyond the ring sizes used (reports only at flush).
+ */
+export const DEFAULT_REPORT_INTERVALS: readonly number[] = [1, 2, 3, 4, 2 * SMALL_RING_SLOTS];
 
 /** Plants a defect in a generated ring class (mutation tests), or wraps it for tracing. */
 export type RingClassWrapper = (base: GeneratedRingClass, ring: Ring) => GeneratedRingClass;
@@ -60,6 +70,11 @@ export interface CheckRingsOptions {
   maxCommands?: number;
   /** Build rings in checked mode. */
   checked?: boolean;
+  /**
+   * Report intervals (RingOptions.reportEvery) runs draw from, for rings that can batch
+   * status reports (default DEFAULT_REPORT_INTERVALS); other rings always use 1.
+   */
+  reportEvery?: readonly number[];
   /** Wraps each generated ring class (tests plant defects with it). */
   wrap?: RingClassWrapper;
   driver?: DriverOptions;
@@ -75,6 +90,8 @@ export interface PropertyStats extends RunStats {
   /** The most tail wraparounds in one run, and runs that wrapped at least twice. */
   maxWraparounds: number;
   runsWrappingTwice: number;
+  /** Runs whose ring reported on fewer than every descriptor (reportEvery > 1). */
+  batchedRuns: number;
 }
 
 export interface PropertyFailure {
@@ -84,6 +101,8 @@ export interface PropertyFailure {
   /** `PATH~COMMANDS`, for --path. */
   path: string;
   ringSlots: number;
+  /** The ring's report interval in that run (1: every descriptor reports). */
+  reportEvery: number;
   /** The shrunk program, one command per line, the failing one last. */
   commands: string[];
   message: string;
@@ -96,6 +115,8 @@ export interface PropertyReport {
   direction: 'tx' | 'rx';
   device: string;
   ok: boolean;
+  /** The report intervals runs drew from ([1] for a ring that reports every descriptor). */
+  reportEvery: number[];
   stats: PropertyStats;
   ms: number;
   failure?: PropertyFailure;
@@ -165,10 +186,11 @@ function runProperty(
   const bufferBytes = options.driver?.bufferBytes ?? ring.buffer.default;
   const allocBytes = options.driver?.allocBytes ?? bufferBytes;
   const counts = ringCounts(ring);
+  const intervals = reportIntervals(generated, options.reportEvery);
   const [fcPath, replayPath] = splitPath(options.path);
   // The capabilities are fixed per side: read them from a throwaway run.
   const probe = new RingHarness(
-    setupFor(ir, ring, generated, side, counts[0], bufferBytes, allocBytes, options),
+    setupFor(ir, ring, generated, side, counts[0], 1, bufferBytes, allocBytes, options),
   );
   const can = probe.side.can;
   probe.close();
@@ -183,21 +205,26 @@ function runProperty(
   const stats = emptyPropertyStats();
   const notes = new Set<string>();
   let failed = false;
-  const property = fc.property(ringSizes(counts), commands, (count, cmds) => {
-    const h = new RingHarness(
-      setupFor(ir, ring, generated, side, count, bufferBytes, allocBytes, options),
-    );
-    try {
-      fc.modelRun(() => ({ model: h.model, real: h }), cmds);
-    } catch (e) {
-      failed = true;
-      throw e;
-    } finally {
-      if (!failed) addRun(stats, h.model.stats);
-      for (const n of h.notes) notes.add(n);
-      h.close();
-    }
-  });
+  const property = fc.property(
+    ringSizes(counts),
+    fc.constantFrom(...intervals),
+    commands,
+    (count, reportEvery, cmds) => {
+      const h = new RingHarness(
+        setupFor(ir, ring, generated, side, count, reportEvery, bufferBytes, allocBytes, options),
+      );
+      try {
+        fc.modelRun(() => ({ model: h.model, real: h }), cmds);
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        if (!failed) addRun(stats, h.model.stats, reportEvery);
+        for (const n of h.notes) notes.add(n);
+        h.close();
+      }
+    },
+  );
   const details = replayable(options.path, () =>
     fc.check(property, {
       numRuns: options.runs,
@@ -210,12 +237,33 @@ function runProperty(
     direction: ring.direction,
     device: side.kind,
     ok: !details.failed,
+    reportEvery: intervals,
     stats,
     ms: elapsed(t0),
     notes: [...notes],
   };
   if (details.failed) report.failure = failureOf(details, ring, side, options);
   return report;
+}
+
+/**
+ * The report intervals a ring's runs draw from: the asked ones (default
+ * DEFAULT_REPORT_INTERVALS) where the ring can batch status reports, else 1 only.
+ */
+function reportIntervals(generated: GeneratedRingEntry, asked?: readonly number[]): number[] {
+  if (generated.layout.reportBit === undefined) return [1];
+  const picked = [...new Set(asked ?? DEFAULT_REPORT_INTERVALS)];
+  for (const n of picked) {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new NicdlError(
+        'E_TEST_REPORT_EVERY',
+        `report interval ${n} is not a whole number of descriptors >= 1`,
+        ExitCode.usage,
+        { reportEvery: n },
+      );
+    }
+  }
+  return picked.length > 0 ? picked : [1];
 }
 
 /**
@@ -254,6 +302,7 @@ function setupFor(
   generated: GeneratedRingEntry,
   side: SideFactory,
   count: number,
+  reportEvery: number,
   bufferBytes: number,
   allocBytes: number,
   options: CheckRingsOptions,
@@ -264,6 +313,7 @@ function setupFor(
     ...generated,
     side,
     count,
+    reportEvery,
     bufferBytes,
     allocBytes,
     checked: options.checked ?? false,
@@ -274,7 +324,7 @@ function setupFor(
 /** The parts of fast-check's run details a failure report needs. */
 interface FailedRun {
   numRuns: number;
-  counterexample: [number, unknown] | null;
+  counterexample: [number, number, unknown] | null;
   counterexamplePath: string | null;
   errorInstance: unknown;
 }
@@ -285,7 +335,7 @@ function failureOf(
   side: SideFactory,
   options: CheckRingsOptions & { seed: number },
 ): PropertyFailure {
-  const [count, cmds] = details.counterexample ?? [0, []];
+  const [count, reportEvery, cmds] = details.counterexample ?? [0, 1, []];
   const text = String(cmds);
   const replay = /replayPath="([^"]*)"/.exec(text)?.[1] ?? '';
   const ran = [...(cmds as Iterable<{ hasRan?: boolean; toString(): string }>)]
@@ -304,10 +354,16 @@ function failureOf(
     seed: options.seed,
     path,
     ringSlots: count,
+    reportEvery,
     commands: ran,
     message,
-    replay: `nicdl test ${shellWord(options.specPath ?? 'SPEC')} --ring ${ring.name} --device ${side.kind} --seed ${options.seed} --path '${path}'`,
+    replay: `nicdl test ${shellWord(options.specPath ?? 'SPEC')} --ring ${ring.name} --device ${side.kind}${reportFlags(options.reportEvery)} --seed ${options.seed} --path '${path}'`,
   };
+}
+
+/** The --report-every flags a replay needs: the intervals asked for, when not the default. */
+function reportFlags(asked: readonly number[] | undefined): string {
+  return asked ? asked.map((n) => ` --report-every ${n}`).join('') : '';
 }
 
 /** A word as a POSIX shell reads it back unchanged. */
@@ -379,18 +435,21 @@ function emptyPropertyStats(): PropertyStats {
     wraparounds: 0,
     maxWraparounds: 0,
     runsWrappingTwice: 0,
+    batchedRuns: 0,
     headWraps: 0,
     resets: 0,
     refusedPosts: 0,
     poisonedPosts: 0,
     lateCompletions: 0,
+    unreportedSlots: 0,
     rxFrames: 0,
     rxDropped: 0,
   };
 }
 
-function addRun(p: PropertyStats, r: RunStats): void {
+function addRun(p: PropertyStats, r: RunStats, reportEvery: number): void {
   p.runs++;
+  if (reportEvery > 1) p.batchedRuns++;
   p.commands += r.commands;
   p.posts += r.posts;
   p.completions += r.completions;
@@ -402,6 +461,7 @@ function addRun(p: PropertyStats, r: RunStats): void {
   p.refusedPosts += r.refusedPosts;
   p.poisonedPosts += r.poisonedPosts;
   p.lateCompletions += r.lateCompletions;
+  p.unreportedSlots += r.unreportedSlots;
   p.rxFrames += r.rxFrames;
   p.rxDropped += r.rxDropped;
 }

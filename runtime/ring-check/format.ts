@@ -1,7 +1,8 @@
 /**
  * The suite's report as text, for `nicdl test`: one line per property (ring × device)
- * with the runs, commands and wraparounds it reached; for a failure, the broken rule,
- * the shrunk program that breaks it and the one command that replays it.
+ * with the runs, commands and wraparounds it reached (and, for a ring that batches status
+ * reports, the runs that did and the slots left unreported); for a failure, the broken
+ * rule, the shrunk program that breaks it and the one command that replays it.
  */
 import type { PropertyReport, RingCheckReport } from './check.js';
 
@@ -13,18 +14,25 @@ export function formatProperty(p: PropertyReport): string {
     ? `FAIL ${what}: run ${f.run} failed, after ${s.runs} passing run${s.runs === 1 ? '' : 's'} — ${p.ms} ms`
     : `ok   ${what}: ${s.runs} runs, ${s.commands} commands, ${s.posts} posts, ${s.wraparounds} wraparounds ` +
       `(max ${s.maxWraparounds} in a run, ${s.runsWrappingTwice} runs wrapped twice), ${s.resets} resets, ` +
-      `${s.poisonedPosts} unmapped buffers, ${s.lateCompletions} late completions — ${p.ms} ms`;
+      `${s.poisonedPosts} unmapped buffers, ${s.lateCompletions} late completions${batching(p)} — ${p.ms} ms`;
   const lines = [head, ...p.notes.map((n) => `     note: ${n}`)];
   if (f) {
     lines.push(`     ${f.message}`);
     const n = f.commands.length;
     lines.push(
-      `     counterexample (${f.ringSlots}-slot ring, ${n} command${n === 1 ? '' : 's'}, the last one fails):`,
+      `     counterexample (${f.ringSlots}-slot ring${f.reportEvery > 1 ? ` reporting every ${f.reportEvery}` : ''}, ${n} command${n === 1 ? '' : 's'}, the last one fails):`,
     );
     for (const c of f.commands) lines.push(`       ${c}`);
     lines.push(`     replay: ${f.replay}`);
   }
   return lines.join('\n');
+}
+
+/** For a ring that can batch status reports: how many runs did, and what they left unreported. */
+function batching(p: PropertyReport): string {
+  if (!p.reportEvery.some((n) => n > 1)) return '';
+  const s = p.stats;
+  return `, ${s.batchedRuns} runs reporting every ${p.reportEvery.filter((n) => n > 1).join('/')} (${s.unreportedSlots} slots unreported)`;
 }
 
 export function formatReport(r: RingCheckReport): string {

@@ -8,12 +8,18 @@
  * The software side here is what a careful driver does — posts whole frames, never
  * posts a buffer the consumer still holds, flushes once per burst — so a failure points
  * at the spec, the generated ring, the runtime or (with a mutant) the planted defect.
+ *
+ * Batched status reports (TX rings built with reportEvery N > 1): at each flush the suite
+ * reads which slots carry the report bit (where the spec says it is) and holds the ring to
+ * its rule — the last slot handed over reports, and no N slots in a row go unreported —
+ * and a slot may come back only once the reported slot covering it is done.
  */
 import type { Device as IrDevice, Ring } from '../../spec/ir.js';
 import type { SimDevice } from '../sim/device.js';
 import { frameBytes } from '../sim/ring-device.js';
 import { DescriptorRing, type RingCompletion, type RingLayout } from '../support/ring.js';
 import type { DmaRegion } from '../types.js';
+import { maskable, readDescField } from '../sim/desc-fields.js';
 import type { DeviceSide, RxFrameRequest, SideEvent, SideFactory } from './device-side.js';
 import type { GeneratedRing, GeneratedRingClass } from './generated-rings.js';
 import { OwnershipAuditor, type HeldBuffer } from './ownership-auditor.js';
@@ -38,6 +44,8 @@ export interface RunSetup {
   allocBytes: number;
   /** Build the ring in checked mode (it then reads the head before touching a slot). */
   checked: boolean;
+  /** The ring's report interval (RingOptions.reportEvery): 1 reports every descriptor. */
+  reportEvery: number;
   /** RX: put taken-back buffers straight back in the pool (a planted defect). */
   recycleBeforeRelease?: boolean;
 }
@@ -68,6 +76,8 @@ export class RingHarness {
   private wireQueue: PostedSlot[] = [];
   /** Poisoned slots the device consumed since the last settle. */
   private poisonedConsumed = 0;
+  /** TX slots handed over in a row without the report bit, up to the last flush. */
+  private unreportedRun = 0;
 
   constructor(readonly setup: RunSetup) {
     const { ir, ring, count } = setup;
@@ -80,7 +90,12 @@ export class RingHarness {
     this.headOffset = reg(ring.registers.head).offset;
     this.tailOffset = reg(ring.registers.tail).offset;
     // new, not the class's static allocate(): a subclass (a planted defect) must be what runs.
-    const ringOptions = { count, bufferBytes: setup.bufferBytes, checked: setup.checked };
+    const ringOptions = {
+      count,
+      bufferBytes: setup.bufferBytes,
+      checked: setup.checked,
+      reportEvery: setup.reportEvery,
+    };
     const region = DescriptorRing.allocateRegion(setup.layout, this.device.dma, ringOptions);
     this.ring = new setup.RingClass(this.device.bar(this.bar), region, ringOptions);
     this.model = new RingModel(count);
@@ -191,6 +206,7 @@ export class RingHarness {
     this.ring.flush();
     const handed = this.model.flush();
     this.expectDistinctBuffers(handed);
+    this.checkReports(handed);
     if (this.tx && this.side.can.txWire) this.wireQueue.push(...handed);
     const writes = this.auditor.tailWrites;
     if (writes !== (pending > 0 ? 1 : 0)) {
@@ -203,17 +219,12 @@ export class RingHarness {
 
   /** Takes back up to `max` completed slots and checks each against what was posted and written back. */
   harvest(max: number): void {
-    const ready = this.model.leadingDone();
+    const ready = this.model.reclaimable();
     let taken = 0;
     for (const c of this.ring.completed()) {
       const s = this.model.slots[0];
-      if (!s || s.state !== 'done') {
-        this.fail(
-          s
-            ? `the ring returned slot ${c.slot} (post #${s.id}) before the device wrote its done bit (the device has it ${s.state})`
-            : `the ring returned slot ${c.slot} (cookie ${c.cookie}) from an empty ring`,
-        );
-      }
+      if (!s) this.fail(`the ring returned slot ${c.slot} (cookie ${c.cookie}) from an empty ring`);
+      if (taken >= ready) this.fail(this.tooEarly(s, c.slot));
       this.checkCompletion(s, c);
       this.model.take();
       this.giveBack(s);
@@ -221,8 +232,11 @@ export class RingHarness {
     }
     if (taken < Math.min(max, ready)) {
       const s = this.model.slots[0];
+      const cover = this.model.coverOf(0)!;
       this.fail(
-        `the device wrote back slot ${s.slot} (post #${s.id}) and the ring did not return it`,
+        s === cover
+          ? `the device wrote back slot ${s.slot} (post #${s.id}) and the ring did not return it`
+          : `the device wrote back slot ${cover.slot} (post #${cover.id}), which covers slot ${s.slot} (post #${s.id}, posted without a report), and the ring did not return slot ${s.slot}`,
       );
     }
     this.settle();
@@ -244,6 +258,7 @@ export class RingHarness {
       this.pool.push(s.buffer);
     }
     this.wireQueue = [];
+    this.unreportedRun = 0;
     this.settle();
   }
 
@@ -271,6 +286,56 @@ export class RingHarness {
     this.device.scanCpuWrites();
     this.side.writeLate();
     this.settle();
+  }
+
+  // ---- status reports -----------------------------------------------------------------
+
+  /**
+   * Reads the report bit of each slot just handed over (TX rings whose spec declares one)
+   * and checks the ring's rule: the last slot of a flush reports (else the device would
+   * never say it or anything before it is done), and at most reportEvery - 1 slots in a
+   * row do not.
+   */
+  private checkReports(handed: readonly PostedSlot[]): void {
+    const bit = this.setup.ring.reportStatus;
+    for (const s of handed) {
+      s.reported = !this.tx || bit === undefined || this.reportBitSet(s.slot);
+      if (s.reported) {
+        this.unreportedRun = 0;
+        continue;
+      }
+      this.model.stats.unreportedSlots++;
+      if (++this.unreportedRun >= this.setup.reportEvery) {
+        this.fail(
+          `${this.unreportedRun} slot(s) in a row up to slot ${s.slot} (post #${s.id}) went to the device without ${bit!.field}.${bit!.bit}; with reportEvery ${this.setup.reportEvery} at most ${this.setup.reportEvery - 1} may`,
+        );
+      }
+    }
+    const last = handed[handed.length - 1];
+    if (last && !last.reported) {
+      this.fail(
+        `flush handed over slot ${last.slot} (post #${last.id}) last without ${bit!.field}.${bit!.bit}: the device will never report it${handed.length > 1 ? `, or the ${handed.length - 1} slot(s) handed over before it,` : ''} done`,
+      );
+    }
+  }
+
+  private reportBitSet(slot: number): boolean {
+    const bit = this.setup.ring.reportStatus!;
+    const view = this.ring.region.view;
+    const at = slot * this.ring.layout.descriptorBytes + bit.offset;
+    return (maskable(readDescField(view, at, bit.type), bit.type) & bit.mask) !== 0;
+  }
+
+  /** Why slot `slot`, at the front of the model, must not have come back yet. */
+  private tooEarly(s: PostedSlot, slot: number): string {
+    const what = `the ring returned slot ${slot} (post #${s.id})`;
+    if (s.reported)
+      return `${what} before the device wrote its done bit (the device has it ${s.state})`;
+    const bit = this.setup.ring.reportStatus!;
+    const cover = this.model.coverOf(0);
+    return cover
+      ? `${what}, posted without ${bit.field}.${bit.bit}, before the reported slot covering it was done (slot ${cover.slot}, post #${cover.id}: the device has it ${cover.state}; slot ${slot}: ${s.state})`
+      : `${what}, posted without ${bit.field}.${bit.bit}, while no reported slot covers it (the device has it ${s.state})`;
   }
 
   // ---- posting ----------------------------------------------------------------------
@@ -468,6 +533,18 @@ export class RingHarness {
           return this.fail(
             `the device completed slot ${e.slot}, but the oldest slot it took is ${s ? s.slot : 'none'}`,
           );
+        if (!s.reported) {
+          // Asked for no report: no done bit; the reported slot covering it says it is back.
+          if (e.doneWritten) {
+            const bit = this.setup.ring.reportStatus!;
+            return this.fail(
+              `the device wrote the done bit of slot ${s.slot} (post #${s.id}), posted without ${bit.field}.${bit.bit}: the spec's report bit is not the one the device honours`,
+            );
+          }
+          s.state = 'passed';
+          if (e.slot === m.count - 1) m.stats.headWraps++;
+          return;
+        }
         if (!e.doneWritten && !this.side.can.late) {
           return this.fail(
             `the device finished slot ${s.slot} (post #${s.id}) without writing its done bit: the descriptor did not ask for a status report`,

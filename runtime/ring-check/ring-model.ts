@@ -7,10 +7,16 @@
  *   handed    the tail register covers it: the device owns it
  *   consumed  the device took it (read the buffer, or wrote a frame into it)
  *   late      the device moved its head past it but has not written the done bit yet
+ *   passed    the device moved its head past it and, the slot asking for no status
+ *             report, writes no done bit: it is back with the reported slot covering it
  *   done      the done bit is written: software may take it back, and must
+ *
+ * With batched status reports (TX, RingOptions.reportEvery > 1) only some slots carry the
+ * report bit. A slot may be taken back once the first reported slot at or after it — the
+ * one covering it — is done, and not before.
  */
 
-export type SlotState = 'filled' | 'handed' | 'consumed' | 'late' | 'done';
+export type SlotState = 'filled' | 'handed' | 'consumed' | 'late' | 'passed' | 'done';
 
 export interface PostedSlot {
   /** Post number in this run; also the cookie given to post(). */
@@ -28,6 +34,11 @@ export interface PostedSlot {
   state: SlotState;
   /** Whether the device decoded it at hand-over (sides that decode descriptors). */
   fetched: boolean;
+  /**
+   * Whether it carries the report bit, as found at hand-over (flush); always true on rings
+   * without one, and on RX rings.
+   */
+  reported: boolean;
   /** RX: what the device wrote. */
   rx?: { length: number; eop: boolean; errors: number; data: Uint8Array };
 }
@@ -43,6 +54,8 @@ export interface RunStats {
   refusedPosts: number;
   poisonedPosts: number;
   lateCompletions: number;
+  /** TX slots handed over without the report bit (batched status reports). */
+  unreportedSlots: number;
   rxFrames: number;
   rxDropped: number;
   commands: number;
@@ -58,6 +71,7 @@ export function emptyStats(): RunStats {
     refusedPosts: 0,
     poisonedPosts: 0,
     lateCompletions: 0,
+    unreportedSlots: 0,
     rxFrames: 0,
     rxDropped: 0,
     commands: 0,
@@ -114,6 +128,7 @@ export class RingModel {
       buffer,
       state: 'filled',
       fetched: false,
+      reported: false,
     };
     this.slots.push(slot);
     this.next = (this.next + 1) % this.count;
@@ -141,11 +156,26 @@ export class RingModel {
     return this.slots.find((s) => s.state === state);
   }
 
-  /** Slots at the front whose done bit is written: what software must take back now. */
-  leadingDone(): number {
+  /**
+   * Slots at the front software may take back now, and must: each one up to a reported
+   * slot whose done bit is written.
+   */
+  reclaimable(): number {
     let n = 0;
-    while (n < this.slots.length && this.slots[n].state === 'done') n++;
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (!s.reported) continue;
+      if (s.state !== 'done') break;
+      n = i + 1;
+    }
     return n;
+  }
+
+  /** The reported slot covering the one at `index` of `slots` (the first at or after it). */
+  coverOf(index: number): PostedSlot | undefined {
+    for (let i = index; i < this.slots.length; i++)
+      if (this.slots[i].reported) return this.slots[i];
+    return undefined;
   }
 
   /** Takes the oldest slot back. */

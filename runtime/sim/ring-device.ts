@@ -7,13 +7,16 @@
  * Per ring, while the harness has it enabled:
  * - a write of the tail register hands [tail, new tail) to the device: it fetches each
  *   new descriptor through DMA at once and checks what `on post` promises — the done bit
- *   clear, the constants as declared, the report bit set (a descriptor written after the
- *   tail moved is seen stale, as a prefetching device sees it);
+ *   clear, the constants as declared (the end-of-frame and report bits aside), and the
+ *   report bit on the last descriptor handed over, else nothing before it would ever be
+ *   reported done (a descriptor written after the tail moved is seen stale, as a
+ *   prefetching device sees it);
  * - `consume(k)` takes the next k handed-over slots: it re-reads each descriptor (it must
  *   not have changed since the hand-over) and, TX, reads the buffer (`length` bytes);
  *   `receive(frame)` (RX) writes a frame into as many slots as it needs;
  * - `complete(k)` writes back the consumed slots in order — RX length, errors and
- *   end-of-packet first, the done bit last — and advances the head past them. With
+ *   end-of-packet first, the done bit last (TX: only for descriptors with the report
+ *   bit) — and advances the head past them. With
  *   `late`, the head moves at once and the done bits follow only at `writeLate()`: a
  *   driver that trusts the head instead of the done bit takes a slot too early;
  * - writes of the head, base or length register while enabled are violations: the
@@ -382,7 +385,7 @@ export class RingModelPlugin implements SimPlugin {
       );
       return;
     }
-    for (let i = 0; i < added; i++) this.handOver(u, (u.tail + i) % u.count);
+    for (let i = 0; i < added; i++) this.handOver(u, (u.tail + i) % u.count, i === added - 1);
     u.tail = value;
   }
 
@@ -409,7 +412,7 @@ export class RingModelPlugin implements SimPlugin {
   // ---- descriptors -----------------------------------------------------------------
 
   /** A slot changes hands: fetch it and check what `on post` promises. */
-  private handOver(u: RingUnit, slot: number): void {
+  private handOver(u: RingUnit, slot: number, lastHandedOver: boolean): void {
     const view = u.fetch(this.ctx, slot, 'ring-desc');
     if (!view) return;
     u.keepSnapshot(slot);
@@ -430,16 +433,19 @@ export class RingModelPlugin implements SimPlugin {
         `slot ${slot} was handed over with ${r.done.field}.${r.done.bit} still set`,
       );
     }
-    if (descriptor.report === false) {
+    if (descriptor.report === false && lastHandedOver) {
       this.violation(
         u,
         'RING_NO_REPORT',
-        `slot ${slot} was handed over without ${r.reportStatus!.field}.${r.reportStatus!.bit}: the device will never report it done`,
+        `slot ${slot}, the last one handed over, lacks ${r.reportStatus!.field}.${r.reportStatus!.bit}: the device will never report it or the slots before it done`,
       );
     }
     for (const p of r.post) {
       if (p.source !== 'const') continue;
-      const mask = r.lastOfFrame && r.lastOfFrame.offset === p.offset ? ~r.lastOfFrame.mask : -1;
+      // Bits the ring sets per descriptor: end of frame, and report status (batched reports).
+      let mask = -1;
+      if (r.lastOfFrame && r.lastOfFrame.offset === p.offset) mask &= ~r.lastOfFrame.mask;
+      if (r.reportStatus && r.reportStatus.offset === p.offset) mask &= ~r.reportStatus.mask;
       const seen = maskable(readDescField(view, p.offset, p.type), p.type) & mask;
       const want = maskable(asStored(p.value ?? 0, p.type), p.type) & mask;
       if (seen >>> 0 !== want >>> 0) {

@@ -77,6 +77,30 @@ describe('nicdl test', () => {
     );
   });
 
+  it('--report-every pins the report intervals of a TX ring that batches reports, and a replay keeps them', () => {
+    const ok = nicdl(
+      'test',
+      'drivers/e1000/e1000.nicdl',
+      ...['--ring', 'tx', '--device', 'model', '--runs', '4', '--seed', '5', '--report-every', '4'],
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(
+      /^ok {3}ring tx \(tx\) on model: 4 runs, .*, 4 runs reporting every 4 \(\d+ slots unreported\)/m,
+    );
+    // RS at bit 2 leaves cmd.RS unlike in the three TX formats: the ring cannot batch, runs report every descriptor.
+    const pinned = nicdl(
+      'test',
+      mutant.path,
+      ...['--ring', 'tx', '--runs', '10', '--seed', '3', '--report-every', '1'],
+    );
+    expect(pinned.code).toBe(1);
+    expect(pinned.stdout).toMatch(
+      new RegExp(
+        `replay: nicdl test ${mutant.path} --ring tx --device e1000-twin --report-every 1 --seed 3 --path '`,
+      ),
+    );
+  });
+
   it('gives the report as data with --json', () => {
     const r = nicdl('test', 'examples/blinky.nicdl', '--runs', '2', '--seed', '9', '--json');
     expect(r.code, r.stderr).toBe(0);

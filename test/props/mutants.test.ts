@@ -131,6 +131,24 @@ describe('what each defect breaks', () => {
     }
   });
 
+  it('RS forgotten on flush: the last slot handed over reports nothing, only with batched reports', async () => {
+    for (const id of ['tx/model', 'tx/e1000-twin']) {
+      const f = await failureOf(mutant('report-forgotten-on-flush'), id);
+      expect(f.message).toMatch(
+        /flush handed over slot \d+ \(post #\d+\) last without cmd\.RS: the device will never report it/,
+      );
+      expect(f.reportEvery).toBeGreaterThan(1);
+    }
+  });
+
+  it('a slot without RS taken back early: it comes back before the reported slot covering it is done', async () => {
+    const f = await failureOf(mutant('unreported-slot-taken-early'), 'tx/model');
+    expect(f.message).toMatch(
+      /the ring returned slot \d+ \(post #\d+\), posted without cmd\.RS, before the reported slot covering it was done \(slot \d+, post #\d+: the device has it (handed|consumed|late)/,
+    );
+    expect(f.reportEvery).toBeGreaterThan(1);
+  });
+
   it('a failure replays from its seed and path alone: the same program, the same broken rule', async () => {
     const ir = loadIr(E1000_SPEC);
     const options = {

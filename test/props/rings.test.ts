@@ -3,8 +3,9 @@
  * IR): each ring, through its generated class, against the generic ring model and — for
  * e1000 specs — the e1000 twin. Each property gets a fixed budget of runs inside
  * `npm test` (NICDL_PROP_RUNS overrides it; `npm run test:props:long` runs 100 000) and
- * must pass, reach several wraparounds, and exercise resets, unmapped buffers and (on
- * the model) late completions. A failure message carries the report: the shrunk program
+ * must pass, reach several wraparounds, and exercise resets, unmapped buffers, (on
+ * the model) late completions and, for TX rings that can batch status reports, runs
+ * with and without unreported slots. A failure message carries the report: the shrunk program
  * and the `nicdl test` command that replays it.
  */
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,12 @@ describe.each(specCases())('rings of $name', (spec) => {
         expect(p.stats.poisonedPosts, text).toBeGreaterThan(0);
         expect(p.stats.refusedPosts, text).toBeGreaterThan(0);
         if (p.device === 'model') expect(p.stats.lateCompletions, text).toBeGreaterThan(0);
+        if (p.reportEvery.length > 1) {
+          // Runs both report every descriptor and batch reports, leaving slots unreported.
+          expect(p.stats.batchedRuns, text).toBeGreaterThan(0);
+          expect(p.stats.batchedRuns, text).toBeLessThan(p.stats.runs);
+          expect(p.stats.unreportedSlots, text).toBeGreaterThan(0);
+        }
         if (p.direction === 'rx') expect(p.stats.rxFrames, text).toBeGreaterThan(0);
       }
     },
@@ -63,6 +70,9 @@ describe('device sides', () => {
       'tx/e1000-twin',
       'tx/model',
     ]);
+    // TX batches status reports (cmd.RS sits alike in all three formats); RX has no report bit.
+    for (const p of report.properties)
+      expect(p.reportEvery.length > 1, `${p.ring}/${p.device}`).toBe(p.ring === 'tx');
   });
 
   it('a spec whose head register is read-only passes, with a note that init() writes it', async () => {

@@ -1,11 +1,13 @@
 /**
  * Every planted defect the ring suite must catch (test/props/mutants.test.ts): the five of
  * shared/docs/hardware.md (the completion defect in two forms), one more rule of the suite,
- * and two self-consistent spec mistakes only the e1000 twin can see.
+ * two self-consistent spec mistakes only the e1000 twin can see, and two breaches of
+ * batched status reports.
  */
 import { completionByHead, completionUnconditional } from './completion-by-head.js';
 import { frameLargerThanBuffer } from './frame-larger-than-buffer.js';
 import type { Mutant } from './mutant.js';
+import { reportForgottenOnFlush, unreportedSlotTakenEarly } from './report-batching.js';
 import { rsAtBit2 } from './rs-at-bit-2.js';
 import { rxBufferReusedEarly } from './rx-buffer-reused-early.js';
 import { softwareWritesHead } from './software-writes-head.js';
@@ -24,4 +26,6 @@ export const MUTANTS: readonly Mutant[] = [
   rxBufferReusedEarly,
   tailRegisterMisplaced,
   rxLengthMisplaced,
+  reportForgottenOnFlush,
+  unreportedSlotTakenEarly,
 ];
