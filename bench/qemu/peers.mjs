@@ -233,6 +233,21 @@ function collectProfile(ctx, key) {
   return { profile: relative(ctx.projectRoot, kept), profileTop: hot };
 }
 
+/** The nicdl rows as the CLI runs by default. */
+const NO_VARIANT = { name: '', suffix: '', flags: '' };
+
+/**
+ * `--variant NAME=FLAGS` of bench/qemu/run.mjs: nicdl's rows again with extra CLI flags
+ * (e.g. `poll=--poll`), recorded as `tx.60.nicdl_NAME` etc. beside the default rows.
+ */
+export function parseVariant(text) {
+  const at = text.indexOf('=');
+  const name = at < 0 ? text : text.slice(0, at);
+  if (!/^[a-z0-9]+$/i.test(name)) throw new Error(`--variant ${text}: expected NAME=FLAGS`);
+  const flags = at < 0 ? '' : text.slice(at + 1).trim();
+  return { name, suffix: `_${name}`, flags: flags ? ` ${flags}` : '' };
+}
+
 export const nicdl = {
   /** Why this row cannot run with the CLI as built, or null. */
   txMissing: (caps) => missing(caps, 'pktgen', ['pci', 'size', 'duration']),
@@ -245,12 +260,13 @@ export const nicdl = {
   },
   pingMissing: (caps) => missing(caps, 'ping', ['pci']),
 
-  async tx(ctx, sizeBytes) {
-    const key = `tx.${sizeBytes}.nicdl`;
+  /** `variant`: a --variant of the run ({ name, flags }), its row key suffixed `_name`. */
+  async tx(ctx, sizeBytes, variant = NO_VARIANT) {
+    const key = `tx.${sizeBytes}.nicdl${variant.suffix}`;
     return measureTx(ctx, sizeBytes, async () => {
       const r = await ctx.g.run(
         `${nicdlCommand(ctx, key)} pktgen --pci ${ctx.dgram.pciAddress} --size ${sizeBytes} --duration ${ctx.seconds}` +
-          `${ctx.caps.commands.get('pktgen').includes('dst') ? ` --dst ${HOST_MAC}` : ''} --json`,
+          `${ctx.caps.commands.get('pktgen').includes('dst') ? ` --dst ${HOST_MAC}` : ''}${variant.flags} --json`,
         { timeoutMs: TOOL_START_TIMEOUT_MS + ctx.seconds * 1000 },
       );
       const json = ctx.lib.parseCommandJson(r.stdout);
@@ -263,13 +279,13 @@ export const nicdl = {
   },
 
   /** `recv` for --seconds of device time (--timeout), or `pktgen --rx` once it exists. */
-  async rx(ctx) {
-    const key = `rx.${RX_FRAME_BYTES}.nicdl`;
+  async rx(ctx, variant = NO_VARIANT) {
+    const key = `rx.${RX_FRAME_BYTES}.nicdl${variant.suffix}`;
     const nicdlCmd = nicdlCommand(ctx, key);
     const recv = ctx.caps.commands.get('recv');
     const cmd = recv
-      ? `${nicdlCmd} recv --pci ${ctx.dgram.pciAddress} --timeout ${ctx.seconds * 1000}${recv.includes('quiet') ? ' --quiet' : ''} --json`
-      : `${nicdlCmd} pktgen --rx --pci ${ctx.dgram.pciAddress} --duration ${ctx.seconds} --json`;
+      ? `${nicdlCmd} recv --pci ${ctx.dgram.pciAddress} --timeout ${ctx.seconds * 1000}${recv.includes('quiet') ? ' --quiet' : ''}${variant.flags} --json`
+      : `${nicdlCmd} pktgen --rx --pci ${ctx.dgram.pciAddress} --duration ${ctx.seconds}${variant.flags} --json`;
     await quietNic(ctx);
     return measureRx(ctx, ctx.maxRowSeconds, async () => {
       const r = await ctx.g.run(cmd, { timeoutMs: TOOL_START_TIMEOUT_MS + ctx.seconds * 1000 });
@@ -291,10 +307,11 @@ export const nicdl = {
     });
   },
 
-  async ping(ctx) {
+  async ping(ctx, variant = NO_VARIANT) {
+    const key = `ping.nicdl${variant.suffix}`;
     const flags = ctx.caps.commands.get('ping');
     const args = [
-      `${nicdlCommand(ctx, 'ping.nicdl')} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}`,
+      `${nicdlCommand(ctx, key)} ping ${SLIRP_GATEWAY} --pci ${ctx.slirp.pciAddress}${variant.flags}`,
     ];
     if (flags.includes('count')) args.push(`--count ${ctx.pings + 1}`);
     if (flags.includes('interval')) args.push(`--interval ${PING_INTERVAL_S}`);
@@ -314,7 +331,7 @@ export const nicdl = {
       command: cmd,
       firstReplyDropped: true,
       toolJson: json,
-      ...collectProfile(ctx, 'ping.nicdl'),
+      ...collectProfile(ctx, key),
     };
   },
 };

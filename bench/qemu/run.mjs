@@ -11,7 +11,8 @@
 // summary.md/.svg. Options: --seconds S (per measurement, 8), --rounds N (2), --budget S
 // (no new round once another would end past this many seconds, 480), --only
 // kernel,dpdk,nicdl, --pings N (100), --rx-pps N (RX offered load, 0: as fast as the
-// host sender can), --cpu-prof (nicdl under node --cpu-prof: profiles kept in
+// host sender can), --variant NAME=FLAGS (repeatable: nicdl's rows again with extra CLI
+// flags, e.g. poll=--poll, as tx.60.nicdl_NAME ...; not in the headline), --cpu-prof (nicdl under node --cpu-prof: profiles kept in
 // bench/results/profiles/, hot functions in qemu.json; slows nicdl, for diagnosis only).
 // Rates: over the whole active span, and "steady" without its first second (nicdl's JIT
 // warm-up); the headline ratios use the steady rates, each pair from the same round.
@@ -25,7 +26,7 @@ import { benchNics, guestOptions, guestTools, HUGEPAGES, MEM_MB, SMP } from './m
 import { dpdkHostFiles, ensureDpdk, prepCommand } from './dpdk.mjs';
 import { buildWire } from './wire.mjs';
 import { nicdlCapabilities } from './nicdl-cli.mjs';
-import { dpdk, kernel, nicdl, RX_FRAME_BYTES } from './peers.mjs';
+import { dpdk, kernel, nicdl, parseVariant, RX_FRAME_BYTES } from './peers.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -36,8 +37,10 @@ const { values: opt } = parseArgs({
     pings: { type: 'string', default: '100' },
     'rx-pps': { type: 'string', default: '0' },
     'cpu-prof': { type: 'boolean', default: false },
+    variant: { type: 'string', multiple: true, default: [] },
   },
 });
+const VARIANTS = opt.variant.map(parseVariant);
 const SECONDS = Number(opt.seconds);
 const ROUNDS = Number(opt.rounds);
 const BUDGET_S = Number(opt.budget);
@@ -120,20 +123,40 @@ async function runRound(ctx, round) {
       ['tx.60.kernel_burst1', k, () => kernel.tx(ctx, 60, KERNEL_PKTGEN_DEFAULT)],
       ['tx.60.dpdk', dpdkSkip, () => dpdk.tx(ctx, 60)],
       ['tx.60.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 60)],
+      ...VARIANTS.map((v) => [
+        `tx.60.nicdl${v.suffix}`,
+        selected('nicdl', nicdl.txMissing(caps)),
+        () => nicdl.tx(ctx, 60, v),
+      ]),
     ],
     [
       ['tx.1514.kernel', k, () => kernel.tx(ctx, 1514, KERNEL_PKTGEN)],
       ['tx.1514.dpdk', dpdkSkip, () => dpdk.tx(ctx, 1514)],
       ['tx.1514.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 1514)],
+      ...VARIANTS.map((v) => [
+        `tx.1514.nicdl${v.suffix}`,
+        selected('nicdl', nicdl.txMissing(caps)),
+        () => nicdl.tx(ctx, 1514, v),
+      ]),
     ],
     [
       [`rx.${RX_FRAME_BYTES}.kernel`, k, () => kernel.rx(ctx)],
       [`rx.${RX_FRAME_BYTES}.dpdk`, dpdkSkip, () => dpdk.rx(ctx)],
       [`rx.${RX_FRAME_BYTES}.nicdl`, selected('nicdl', nicdl.rxMissing(caps)), () => nicdl.rx(ctx)],
+      ...VARIANTS.map((v) => [
+        `rx.${RX_FRAME_BYTES}.nicdl${v.suffix}`,
+        selected('nicdl', nicdl.rxMissing(caps)),
+        () => nicdl.rx(ctx, v),
+      ]),
     ],
     [
       ['ping.kernel', k, () => kernel.ping(ctx)],
       ['ping.nicdl', selected('nicdl', nicdl.pingMissing(caps)), () => nicdl.ping(ctx)],
+      ...VARIANTS.map((v) => [
+        `ping.nicdl${v.suffix}`,
+        selected('nicdl', nicdl.pingMissing(caps)),
+        () => nicdl.ping(ctx, v),
+      ]),
     ],
   ];
   for (const peers of jobs) {
