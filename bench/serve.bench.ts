@@ -8,7 +8,9 @@
  * so (a timer), under a ring's worth per serve idle wait, for BENCH_SERVE_S seconds (40);
  * then the loop is stopped as Ctrl-C would stop it and its own memory report (serve.memory:
  * MemoryMonitor, once a second) is the result. The twin and the injector allocate too
- * (they are not the product), so RSS here is an upper bound on the loop's.
+ * (they are not the product), so RSS here is an upper bound on the loop's. V8's used heap is a
+ * sawtooth (garbage piles up between collections), so the leak figure is the heap after a
+ * full GC half-way and at the end (node --expose-gc, as bench/run.mjs runs every bench).
  */
 import { loadavg } from 'node:os';
 import { writeResult } from './harness.js';
@@ -26,6 +28,15 @@ const RCTL_QUIET_US = 1_100_000;
 const DRAIN_MS = 100;
 const MIB = 1 << 20;
 const PEER_MAC = '02:00:00:00:00:01';
+
+const KIB = 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+const hasGc = typeof gc === 'function';
+/** V8's used heap after a full collection: what is kept, not garbage waiting (needs --expose-gc). */
+const retainedHeapBytes = () => {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, places = 1) => Math.round(x * 10 ** places) / 10 ** places;
@@ -48,8 +59,12 @@ try {
   );
   let delivered = 0;
   let dropped = 0;
-  const endMs = performance.now() + SECONDS * 1000;
+  const startMs = performance.now();
+  const endMs = startMs + SECONDS * 1000;
+  const retained = { midS: 0, midBytes: 0, endS: 0, endBytes: 0 };
   while (performance.now() < endMs) {
+    if (!retained.midS && performance.now() - startMs >= (SECONDS * 1000) / 2)
+      [retained.midS, retained.midBytes] = [SECONDS / 2, retainedHeapBytes()];
     for (const f of frames) {
       if (sim.receive(f) === 'delivered') delivered++;
       else dropped++;
@@ -57,9 +72,16 @@ try {
     await sleep(INJECT_GAP_MS);
   }
   await sleep(DRAIN_MS);
+  [retained.endS, retained.endBytes] = [(performance.now() - startMs) / 1000, retainedHeapBytes()];
   nic.stop.requested = 'SIGINT';
   const r = await serving;
   const m = r.memory;
+  const retainedKbPerMin =
+    hasGc && retained.endS > retained.midS
+      ? round(
+          ((retained.endBytes - retained.midBytes) / KIB / (retained.endS - retained.midS)) * 60,
+        )
+      : null;
   writeResult('serve', {
     setup: `serve() on the e1000 twin in process, ${FRAME_BYTES}-byte frames injected ${BURST} per timer turn (${INJECT_GAP_MS} ms) for ${SECONDS} s; memory from serve's own report (process.memoryUsage once a second; growth = least-squares slope over the second half)`,
     loadAverage: { start: loadStart, end: loadavg() },
@@ -71,10 +93,18 @@ try {
     },
     lastLiveLine: live.at(-1) ?? null,
     memory: m,
+    retainedHeap: hasGc
+      ? {
+          method:
+            'heapUsed right after a full GC (node --expose-gc) half-way and at the end: what the run keeps, without the garbage that makes heapUsed a sawtooth',
+          ...retained,
+          kbPerMin: retainedKbPerMin,
+        }
+      : 'not measured: run with node --expose-gc (npm run bench does)',
     headline: {
       twin_serve_rss_peak_mb: round(m.rss.peakBytes / MIB, 2),
       twin_serve_rss_growth_kb_per_min: m.rssGrowth && round(m.rssGrowth.kbPerMin),
-      twin_serve_heap_growth_kb_per_min: m.heapUsedGrowth && round(m.heapUsedGrowth.kbPerMin),
+      twin_serve_retained_heap_kb_per_min: retainedKbPerMin,
     },
   });
 } finally {
