@@ -44,6 +44,12 @@ export const nicFlags = {
     min: 1,
     helpValue: 'N',
   }),
+  'tx-report-every': Flags.integer({
+    description:
+      'ask for a TX status write-back (RS) on every Nth descriptor and the last of each burst (default 32; 1 = every descriptor)',
+    min: 1,
+    helpValue: 'N',
+  }),
   buffer: Flags.integer({
     description: 'bytes per RX buffer (default from the spec, 2048)',
     min: 1,
@@ -73,6 +79,7 @@ export const nicFlags = {
 export interface NicFlagValues {
   'rx-ring'?: number;
   'tx-ring'?: number;
+  'tx-report-every'?: number;
   buffer?: number;
   'max-frame'?: number;
   promisc?: boolean;
@@ -94,6 +101,7 @@ export function nicConfig(flags: NicFlagValues, onHardware = false): NicConfig {
   const config: NicConfig = {};
   if (flags['rx-ring'] !== undefined) config.rxRingSize = flags['rx-ring'];
   if (flags['tx-ring'] !== undefined) config.txRingSize = flags['tx-ring'];
+  if (flags['tx-report-every'] !== undefined) config.txReportEvery = flags['tx-report-every'];
   if (flags.buffer !== undefined) config.rxBufferBytes = flags.buffer;
   if (flags['max-frame'] !== undefined) config.maxFrameBytes = flags['max-frame'];
   if (flags.promisc) config.promiscuous = true;

@@ -74,6 +74,13 @@ export interface NicConfig {
   checksumOffload?: boolean;
   /** Checked ring mode: assert software never touches a device-owned slot (tests). */
   checkedRings?: boolean;
+  /**
+   * TX status reports: ask the device to write a descriptor's done bit back on at least
+   * every Nth descriptor and on the last of each burst, not on every one (each write-back
+   * is a DMA write); 1 = every descriptor. Default: the driver's (e1000: 32, DPDK's
+   * tx_rs_thresh default). Completions then come back in groups of up to N.
+   */
+  txReportEvery?: number;
 }
 
 /** A statistic value: 64-bit accumulated hardware counters are bigint, the rest numbers. */

@@ -31,6 +31,8 @@ export interface E1000Config {
   mode: 'poll' | 'interrupt';
   checksumOffload: boolean;
   checkedRings: boolean;
+  /** TX descriptors per status report (RS), and the last of each burst (RingOptions.reportEvery). */
+  txReportEvery: number;
   /** How RCTL encodes rxBufferBytes. */
   rxBuffer: RxBufferEncoding;
   /** RCTL.LPE: the largest frame is longer than 1522 bytes with its CRC. */
@@ -40,13 +42,26 @@ export interface E1000Config {
 /** The coalescing profile used when none is given. */
 export const DEFAULT_COALESCING: CoalescingProfile = { profile: 'latency' };
 
-/** Fill in and check `config`; throws E_RING_SIZE, E_RING_BUFFER, E_FRAME_SIZE or E_QUEUE. */
+/**
+ * TX descriptors per status report when none is given: RS (and so a DD write-back, one
+ * DMA write) on every 32nd descriptor and the last of each burst, as DPDK's e1000 driver
+ * does by default (tx_rs_thresh 32); QEMU and the 8254x write DD only where RS is set.
+ */
+export const DEFAULT_TX_REPORT_EVERY = 32;
+
+/**
+ * Fill in and check `config`; throws E_RING_SIZE, E_RING_BUFFER, E_RING_REPORT, E_FRAME_SIZE
+ * or E_QUEUE.
+ */
 export function resolveConfig(config: NicConfig = {}): E1000Config {
   const rx = ringConfig(RX_RING_LAYOUT, {
     count: config.rxRingSize,
     bufferBytes: config.rxBufferBytes,
   });
-  const tx = ringConfig(TX_RING_LAYOUT, { count: config.txRingSize });
+  const tx = ringConfig(TX_RING_LAYOUT, {
+    count: config.txRingSize,
+    reportEvery: config.txReportEvery ?? DEFAULT_TX_REPORT_EVERY,
+  });
   const maxFrameBytes = config.maxFrameBytes ?? ETH_MAX_FRAME_BYTES;
   checkMaxFrame(maxFrameBytes);
   const queues = config.queues ?? 1;
@@ -69,6 +84,7 @@ export function resolveConfig(config: NicConfig = {}): E1000Config {
     mode: config.mode ?? 'poll',
     checksumOffload: config.checksumOffload ?? true,
     checkedRings: config.checkedRings ?? false,
+    txReportEvery: tx.reportEvery,
     rxBuffer: rxBufferEncoding(rx.bufferBytes),
     longPackets: maxFrameBytes + FCS_BYTES > LONG_PACKET_THRESHOLD_BYTES,
   };

@@ -85,7 +85,11 @@ export class E1000Driver implements NicDriver {
     const regions: DmaRegion[] = [];
     try {
       const ringOptions = { checked: config.checkedRings };
-      const txRing = TxRing.allocate(mmio, dma, { ...ringOptions, count: config.txRingSize });
+      const txRing = TxRing.allocate(mmio, dma, {
+        ...ringOptions,
+        count: config.txRingSize,
+        reportEvery: config.txReportEvery,
+      });
       regions.push(txRing.region);
       const rxRing = RxRing.allocate(mmio, dma, {
         ...ringOptions,

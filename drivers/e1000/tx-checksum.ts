@@ -110,13 +110,11 @@ export class TxChecksum {
     c.setPaylen(slot, 0);
     c.setDtyp(slot, 0);
     c.setDtypDTYP(slot, TxContextDtypDtyp.CONTEXT);
-    // RS: the ring takes every slot back by its DD bit, context slots included.
+    // No RS here: ring.commit() sets it where the ring's report rule puts it (cmd.RS is the
+    // same bit in the context format as in the others).
     c.setCmd(
       slot,
-      TxContextBits.cmd.DEXT |
-        TxContextBits.cmd.RS |
-        TxContextBits.cmd.IP |
-        (this.ctxTcp ? TxContextBits.cmd.TCP : 0),
+      TxContextBits.cmd.DEXT | TxContextBits.cmd.IP | (this.ctxTcp ? TxContextBits.cmd.TCP : 0),
     );
     c.setStatus(slot, 0);
     c.setHdrlen(slot, 0);

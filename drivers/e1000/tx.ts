@@ -6,10 +6,16 @@
  * gathered frame (several segments) takes at least one per segment.
  *
  * Ownership: the driver owns TDT and writes it once per burst (ring.flush()); the device
- * owns TDH. A slot comes back when its status.DD is set, which the device writes because
- * every descriptor carries RS (§3.3.3.1; with RS clear, QEMU never writes DD).
- * Reclaim returns the slot's buffer to the pool. Backpressure: a frame is taken only if
- * the ring and the pool have room for all of it, so "accepted" means "queued whole".
+ * owns TDH. The device writes status.DD back only for descriptors with RS (§3.3.3.1; with
+ * RS clear, QEMU never writes DD), and each write-back is a DMA write. So RS is the
+ * ring's business, in all three formats alike (cmd byte 11, bit 3): it goes on every
+ * `txReportEvery`th descriptor and on the last one of each flush (config default 32, as
+ * DPDK's tx_rs_thresh; 1 = every descriptor), and a slot comes back when the reported
+ * slot covering it has DD. Descriptors here are written without RS; post() and commit()
+ * set it where the rule says. Reclaim returns each slot's buffer to the pool and counts a
+ * frame at the slot that ends it (frameEnd), so completions may arrive in groups.
+ * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
+ * so "accepted" means "queued whole".
  */
 import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
@@ -25,7 +31,8 @@ import {
 } from './tx-checksum.js';
 
 const NO_BUFFER = -1;
-const EXTENDED_CMD = TxDataBits.cmd.DEXT | TxDataBits.cmd.IFCS | TxDataBits.cmd.RS;
+/** A data descriptor's command; RS is added by ring.commit() where the report rule puts it. */
+const EXTENDED_CMD = TxDataBits.cmd.DEXT | TxDataBits.cmd.IFCS;
 
 export class TxQueue {
   /** Frames and bytes queued, frames completed, frames refused for want of room. */

@@ -121,7 +121,11 @@ export class E1000eDriver implements NicDriver {
       for (let q = 0; q < config.queues; q++) {
         const ringOptions = { checked: config.checkedRings };
         const txRing = keep(
-          allocateTxRing(mmio, dma, q, { ...ringOptions, count: config.txRingSize }),
+          allocateTxRing(mmio, dma, q, {
+            ...ringOptions,
+            count: config.txRingSize,
+            reportEvery: config.txReportEvery,
+          }),
         );
         const rxRing = keep(
           allocateRxRing(mmio, dma, q, {

@@ -19,7 +19,9 @@ describe('e1000 jumbo frames', () => {
       .filter((e) => e.kind === 'dma-read' && e.tag === 'tx-desc');
     const cmds = fetched.map((e) => (e.kind === 'dma-read' ? e.data[11] : -1));
     expect(cmds.map((c) => c & 0x01)).toEqual([0, 0, 0, 0, 1, 1]); // EOP
-    expect(cmds.every((c) => (c & 0x0a) === 0x0a)).toBe(true); // IFCS | RS everywhere
+    expect(cmds.every((c) => (c & 0x02) === 0x02)).toBe(true); // IFCS everywhere
+    // RS (bit 3) only on the last descriptor of the burst: 6 < txReportEvery (32).
+    expect(cmds.map((c) => c & 0x08)).toEqual([0, 0, 0, 0, 0, 0x08]);
     const d = o.nic.statistics().driver;
     expect(d.tx_descriptors).toBe(6);
     expect(d.tx_multi_descriptor_frames).toBe(1);

@@ -78,8 +78,9 @@ describe('e1000 TX integrity', () => {
     const ring = o.nic['parts'].tx.ring.region; // the TX descriptor ring's DMA region
     const inRing = (iova: number) => iova >= ring.iova && iova < ring.iova + ring.size;
     // After each TDT write the device fetches the new descriptors (dma-read tx-desc) before
-    // the CPU stores anything more into the ring; and every fetched one is complete (RS set,
-    // a buffer address), i.e. it was written before the tail moved.
+    // the CPU stores anything more into the ring; and every fetched one is complete (IFCS, a
+    // buffer address; the last of the burst with the RS that flush() adds just before the
+    // tail write), i.e. it was written before the tail moved.
     let checked = 0;
     const txEnabled = events.findIndex(
       (e) => e.kind === 'mmio-write' && e.offset === 0x400 && (e.value & 2) !== 0,
@@ -97,7 +98,9 @@ describe('e1000 TX integrity', () => {
         if (f.kind === 'cpu-write' && inRing(f.iova)) break;
         if (f.kind === 'dma-read' && f.tag === 'tx-desc') {
           const d = f.data;
-          expect(d[11] & 0x08).toBe(0x08); // cmd.RS
+          expect(d[11] & 0x02).toBe(0x02); // cmd.IFCS
+          // Each burst is two frames: RS (cmd bit 3) on the second, the last handed over.
+          expect(d[11] & 0x08).toBe(checked % 2 === 1 ? 0x08 : 0);
           expect(d[0] | d[1] | d[2] | d[3] | d[4] | d[5] | d[6] | d[7]).not.toBe(0); // addr
           checked++;
         }
