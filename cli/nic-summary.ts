@@ -17,6 +17,8 @@ export interface NicSummary {
   link: LinkState;
   rxRing: number;
   txRing: number;
+  /** TX descriptors per status report (RS), and the last of each burst. */
+  txReportEvery: number;
   rxBufferBytes: number;
   maxFrameBytes: number;
   promiscuous: boolean;
@@ -40,6 +42,7 @@ export function nicSummary(nic: OpenedNic): NicSummary {
     link: driver.link(),
     rxRing: c.rxRingSize,
     txRing: c.txRingSize,
+    txReportEvery: c.txReportEvery,
     rxBufferBytes: c.rxBufferBytes,
     maxFrameBytes: c.maxFrameBytes,
     promiscuous: c.promiscuous,
@@ -61,7 +64,7 @@ export function summaryLines(s: NicSummary): string[] {
     `  MAC        ${s.mac}`,
     `  link       ${linkText(s.link)}`,
     `  rx queue   ${s.rxRing} descriptors x ${s.rxBufferBytes}-byte buffers`,
-    `  tx queue   ${s.txRing} descriptors`,
+    `  tx queue   ${s.txRing} descriptors, status report every ${s.txReportEvery} and at each burst's end`,
     `  frames     up to ${s.maxFrameBytes} bytes, promiscuous ${s.promiscuous ? 'on' : 'off'}, coalescing ${s.coalescing}, ${s.mode} mode`,
     `  DMA        ${byteSize(s.dma.allocatedBytes)} in ${s.dma.regions} regions (${byteSize(s.dma.mappedBytes)} mapped)`,
   ];
