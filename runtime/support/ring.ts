@@ -416,9 +416,10 @@ export abstract class DescriptorRing {
   }
 
   /**
-   * If the oldest handed-over slot is done (by the spec's completion rule), takes it back:
-   * clears its done bit so a stale bit is never seen after wraparound, and returns the
-   * slot number; else -1. The slot's buffer, cookie and (RX) written-back fields stay
+   * If the oldest handed-over slot is done (by the spec's completion rule; a slot posted
+   * without the report bit, by the done bit of the reported slot covering it), takes it
+   * back: clears its done bit so a stale bit is never seen after wraparound, and returns
+   * the slot number; else -1. The slot's buffer, cookie and (RX) written-back fields stay
    * readable until the slot is posted again.
    */
   nextCompleted(): number {
