@@ -131,6 +131,12 @@ export interface NicDriver {
    * buffers, end-of-packet on the last). False, queueing nothing, when full.
    */
   transmitGather?(segments: readonly Uint8Array[], offload?: TxOffload, queue?: number): boolean;
+  /**
+   * Optional, zero-copy transmit: the queue's DMA buffers, to write frames into in place
+   * and send without a copy (flushTransmit() rings the doorbell). The same object on
+   * every call.
+   */
+  txBuffers?(queue?: number): TxBuffers;
   /** Reclaim completed TX descriptors; returns how many frames completed. */
   reclaim(queue?: number): number;
   /**
@@ -150,6 +156,31 @@ export interface NicDriver {
   statistics(): NicStatistics;
   /** Quiesce the device, free DMA memory, close the backend. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Zero-copy transmit (the model of ixy's packet buffers and DPDK's mbufs): take a buffer,
+ * write the frame into it, send it; the driver takes it back when the device is done.
+ * A buffer keeps its bytes across sends, so a generator may fill each buffer once and
+ * resend it, as Linux pktgen resends one skb (clone_skb).
+ */
+export interface TxBuffers {
+  /** Buffers in the pool: ids are 0 .. count - 1. */
+  readonly count: number;
+  /** Bytes per buffer: the longest frame one buffer sends. */
+  readonly bufferBytes: number;
+  /** A free buffer's id, reclaiming completed sends first if none is free; -1 if still none. */
+  alloc(): number;
+  /** Buffer `id`'s bytes in DMA memory: the same view on every call. */
+  bytes(id: number): Uint8Array;
+  /**
+   * Queue buffer `id` holding one frame of `length` bytes (no doorbell; flushTransmit()
+   * hands it over). False when the ring is full: the buffer stays the caller's. Throws
+   * E_FRAME_SIZE for a length under 14 bytes or over maxFrameBytes or the buffer.
+   */
+  send(id: number, length: number): boolean;
+  /** Give back a buffer taken with alloc() and not sent. */
+  free(id: number): void;
 }
 
 /** How a driver package is opened by the CLI. */

@@ -1,8 +1,12 @@
 /**
  * `nicdl pktgen`: transmit generated frames as fast as the driver and device allow, or at
  * a given rate, for a given time; live rates every second, then a summary. The hot loop
- * allocates nothing: the burst's frames are built once (the driver copies them into its
- * DMA buffers) and every prefix of the burst exists up front for rate-limited sends.
+ * allocates nothing. By default frames are sent in place from the driver's TX buffers
+ * (zero-copy, runtime/nic.ts TxBuffers): each buffer is filled with a test frame the first
+ * time it is taken and resent as it is after that, as Linux pktgen resends one skb
+ * (clone_skb) and ixy's generator its pre-filled buffers. With --copy (or a driver
+ * without TxBuffers) the burst's frames are built once and transmit() copies them into
+ * DMA buffers on every send; every prefix of the burst exists up front for rate-limited sends.
  */
 import { Flags } from '@oclif/core';
 import { NicdlCommand } from '../base.js';
@@ -10,6 +14,7 @@ import { bitRate, count, LiveRates, yieldToEventLoop, type RateLine } from '../l
 import { deviceFlags, nicFlags } from '../nic-flags.js';
 import { peakRssBytes } from '../memory-monitor.js';
 import { openNic, type OpenedNic } from '../open-nic.js';
+import type { TxBuffers } from '../../runtime/nic.js';
 import {
   BROADCAST_MAC,
   checkFrameSize,
@@ -43,6 +48,8 @@ export interface PktgenResult {
   wire?: { frames: number };
   /** The process's RSS high-water mark (the kernel's), start-up included. */
   peakRssBytes: number;
+  /** How frames reached the device: sent in place from TX buffers, or copied per send. */
+  mode: 'in-place' | 'copy';
 }
 
 export default class Pktgen extends NicdlCommand {
@@ -80,6 +87,10 @@ export default class Pktgen extends NicdlCommand {
       min: 1,
     }),
     dst: Flags.string({ description: 'destination MAC (default broadcast)', helpValue: 'MAC' }),
+    copy: Flags.boolean({
+      description:
+        'copy every frame into a DMA buffer as it is sent (transmit()) instead of resending pre-filled TX buffers in place',
+    }),
   };
 
   async run(): Promise<PktgenResult> {
@@ -96,9 +107,14 @@ export default class Pktgen extends NicdlCommand {
     const wireBefore = nic.sim?.wire.framesOut ?? 0;
     const perSecond: PktgenResult['perSecond'] = [];
     const live = new LiveRates((l) => this.report(l, perSecond));
-    const totals = await generate(nic, prefixes, flags.rate, flags.duration * MS_PER_S, live);
+    const durationMs = flags.duration * MS_PER_S;
+    const buffers = flags.copy ? undefined : nic.driver.txBuffers?.();
+    const inPlace = buffers !== undefined && flags.size <= buffers.bufferBytes;
+    const totals = inPlace
+      ? await generateInPlace(nic, buffers, prefixes[flags.burst], flags.rate, durationMs, live)
+      : await generate(nic, prefixes, flags.rate, durationMs, live);
     await drain(nic);
-    const r = summarize(nic, flags, totals, live.elapsedMs, perSecond);
+    const r = summarize(nic, flags, totals, live.elapsedMs, perSecond, inPlace);
     if (nic.sim) r.wire = { frames: nic.sim.wire.framesOut - wireBefore };
     this.printSummary(r);
     if (nic.stop.stopped && flags.duration > 0)
@@ -177,6 +193,57 @@ async function generate(
   return { sent: totals.frames, bytes: totals.bytes };
 }
 
+/**
+ * The zero-copy loop: per burst, take buffers, fill a buffer only the first time it is
+ * seen (with the burst's frame of its index), send it in place, one doorbell per burst.
+ */
+async function generateInPlace(
+  nic: OpenedNic,
+  buffers: TxBuffers,
+  frames: readonly Uint8Array[],
+  ratePps: number,
+  durationMs: number,
+  live: LiveRates,
+): Promise<{ sent: number; bytes: number }> {
+  const { driver, stop } = nic;
+  const burst = frames.length;
+  const frameBytes = frames[0].length;
+  const filled = new Uint8Array(buffers.count);
+  const totals = { frames: 0, bytes: 0 };
+  const startMs = performance.now();
+  for (let turn = 1; !stop.stopped; turn++) {
+    const elapsedMs = performance.now() - startMs;
+    if (durationMs && elapsedMs >= durationMs) break;
+    driver.reclaim();
+    const want = ratePps
+      ? Math.min(burst, Math.floor((ratePps * elapsedMs) / MS_PER_S) - totals.frames)
+      : burst;
+    if (want > 0) {
+      let n = 0;
+      for (; n < want; n++) {
+        const id = buffers.alloc();
+        if (id < 0) break;
+        if (filled[id] === 0) {
+          buffers.bytes(id).set(frames[id % burst]);
+          filled[id] = 1;
+        }
+        if (!buffers.send(id, frameBytes)) {
+          buffers.free(id);
+          break;
+        }
+      }
+      driver.flushTransmit?.();
+      totals.frames += n;
+      totals.bytes += n * frameBytes;
+    } else {
+      await pause(ratePps);
+    }
+    live.tick(totals);
+    if (turn % YIELD_EVERY === 0) await yieldToEventLoop();
+  }
+  return { sent: totals.frames, bytes: totals.bytes };
+}
+
 /** Wait for the next frame's turn at `ratePps`: a timer when that is at least a millisecond away. */
 function pause(ratePps: number): Promise<void> {
   const gapMs = MS_PER_S / ratePps;
@@ -200,6 +267,7 @@ function summarize(
   totals: { sent: number; bytes: number },
   elapsedMs: number,
   perSecond: PktgenResult['perSecond'],
+  inPlace: boolean,
 ): PktgenResult {
   const seconds = elapsedMs / MS_PER_S;
   const pps = seconds > 0 ? totals.sent / seconds : 0;
@@ -220,5 +288,6 @@ function summarize(
     ...(linkMbps && !nic.sim ? { lineRatePercent: (pps * 100) / linePps } : {}),
     perSecond,
     peakRssBytes: peakRssBytes(),
+    mode: inPlace ? 'in-place' : 'copy',
   };
 }

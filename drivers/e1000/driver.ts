@@ -10,6 +10,7 @@ import type {
   NicDriver,
   NicStatistics,
   RxMeta,
+  TxBuffers,
   TxOffload,
 } from '../../runtime/nic.js';
 import type { Clock, Device, DmaRegion, Mmio } from '../../runtime/types.js';
@@ -33,6 +34,7 @@ import { RxChecksum } from './rx-checksum.js';
 import { RxQueue } from './rx.js';
 import { HardwareCounters, statistics, type DriverParts } from './stats.js';
 import { TxChecksum } from './tx-checksum.js';
+import { TxQueueBuffers } from './tx-buffers.js';
 import { TxQueue } from './tx.js';
 
 const BAR0 = 0;
@@ -51,6 +53,8 @@ export class E1000Driver implements NicDriver {
   readonly mac: string;
   readonly facts: E1000Facts;
   private closed = false;
+  /** Zero-copy access to the TX pool, made on first use. */
+  private zeroCopy: TxQueueBuffers | undefined;
 
   private constructor(
     readonly ir: IrDevice,
@@ -215,6 +219,13 @@ export class E1000Driver implements NicDriver {
     if (this.closed) throw closedError('transmitGather');
     if (queue !== 0) throw queueError(queue);
     return this.parts.tx.transmitGather(segments, offload);
+  }
+
+  /** Zero-copy transmit from the TX pool's buffers (tx-buffers.ts); flushTransmit() rings. */
+  txBuffers(queue = 0): TxBuffers {
+    if (this.closed) throw closedError('txBuffers');
+    if (queue !== 0) throw queueError(queue);
+    return (this.zeroCopy ??= new TxQueueBuffers(this.parts.tx));
   }
 
   reclaim(queue = 0): number {

@@ -146,6 +146,33 @@ export class TxQueue {
     return ok;
   }
 
+  /**
+   * Zero-copy: queue pool buffer `buffer`, already holding a frame of `length` bytes, as
+   * one legacy descriptor (no doorbell). False when the ring is full; the buffer then
+   * stays the caller's. The caller took the buffer from the pool and checked the length.
+   */
+  queueBuffer(buffer: number, length: number): boolean {
+    const ring = this.ring;
+    if (ring.free() === 0) {
+      this.reclaim();
+      if (ring.free() === 0) {
+        this.refusedFrames++;
+        return false;
+      }
+    }
+    this.frameEnd[ring.tail] = 1;
+    ring.post(this.pool.iova(buffer), length, buffer, true);
+    this.packets++;
+    this.bytes += length;
+    this.descriptors++;
+    return true;
+  }
+
+  /** The largest frame this queue sends: the driver's limit (maxFrameBytes). */
+  get maxFrame(): number {
+    return this.maxFrameBytes;
+  }
+
   /** Take back every completed descriptor and its buffer; returns frames completed. */
   reclaim(): number {
     const ring = this.ring;

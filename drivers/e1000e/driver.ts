@@ -15,6 +15,7 @@ import type {
   NicDriver,
   NicStatistics,
   RxMeta,
+  TxBuffers,
   TxOffload,
 } from '../../runtime/nic.js';
 import type { Clock, Device, DmaRegion, Mmio } from '../../runtime/types.js';
@@ -40,6 +41,7 @@ import { RxChecksum } from '../e1000/rx-checksum.js';
 import { RxQueue } from '../e1000/rx.js';
 import type { DriverParts } from '../e1000/stats.js';
 import { TxChecksum } from '../e1000/tx-checksum.js';
+import { TxQueueBuffers } from '../e1000/tx-buffers.js';
 import { TxQueue } from '../e1000/tx.js';
 import { bringUp } from './bringup.js';
 import type { E1000eConfig } from './config.js';
@@ -70,6 +72,8 @@ export class E1000eDriver implements NicDriver {
   private closed = false;
   /** Next queue receive() without a queue starts from (round robin). */
   private nextRx = 0;
+  /** Zero-copy access to each queue's TX pool, made on first use. */
+  private readonly zeroCopy: (TxQueueBuffers | undefined)[] = [];
 
   private constructor(
     readonly ir: IrDevice,
@@ -231,6 +235,12 @@ export class E1000eDriver implements NicDriver {
   /** Scatter-gather: one frame from `segments`; false, queueing nothing, when full. */
   transmitGather(segments: readonly Uint8Array[], offload?: TxOffload, queue = 0): boolean {
     return this.part('transmitGather', queue).tx.transmitGather(segments, offload);
+  }
+
+  /** Zero-copy transmit from queue `queue`'s TX buffers; flushTransmit(queue) rings. */
+  txBuffers(queue = 0): TxBuffers {
+    const tx = this.part('txBuffers', queue).tx;
+    return (this.zeroCopy[queue] ??= new TxQueueBuffers(tx));
   }
 
   reclaim(queue?: number): number {

@@ -206,6 +206,20 @@ describe('nicdl pktgen', () => {
     expect(s.pps).toBeCloseTo(s.sent / s.seconds, 0);
   });
 
+  it('sends pre-filled TX buffers in place by default, and copies each frame with --copy', async () => {
+    for (const [args, mode] of [
+      [[], 'in-place'],
+      [['--copy'], 'copy'],
+    ] as const) {
+      const r = await runCli(Pktgen, ['--duration', '1', '--json', ...args]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout) as { sent: number; mode: string; wire: { frames: number } };
+      expect(s.mode).toBe(mode);
+      expect(s.sent).toBeGreaterThan(1000);
+      expect(s.wire.frames).toBe(s.sent);
+    }
+  });
+
   it('holds a rate limit and prints live rates and a summary', async () => {
     const r = await runCli(Pktgen, ['--duration', '2', '--rate', '1000', '--burst', '8']);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -1,0 +1,52 @@
+/**
+ * Zero-copy transmit (runtime/nic.ts TxBuffers): the caller takes a buffer of the TX
+ * pool, writes a frame into it in place and sends it; the queue returns the buffer to the
+ * pool when its descriptor completes (tx.ts reclaim). Buffer bytes are never cleared, so
+ * a generator fills each buffer once and resends it (no copy per frame, §3.3.3: the
+ * device reads the frame straight from the buffer the descriptor points at).
+ */
+import type { TxBuffers } from '../../runtime/nic.js';
+import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
+import { ExitCode, NicdlError } from '../../spec/errors.js';
+import type { TxQueue } from './tx.js';
+
+export class TxQueueBuffers implements TxBuffers {
+  readonly count: number;
+  readonly bufferBytes: number;
+  /** The longest frame one buffer sends: the smaller of the buffer and maxFrameBytes. */
+  private readonly maxLength: number;
+
+  constructor(private readonly queue: TxQueue) {
+    this.count = queue.pool.count;
+    this.bufferBytes = queue.pool.bufferBytes;
+    this.maxLength = Math.min(this.bufferBytes, queue.maxFrame);
+  }
+
+  alloc(): number {
+    const pool = this.queue.pool;
+    if (pool.available === 0) this.queue.reclaim();
+    return pool.alloc();
+  }
+
+  bytes(id: number): Uint8Array {
+    return this.queue.pool.view(id, this.bufferBytes);
+  }
+
+  send(id: number, length: number): boolean {
+    if (length < ETH_HEADER_BYTES || length > this.maxLength) throw this.sizeError(length);
+    return this.queue.queueBuffer(id, length);
+  }
+
+  free(id: number): void {
+    this.queue.pool.free(id);
+  }
+
+  private sizeError(length: number): NicdlError {
+    return new NicdlError(
+      'E_FRAME_SIZE',
+      `a zero-copy frame of ${length} bytes: one TX buffer sends ${ETH_HEADER_BYTES}..${this.maxLength} bytes (larger frames go through transmit(), which spreads them over several buffers)`,
+      ExitCode.usage,
+      { bytes: length, min: ETH_HEADER_BYTES, max: this.maxLength },
+    );
+  }
+}
