@@ -235,17 +235,21 @@ function collectProfile(ctx, key) {
 
 /** The nicdl rows as the CLI runs by default. */
 const NO_VARIANT = { name: '', suffix: '', flags: '' };
+const VARIANT_JOBS = ['tx', 'rx', 'ping'];
 
 /**
- * `--variant NAME=FLAGS` of bench/qemu/run.mjs: nicdl's rows again with extra CLI flags
- * (e.g. `poll=--poll`), recorded as `tx.60.nicdl_NAME` etc. beside the default rows.
+ * `--variant [JOBS:]NAME=FLAGS` of bench/qemu/run.mjs: nicdl's rows again with extra CLI
+ * flags (e.g. `poll=--poll`, or `tx:copy=--copy` for the TX rows only; JOBS is a
+ * +-separated subset of tx, rx, ping), recorded as `tx.60.nicdl_NAME` etc. beside the
+ * default rows. `jobs` says which rows the variant repeats.
  */
 export function parseVariant(text) {
-  const at = text.indexOf('=');
-  const name = at < 0 ? text : text.slice(0, at);
-  if (!/^[a-z0-9]+$/i.test(name)) throw new Error(`--variant ${text}: expected NAME=FLAGS`);
-  const flags = at < 0 ? '' : text.slice(at + 1).trim();
-  return { name, suffix: `_${name}`, flags: flags ? ` ${flags}` : '' };
+  const m = /^(?:([a-z+]+):)?([a-z0-9]+)(?:=(.*))?$/i.exec(text);
+  const jobs = m?.[1] ? m[1].split('+') : VARIANT_JOBS;
+  if (!m || !jobs.every((j) => VARIANT_JOBS.includes(j)))
+    throw new Error(`--variant ${text}: expected [tx+rx+ping:]NAME=FLAGS`);
+  const flags = (m[3] ?? '').trim();
+  return { name: m[2], suffix: `_${m[2]}`, flags: flags ? ` ${flags}` : '', jobs };
 }
 
 export const nicdl = {

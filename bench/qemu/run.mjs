@@ -11,8 +11,9 @@
 // summary.md/.svg. Options: --seconds S (per measurement, 8), --rounds N (2), --budget S
 // (no new round once another would end past this many seconds, 480), --only
 // kernel,dpdk,nicdl, --pings N (100), --rx-pps N (RX offered load, 0: as fast as the
-// host sender can), --variant NAME=FLAGS (repeatable: nicdl's rows again with extra CLI
-// flags, e.g. poll=--poll, as tx.60.nicdl_NAME ...; not in the headline), --cpu-prof (nicdl under node --cpu-prof: profiles kept in
+// host sender can), --variant [JOBS:]NAME=FLAGS (repeatable: nicdl's rows again with extra
+// CLI flags, e.g. poll=--poll or tx:copy=--copy, as tx.60.nicdl_NAME ...; not in the
+// headline), --cpu-prof (nicdl under node --cpu-prof: profiles kept in
 // bench/results/profiles/, hot functions in qemu.json; slows nicdl, for diagnosis only).
 // Rates: over the whole active span, and "steady" without its first second (nicdl's JIT
 // warm-up); the headline ratios use the steady rates, each pair from the same round.
@@ -41,6 +42,7 @@ const { values: opt } = parseArgs({
   },
 });
 const VARIANTS = opt.variant.map(parseVariant);
+const variantsOf = (job) => VARIANTS.filter((v) => v.jobs.includes(job));
 const SECONDS = Number(opt.seconds);
 const ROUNDS = Number(opt.rounds);
 const BUDGET_S = Number(opt.budget);
@@ -123,7 +125,7 @@ async function runRound(ctx, round) {
       ['tx.60.kernel_burst1', k, () => kernel.tx(ctx, 60, KERNEL_PKTGEN_DEFAULT)],
       ['tx.60.dpdk', dpdkSkip, () => dpdk.tx(ctx, 60)],
       ['tx.60.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 60)],
-      ...VARIANTS.map((v) => [
+      ...variantsOf('tx').map((v) => [
         `tx.60.nicdl${v.suffix}`,
         selected('nicdl', nicdl.txMissing(caps)),
         () => nicdl.tx(ctx, 60, v),
@@ -133,7 +135,7 @@ async function runRound(ctx, round) {
       ['tx.1514.kernel', k, () => kernel.tx(ctx, 1514, KERNEL_PKTGEN)],
       ['tx.1514.dpdk', dpdkSkip, () => dpdk.tx(ctx, 1514)],
       ['tx.1514.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 1514)],
-      ...VARIANTS.map((v) => [
+      ...variantsOf('tx').map((v) => [
         `tx.1514.nicdl${v.suffix}`,
         selected('nicdl', nicdl.txMissing(caps)),
         () => nicdl.tx(ctx, 1514, v),
@@ -143,7 +145,7 @@ async function runRound(ctx, round) {
       [`rx.${RX_FRAME_BYTES}.kernel`, k, () => kernel.rx(ctx)],
       [`rx.${RX_FRAME_BYTES}.dpdk`, dpdkSkip, () => dpdk.rx(ctx)],
       [`rx.${RX_FRAME_BYTES}.nicdl`, selected('nicdl', nicdl.rxMissing(caps)), () => nicdl.rx(ctx)],
-      ...VARIANTS.map((v) => [
+      ...variantsOf('rx').map((v) => [
         `rx.${RX_FRAME_BYTES}.nicdl${v.suffix}`,
         selected('nicdl', nicdl.rxMissing(caps)),
         () => nicdl.rx(ctx, v),
@@ -152,7 +154,7 @@ async function runRound(ctx, round) {
     [
       ['ping.kernel', k, () => kernel.ping(ctx)],
       ['ping.nicdl', selected('nicdl', nicdl.pingMissing(caps)), () => nicdl.ping(ctx)],
-      ...VARIANTS.map((v) => [
+      ...variantsOf('ping').map((v) => [
         `ping.nicdl${v.suffix}`,
         selected('nicdl', nicdl.pingMissing(caps)),
         () => nicdl.ping(ctx, v),
