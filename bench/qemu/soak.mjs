@@ -12,9 +12,12 @@
 // verdicts "< 80 MiB" and "flat" as defined in soak-stats.ts, frames counted by nicdl and
 // by the host, run conditions) and the headline (serve_rss_peak_mb,
 // serve_rss_growth_kb_per_min, serve_soak_minutes) merged into summary.json. A run shorter
-// than 10 minutes is a trial: bench/results/soak-trial.json, summary left alone.
+// than 10 minutes, or with --node-options, is a trial: bench/results/soak-trial.json,
+// summary left alone.
 //
-// Options: --minutes M (10), --pps N (offered load, 20000), --sample-s S (10).
+// Options: --minutes M (10), --pps N (offered load, 20000), --sample-s S (10),
+// --node-options '…' (NODE_OPTIONS for nicdl in the guest, e.g. --max-semi-space-size=2:
+// for trying V8 settings; such a run is a trial).
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,11 +34,13 @@ const { values: opt } = parseArgs({
     minutes: { type: 'string', default: '10' },
     pps: { type: 'string', default: '20000' },
     'sample-s': { type: 'string', default: '10' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const MINUTES = Number(opt.minutes);
 const PPS = Number(opt.pps);
 const SAMPLE_S = Number(opt['sample-s']);
+const NODE_OPTIONS = opt['node-options'];
 if (!(MINUTES > 0) || !(PPS > 0) || !(SAMPLE_S > 0)) {
   console.error('soak: --minutes, --pps and --sample-s must be positive numbers');
   process.exit(2);
@@ -135,6 +140,7 @@ async function soak(g, ctx, out) {
   out.command = `${NICDL} load --pci ${ctx.dgram.pciAddress} --no-selftest --serve --json`;
   // exec: the job's shell becomes node, so the job's pid file (its process group) is nicdl's pid.
   const job = g.start(`exec ${out.command}`, {
+    env: NODE_OPTIONS ? { NODE_OPTIONS } : {},
     timeoutMs: START_TIMEOUT_MS + SOAK_MS + STOP_TIMEOUT_MS + DRAIN_MS,
   });
   let result;
@@ -191,7 +197,7 @@ function hostFigures(host) {
 
 // ---- main
 
-const trial = MINUTES < stats.FULL_RUN_MINUTES;
+const trial = MINUTES < stats.FULL_RUN_MINUTES || NODE_OPTIONS !== '';
 const wire = buildWire();
 const caps = await nicdlCapabilities(PROJECT_ROOT);
 const why = missing(caps, 'load', ['pci', 'serve', 'selftest']);
@@ -207,6 +213,7 @@ const conditions = {
   loadavgStart: load(),
   minutes: MINUTES,
   sampleS: SAMPLE_S,
+  nodeOptions: NODE_OPTIONS || null,
   load: `${RX_FRAME_BYTES}-byte frames to nic0's MAC from the host (wire.c blast, sendmmsg), paced to ${PPS} pps once QEMU reads`,
 };
 const run = {
@@ -237,7 +244,7 @@ const frames = run.host
   ? {
       nicdl: serve?.framesReceived ?? null,
       host: hostFigures(run.host),
-      note: 'host: frames QEMU took into the NIC once nicdl had RX up (frames queued at its socket before then are not in it); nicdl: frames its serve loop received, stopped 2 s after the host stopped sending',
+      note: "host: frames QEMU took off its socket into the NIC from when it began reading (sent minus dropped at the socket); nicdl: frames its serve loop received, stopped 2 s after the host stopped sending. They may differ by a few hundred frames around nicdl's bring-up (frames queued at the socket before the host's count starts; QEMU's 1 s receive pause after the RCTL write)",
     }
   : null;
 const headline =
@@ -259,7 +266,7 @@ writeResult(name, {
         ...figures.verdicts,
         ...(trial
           ? {
-              note: `a ${MINUTES}-minute trial: the goals are judged on a ${stats.FULL_RUN_MINUTES}-minute run`,
+              note: `a trial (${MINUTES} min${NODE_OPTIONS ? `, NODE_OPTIONS ${NODE_OPTIONS}` : ''}): the goals are judged on a ${stats.FULL_RUN_MINUTES}-minute run with nicdl as shipped`,
             }
           : {}),
       }
@@ -286,7 +293,7 @@ if (figures) {
       (frames
         ? `\n  frames: nicdl ${frames.nicdl ?? '-'}, host ${frames.host.framesTakenByNic} (steady ${frames.host.steadyPps} pps)`
         : '') +
-      `${trial ? `\n  (a trial: ${MINUTES} min < ${stats.FULL_RUN_MINUTES} min)` : ''}`,
+      `${trial ? `\n  (a trial: ${MINUTES} min${NODE_OPTIONS ? `, NODE_OPTIONS ${NODE_OPTIONS}` : ''})` : ''}`,
   );
 }
 process.exit(guestError ? 1 : 0);
