@@ -67,10 +67,21 @@ const REG = {
 };
 const RCTL_EN_BAM_SECRC = 0x0400_8002;
 const TCTL_EN_PSP = 0x0a;
-const CMD_EOP_IFCS_RS = 0x0b;
+const CMD_EOP_IFCS = 0x03;
+const CMD_RS = 0x08;
+/**
+ * RS (a DD write-back) on every 32nd TX descriptor and on the last of each burst, as the
+ * driver does by default (txReportEvery): the same device work on both sides.
+ */
+const REPORT_EVERY = 32;
 const DD = 0x01;
 const EOP = 0x02;
 const TWO_POW_32 = 2 ** 32;
+/**
+ * An IOVA's low word by `>>> 0`, as the driver's generated code takes it: `iova % 2 ** 32`
+ * on a number past 2^31 is a floating-point remainder, several times slower.
+ */
+const low32 = (iova: number): number => iova >>> 0;
 
 /** Ring, buffers and bookkeeping of the baseline: slot i always uses buffer i (as ixy does). */
 class HandRing {
@@ -78,12 +89,16 @@ class HandRing {
   readonly bufs: DmaRegion;
   clean = 0;
   tail = 0;
+  /** TX: what TDT holds, slots posted with RS, and slots since the last one. */
+  flushed = 0;
+  readonly reported = new Uint8Array(RING);
+  sinceReport = 0;
   constructor(device: SimDevice) {
     this.desc = device.dma.alloc(RING * 16, 128);
     this.bufs = device.dma.alloc(RING * BUFFER_BYTES, 128);
   }
   program(mmio: Mmio, base: number): void {
-    mmio.write32(base, this.desc.iova % TWO_POW_32);
+    mmio.write32(base, low32(this.desc.iova));
     mmio.write32(base + 4, Math.floor(this.desc.iova / TWO_POW_32));
     mmio.write32(base + 8, RING * 16);
     mmio.write32(base + 0x10, 0);
@@ -109,7 +124,7 @@ class HandPort {
     const d = this.rx.desc.u32;
     for (let i = 0; i < RING; i++) {
       const iova = this.rx.bufs.iova + i * BUFFER_BYTES;
-      d[i * 4] = iova % TWO_POW_32;
+      d[i * 4] = low32(iova);
       d[i * 4 + 1] = Math.floor(iova / TWO_POW_32);
     }
     this.mmio.write32(REG.TCTL, TCTL_EN_PSP);
@@ -118,13 +133,20 @@ class HandPort {
     this.mmio.write32(REG.RCTL, RCTL_EN_BAM_SECRC);
   }
 
-  /** Free TX slots by DD, oldest first. */
+  /**
+   * Free TX slots, oldest first, a run at a time: the slots up to the next one posted with
+   * RS are done when its DD is (flushTx() ends every hand-over on such a slot).
+   */
   reclaimTx(): void {
     const t = this.tx;
     const u8 = t.desc.u8;
-    while (t.clean !== t.tail && (u8[t.clean * 16 + 12] & DD) !== 0) {
-      u8[t.clean * 16 + 12] = 0;
-      t.clean = (t.clean + 1) % RING;
+    while (t.clean !== t.flushed) {
+      let last = t.clean;
+      while (t.reported[last] === 0) last = (last + 1) % RING;
+      if ((u8[last * 16 + 12] & DD) === 0) return;
+      u8[last * 16 + 12] = 0;
+      t.reported[last] = 0;
+      t.clean = (last + 1) % RING;
     }
   }
 
@@ -142,11 +164,14 @@ class HandPort {
     const u32 = t.desc.u32;
     const u16 = t.desc.u16;
     const u8 = t.desc.u8;
-    u32[s * 4] = iova % TWO_POW_32;
+    u32[s * 4] = low32(iova);
     u32[s * 4 + 1] = Math.floor(iova / TWO_POW_32);
     u16[s * 8 + 4] = src.length;
     u8[s * 16 + 10] = 0;
-    u8[s * 16 + 11] = CMD_EOP_IFCS_RS;
+    const report = ++t.sinceReport === REPORT_EVERY;
+    if (report) t.sinceReport = 0;
+    t.reported[s] = report ? 1 : 0;
+    u8[s * 16 + 11] = report ? CMD_EOP_IFCS | CMD_RS : CMD_EOP_IFCS;
     u8[s * 16 + 12] = 0;
     u8[s * 16 + 13] = 0;
     u16[s * 8 + 7] = 0;
@@ -154,8 +179,18 @@ class HandPort {
     return true;
   }
 
+  /** One TDT write for what was queued; its last slot gets RS if it lacks it. */
   flushTx(): void {
-    this.mmio.write32(REG.TDT, this.tx.tail);
+    const t = this.tx;
+    if (t.tail === t.flushed) return;
+    const last = (t.tail + RING - 1) % RING;
+    if (t.reported[last] === 0) {
+      t.reported[last] = 1;
+      t.desc.u8[last * 16 + 11] |= CMD_RS;
+    }
+    t.sinceReport = 0;
+    t.flushed = t.tail;
+    this.mmio.write32(REG.TDT, t.tail);
   }
 
   /** Take up to `max` received frames (one descriptor each) to `each`, refill, one RDT write. */

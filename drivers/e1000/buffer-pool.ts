@@ -121,11 +121,14 @@ export class BufferPool {
 
   /** A view of the first `length` bytes of buffer `index` (reused while the length repeats). */
   view(index: number, length: number): Uint8Array {
-    if (this.viewLengths[index] !== length) {
-      const start = index * this.bufferBytes;
-      this.views[index] = this.bytes.subarray(start, start + length);
-      this.viewLengths[index] = length;
-    }
+    return this.viewLengths[index] === length ? this.views[index] : this.newView(index, length);
+  }
+
+  /** Kept out of view(), which is on every received frame's path and best inlined whole. */
+  private newView(index: number, length: number): Uint8Array {
+    const start = index * this.bufferBytes;
+    this.views[index] = this.bytes.subarray(start, start + length);
+    this.viewLengths[index] = length;
     return this.views[index];
   }
 

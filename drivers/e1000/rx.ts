@@ -1,12 +1,17 @@
 /**
- * The receive queue (8254x SDM §3.2). The driver posts empty pooled buffers; the device
- * fills them, writes each descriptor back (length, checksum, status with DD last, errors)
- * and advances RDH, which the driver never reads or writes after init. A frame is found
- * by its descriptors' DD bits: the oldest posted slot first, then on until the one with
- * EOP (a frame larger than one buffer spans several; they are joined here). Only when DD
- * is set on every descriptor up to EOP is the frame taken (§3.2.3.1: DD before the rest).
+ * The receive queue (8254x SDM §3.2). The driver posts empty buffers; the device fills
+ * them, writes each descriptor back (length, checksum, status with DD last, errors) and
+ * advances RDH, which the driver never reads or writes after init. A frame is found by
+ * its descriptors' DD bits: the oldest posted slot first, then on until the one with EOP
+ * (a frame larger than one buffer spans several; they are joined here). Only when DD is
+ * set on every descriptor up to EOP is the frame taken (§3.2.3.1: DD before the rest).
  *
- * After the burst every free slot gets a buffer back and RDT is written once, to one
+ * Slot i always receives into buffer i of the pool. A frame is lent to the callback only
+ * while it runs (the NicDriver contract), so by the time receive() refills, every buffer
+ * of a slot taken back is free again: no buffer changes hands, and the per-frame path
+ * has no allocator to go through.
+ *
+ * After the burst every free slot gets its buffer back and RDT is written once, to one
  * past the last slot refilled (ring.flush()): one slot always stays empty, so RDT never
  * catches up with RDH and "full" differs from "empty" (§3.2.6).
  */
@@ -15,13 +20,13 @@ import { RxLegacyBits, type RxLegacy, type RxRing } from './generated/index.js';
 import type { BufferPool } from './buffer-pool.js';
 import { copyBytes } from './buffer-pool.js';
 import type { RxChecksum } from './rx-checksum.js';
+import { ExitCode, NicdlError } from '../../spec/errors.js';
 
 /** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
 const ERRORS = RxLegacyBits.errors;
 const STATUS = RxLegacyBits.status;
 export const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ERRORS.RXE;
 const ERROR_BITS = 8;
-const NONE = -1;
 
 export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;
 
@@ -41,7 +46,7 @@ export type RxQueueRing = Pick<
   | 'flush'
   | 'count'
   | 'nextCompleted'
-  | 'cookieAt'
+  | 'tail'
   | 'layout'
 > & {
   readonly rxLegacy: Pick<RxLegacy, 'statusDD' | 'statusEOP' | 'length' | 'status' | 'errors'>;
@@ -56,8 +61,6 @@ export class RxQueue {
   readonly droppedByErrorBit = new Float64Array(ERROR_BITS);
   droppedOversize = 0;
   droppedEmpty = 0;
-  /** Refills that found the pool empty (buffers held elsewhere). */
-  refillStarved = 0;
   /** Most descriptors taken back in one receive() call. */
   highWater = 0;
   private readonly meta: RxMeta = {
@@ -71,8 +74,6 @@ export class RxQueue {
   /** Joins frames that span several buffers (allocated only when frames can). */
   private readonly joined: Uint8Array;
   private joinedView: Uint8Array;
-  /** The buffer a callback is looking at, if any. */
-  private lent = NONE;
 
   constructor(
     readonly ring: RxQueueRing,
@@ -83,6 +84,14 @@ export class RxQueue {
     /** The queue number reported in RxMeta.queue. */
     queue = 0,
   ) {
+    if (pool.count < ring.count) {
+      throw new NicdlError(
+        'E_POOL_SIZE',
+        `${pool.name} pool of ${pool.count} buffers is smaller than its ring of ${ring.count} slots (slot i receives into buffer i)`,
+        ExitCode.internal,
+        { buffers: pool.count, slots: ring.count },
+      );
+    }
     this.meta.queue = queue;
     this.joined = new Uint8Array(maxFrameBytes > pool.bufferBytes ? maxFrameBytes : 0);
     this.joinedView = this.joined;
@@ -91,7 +100,6 @@ export class RxQueue {
   /** Program the ring (RDH = RDT = 0), post a buffer in every slot but one, RDT = count - 1 (§14.4). */
   start(): void {
     this.ring.init();
-    this.pool.reset();
     this.refill();
   }
 
@@ -102,37 +110,40 @@ export class RxQueue {
 
   /** Deliver up to `max` frames to `onFrame`, then refill and write RDT once. */
   receive(max: number, onFrame: FrameHandler): number {
+    const ring = this.ring;
+    const d = ring.rxLegacy;
     let delivered = 0;
     let taken = 0;
     try {
-      while (delivered < max) {
+      while (delivered < max && ring.inUse > 0) {
+        // One load of the oldest slot's status: DD and EOP are in the same byte.
+        const status = d.status(ring.clean);
+        if ((status & STATUS.DD) === 0) break;
+        if ((status & STATUS.EOP) !== 0) {
+          taken++;
+          if (this.takeSingle(status, onFrame)) delivered++;
+          continue;
+        }
         const n = this.completeFrameDescriptors();
         if (n === 0) break;
         taken += n;
-        if (n === 1 ? this.takeSingle(onFrame) : this.takeJoined(n, onFrame)) delivered++;
+        if (this.takeJoined(n, onFrame)) delivered++;
       }
     } finally {
-      if (this.lent !== NONE) {
-        this.pool.free(this.lent);
-        this.lent = NONE;
-      }
+      // Also when a callback throws: the slots taken so far get their buffers back.
       if (taken > this.highWater) this.highWater = taken;
       this.refill();
     }
     return delivered;
   }
 
-  /** Give every free slot a buffer and hand them over with one RDT write. */
+  /** Give every free slot its buffer and hand them over with one RDT write. */
   refill(): void {
     const ring = this.ring;
     const pool = this.pool;
     for (let n = ring.free(); n > 0; n--) {
-      const buffer = pool.alloc();
-      if (buffer < 0) {
-        this.refillStarved++;
-        break;
-      }
-      ring.refill(pool.iova(buffer), buffer);
+      const slot = ring.tail;
+      ring.refill(pool.iova(slot), slot);
     }
     ring.flush();
   }
@@ -156,24 +167,16 @@ export class RxQueue {
     return 0;
   }
 
-  private takeSingle(onFrame: FrameHandler): boolean {
+  /** The oldest slot, done and ending its frame (`status` read from it), to `onFrame`. */
+  private takeSingle(status: number, onFrame: FrameHandler): boolean {
     const ring = this.ring;
     const d = ring.rxLegacy;
     const slot = ring.nextCompleted();
-    const buffer = ring.cookieAt(slot);
     const length = d.length(slot);
-    const status = d.status(slot);
     const errors = d.errors(slot);
     this.descriptors++;
-    if (!this.acceptable(length, errors)) {
-      this.pool.free(buffer);
-      return false;
-    }
-    // Held while the callback runs; receive() frees it should the callback throw.
-    this.lent = buffer;
-    this.deliver(this.pool.view(buffer, length), status, errors, 1, onFrame);
-    this.lent = NONE;
-    this.pool.free(buffer);
+    if (!this.acceptable(length, errors)) return false;
+    this.deliver(this.pool.view(slot, length), status, errors, 1, onFrame);
     return true;
   }
 
@@ -188,14 +191,12 @@ export class RxQueue {
     let errors = 0;
     for (let i = 0; i < n; i++) {
       const slot = ring.nextCompleted();
-      const buffer = ring.cookieAt(slot);
       const bytes = d.length(slot);
       if (length + bytes <= joined.length)
-        copyBytes(joined, length, pool.bytes, pool.offset(buffer), bytes);
+        copyBytes(joined, length, pool.bytes, pool.offset(slot), bytes);
       length += bytes;
       status = d.status(slot);
       errors = d.errors(slot);
-      pool.free(buffer);
     }
     this.descriptors += n;
     this.multiDescriptorFrames++;
@@ -207,20 +208,21 @@ export class RxQueue {
 
   /** Frames with receive errors, longer than the maximum, or empty are dropped (counted). */
   private acceptable(length: number, errors: number): boolean {
+    if ((errors & FRAME_ERRORS) === 0 && length !== 0 && length <= this.maxFrameBytes) return true;
+    this.countDrop(length, errors);
+    return false;
+  }
+
+  /** Out of the per-frame path, so that path stays small enough for V8 to inline whole. */
+  private countDrop(length: number, errors: number): void {
     if ((errors & FRAME_ERRORS) !== 0) {
       for (let bit = 0; bit < ERROR_BITS; bit++)
         if ((errors & FRAME_ERRORS & (1 << bit)) !== 0) this.droppedByErrorBit[bit]++;
-      return false;
-    }
-    if (length > this.maxFrameBytes) {
+    } else if (length > this.maxFrameBytes) {
       this.droppedOversize++;
-      return false;
-    }
-    if (length === 0) {
+    } else {
       this.droppedEmpty++;
-      return false;
     }
-    return true;
   }
 
   private deliver(

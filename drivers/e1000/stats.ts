@@ -80,7 +80,6 @@ export function driverCounters(p: DriverParts): Record<string, StatValue> {
     rx_multi_descriptor_frames: rx.multiDescriptorFrames,
     rx_drop_oversize: rx.droppedOversize,
     rx_drop_empty: rx.droppedEmpty,
-    rx_refill_starved: rx.refillStarved,
     rx_csum_hardware: p.rxChecksum.hardwareVerdicts,
     rx_csum_software: p.rxChecksum.softwareVerdicts,
     rx_csum_ip_bad: p.rxChecksum.ipBad,

@@ -38,8 +38,11 @@ export class IovaSpace {
   private hit: MappedRegion | undefined;
   /** Region-relative offset found by the last successful locate(). */
   private hitOffset = 0;
-  /** Bus mastering: with it off every device access is blocked. */
-  busMaster = false;
+  /** Region-relative offset found by the last successful probe(). */
+  probedOffset = 0;
+  private busMasterOn = false;
+  /** Bumped whenever what the device can reach changes: map, unmap, bus mastering. */
+  generation = 0;
   log: EventLog | null = null;
   observer: DeviceWriteObserver | undefined;
 
@@ -48,7 +51,18 @@ export class IovaSpace {
     private readonly now: () => number,
   ) {}
 
+  /** Bus mastering: with it off every device access is blocked. */
+  get busMaster(): boolean {
+    return this.busMasterOn;
+  }
+
+  set busMaster(on: boolean) {
+    if (on !== this.busMasterOn) this.generation++;
+    this.busMasterOn = on;
+  }
+
   map(region: MappedRegion): void {
+    this.generation++;
     let i = this.regions.length;
     while (i > 0 && this.regions[i - 1].iova > region.iova) i--;
     this.regions.splice(i, 0, region);
@@ -60,6 +74,7 @@ export class IovaSpace {
   unmap(region: MappedRegion): void {
     const i = this.regions.indexOf(region);
     if (i < 0) return;
+    this.generation++;
     this.regions.splice(i, 1);
     this.freed.push({ iova: region.iova, size: region.size });
     if (this.hit === region) this.hit = undefined;
@@ -177,6 +192,30 @@ export class IovaSpace {
     region.view.setUint32(this.hitOffset + 4, Math.floor(value / TWO_POW_32), true);
     this.afterTypedWrite(region, iova, 8, tag);
     return true;
+  }
+
+  /**
+   * The mapped region holding all of [iova, iova+length), with `probedOffset` set to where
+   * `iova` is in it; undefined when the device could not reach all of it — and nothing
+   * recorded. For a device model's fast path over a range it touches many times (a
+   * descriptor ring): it then reads and writes the region's bytes itself, and falls back
+   * to the accessors above (which record faults) when the probe fails. Such direct
+   * accesses are neither logged nor observed: take the fast path only while `direct`,
+   * and probe again when `generation` moves (see RingWindow).
+   */
+  probe(iova: number, length: number): MappedRegion | undefined {
+    if (!this.busMaster) return undefined;
+    const region = this.find(iova);
+    if (region === undefined || iova + length > region.iova + region.size) return undefined;
+    // `| 0`: regions are far below 2 GiB, and the difference of two heap numbers is a heap
+    // number, which would make every later offset sum a floating-point one.
+    this.probedOffset = (iova - region.iova) | 0;
+    return region;
+  }
+
+  /** Whether a device model may access probed memory itself: no log or observer to tell. */
+  get direct(): boolean {
+    return this.log === null && this.observer === undefined;
   }
 
   /**

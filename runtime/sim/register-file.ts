@@ -169,8 +169,11 @@ export class BarFile {
       this.values[w + 1] = U32_MAX;
       return;
     }
-    this.values[w] = total % TWO_POW_32;
-    this.values[w + 1] = Math.floor(total / TWO_POW_32);
+    // Not `total % TWO_POW_32`: on a double that is a floating-point remainder, and this
+    // runs for every frame the twin moves.
+    const high = Math.floor(total / TWO_POW_32);
+    this.values[w] = total - high * TWO_POW_32;
+    this.values[w + 1] = high;
   }
 
   /** Every word back to its IR reset value; undeclared words to 0. */

@@ -16,6 +16,7 @@
 import type { SimClock } from '../../../runtime/sim/clock.js';
 import type { RxOutcome } from '../../../runtime/sim/plugin.js';
 import type { IovaSpace } from '../../../runtime/sim/iova-space.js';
+import { RingWindow } from '../../../runtime/sim/ring-window.js';
 import type { BarFile } from '../../../runtime/sim/register-file.js';
 import { CTRL, ICR, RCTL, RING_BASE_LOW_MASK, RXCSUM } from './bits.js';
 import { crc32, foldSum, onesSum } from './checksum.js';
@@ -36,6 +37,7 @@ import { RX_RING, type RingRegisters } from './ring-registers.js';
 import type { Destination, Statistics } from './stats.js';
 
 const TWO_POW_32 = 2 ** 32;
+const WORD_BYTES = 4;
 /** RCTL.BSIZE → bytes, with BSEX = 0 and BSEX = 1 (§13.4.22); BSEX=1/BSIZE=0 is reserved. */
 const BUFFER_BYTES = [2048, 1024, 512, 256] as const;
 const BUFFER_BYTES_EXTENDED = [0, 16384, 8192, 4096] as const;
@@ -95,6 +97,10 @@ export class RxEngine {
   private readonly writebackView = new DataView(this.writeback.buffer);
   private readonly fields: RxWriteback = { length: 0, csum: 0, status: 0, errors: 0, special: 0 };
   private readonly regs: RingRegisters;
+  /** The ring as RDBAL/RDBAH/RDLEN give it (loadRing()), and in place when it can be. */
+  private ringBase = 0;
+  private ringCount = 0;
+  private readonly window: RingWindow;
   private quietTimer = 0;
   private held: Uint8Array[] = [];
   /** Frames dropped, by reason (twin diagnostics, not device registers). */
@@ -103,6 +109,7 @@ export class RxEngine {
 
   constructor(private readonly host: RxHost) {
     this.regs = host.ring ?? RX_RING;
+    this.window = new RingWindow(host.dma);
   }
 
   reset(): void {
@@ -150,24 +157,19 @@ export class RxEngine {
       (file.peek(REG.RCTL) & RCTL.EN) === 0
     )
       return;
-    const ring = this.ring();
-    if (ring === undefined) return;
+    if (!this.loadRing()) return;
     let head = file.peek(this.regs.head);
     const tail = file.peek(this.regs.tail);
     if (head === tail) return;
+    let frames = 0;
     while (head !== tail) {
-      this.writeBack(
-        ring.base + head * DESC_BYTES,
-        bytes,
-        0,
-        RXD_STATUS.DD | RXD_STATUS.EOP | RXD_STATUS.IXSM,
-        0,
-        0,
-      );
-      this.host.stats.rxSeen(bytes + ETH.FCS_BYTES);
-      this.host.stats.rxGood(bytes + ETH.FCS_BYTES, 'unicast');
-      head = head + 1 === ring.count ? 0 : head + 1;
+      this.writeBack(head, bytes, 0, RXD_STATUS.DD | RXD_STATUS.EOP | RXD_STATUS.IXSM, 0, 0);
+      frames++;
+      head = head + 1 === this.ringCount ? 0 : head + 1;
     }
+    // Counted once for the lot: the same as frame by frame (the counters saturate alike).
+    this.host.stats.rxSeen(bytes + ETH.FCS_BYTES, frames);
+    this.host.stats.rxGood(bytes + ETH.FCS_BYTES, 'unicast', frames);
     file.poke(this.regs.head, head);
     this.framesDelivered++;
     this.host.irq.rxFrameDone();
@@ -244,39 +246,38 @@ export class RxEngine {
     last: { status: number; errors: number; csum: number; special: number },
   ): RxOutcome {
     const { file, dma } = this.host;
-    const ring = this.ring();
-    if (ring === undefined) return this.drop('ring-misconfigured');
+    if (!this.loadRing()) return this.drop('ring-misconfigured');
+    const count = this.ringCount;
     const bufferBytes = this.bufferBytes(rctl);
     let head = file.peek(this.regs.head);
     const tail = file.peek(this.regs.tail);
-    if (head >= ring.count || tail >= ring.count) {
+    if (head >= count || tail >= count) {
       this.host.violation(
         'E1000_RX_RING_RANGE',
-        `receive ring indexes out of range: RDH ${head}, RDT ${tail}, ring of ${ring.count} descriptors`,
+        `receive ring indexes out of range: RDH ${head}, RDT ${tail}, ring of ${count} descriptors`,
       );
       return this.drop('ring-misconfigured');
     }
-    const free = (tail - head + ring.count) % ring.count;
+    const free = (tail - head + count) % count;
     if (Math.ceil(total / bufferBytes) > free) return this.overrun();
     let offset = 0;
     let used = 0;
     while (offset < total) {
       if (used === free) return this.overrun(); // null-address descriptors used the room up
-      const descIova = ring.base + head * DESC_BYTES;
-      if (!dma.copyOut(descIova, this.desc, 0, DESC_BYTES, 'rx-desc')) this.desc.fill(0);
+      if (!this.fetch(head)) this.desc.fill(0);
       const addr =
         this.descView.getUint32(RXD.ADDR, true) +
         this.descView.getUint32(RXD.ADDR + 4, true) * TWO_POW_32;
       if (addr === 0) {
         // A descriptor without a buffer is skipped: handed back done, empty (§3.2.6).
-        this.writeBack(descIova, 0, 0, RXD_STATUS.DD, 0, 0);
+        this.writeBack(head, 0, 0, RXD_STATUS.DD, 0, 0);
       } else {
         const chunk = Math.min(bufferBytes, total - offset);
         dma.copyIn(addr, this.work, offset, chunk, 'rx-data');
         offset += chunk;
         const isLast = offset >= total;
         this.writeBack(
-          descIova,
+          head,
           chunk,
           isLast ? last.csum : 0,
           RXD_STATUS.DD | (isLast ? last.status : 0),
@@ -285,14 +286,32 @@ export class RxEngine {
         );
       }
       used++;
-      head = head + 1 === ring.count ? 0 : head + 1;
+      head = head + 1 === count ? 0 : head + 1;
       file.poke(this.regs.head, head);
     }
     return 'delivered';
   }
 
+  private descIova(slot: number): number {
+    return this.ringBase + slot * DESC_BYTES;
+  }
+
+  /** Descriptor `slot` into `desc`; false when the device could not read it. */
+  private fetch(slot: number): boolean {
+    const memory = this.window.memory;
+    if (memory === undefined)
+      return this.host.dma.copyOut(this.descIova(slot), this.desc, 0, DESC_BYTES, 'rx-desc');
+    // Four 32-bit words: a byte loop here costs more than the rest of the descriptor's work.
+    const from = this.window.offset + slot * DESC_BYTES;
+    const src = memory.view;
+    const desc = this.descView;
+    for (let word = 0; word < DESC_BYTES; word += WORD_BYTES)
+      desc.setUint32(word, src.getUint32(from + word, true), true);
+    return true;
+  }
+
   private writeBack(
-    descIova: number,
+    slot: number,
     length: number,
     csum: number,
     status: number,
@@ -306,7 +325,18 @@ export class RxEngine {
       f.status = status;
       f.errors = errors;
       f.special = special;
-      this.host.writeDescriptor(descIova, f);
+      this.host.writeDescriptor(this.descIova(slot), f);
+      return;
+    }
+    const memory = this.window.memory;
+    if (memory !== undefined) {
+      const at = this.window.offset + slot * DESC_BYTES;
+      const m = memory.view;
+      m.setUint16(at + RXD.LENGTH, length, true);
+      m.setUint16(at + RXD.CSUM, csum, true);
+      m.setUint8(at + RXD.STATUS, status);
+      m.setUint8(at + RXD.ERRORS, errors);
+      m.setUint16(at + RXD.SPECIAL, special, true);
       return;
     }
     const v = this.writebackView;
@@ -316,7 +346,7 @@ export class RxEngine {
     v.setUint8(RXD.ERRORS - RXD.WRITEBACK, errors);
     v.setUint16(RXD.SPECIAL - RXD.WRITEBACK, special, true);
     this.host.dma.copyIn(
-      descIova + RXD.WRITEBACK,
+      this.descIova(slot) + RXD.WRITEBACK,
       this.writeback,
       0,
       RXD.WRITEBACK_BYTES,
@@ -333,24 +363,27 @@ export class RxEngine {
 
   /** ICR.RXDMT0 when free descriptors are at or below RCTL.RDMTS of the ring (§13.4.22). */
   private raiseIfLow(rctl: number): void {
-    const ring = this.ring();
-    if (ring === undefined) return;
+    if (!this.loadRing()) return;
+    const count = this.ringCount;
     const { file } = this.host;
-    const free = (file.peek(this.regs.tail) - file.peek(this.regs.head) + ring.count) % ring.count;
+    const free = (file.peek(this.regs.tail) - file.peek(this.regs.head) + count) % count;
     const shift = ((rctl >> RCTL.RDMTS_SHIFT) & RCTL.RDMTS_MASK) + 1;
-    if (free <= ring.count >> shift) this.host.irq.raise(ICR.RXDMT0);
+    if (free <= count >> shift) this.host.irq.raise(ICR.RXDMT0);
   }
 
-  private ring(): { base: number; count: number } | undefined {
+  /**
+   * Read the ring's base and size from RDBAL/RDBAH/RDLEN, and open it in place where it can
+   * be (RingWindow); false when it has no descriptors.
+   */
+  private loadRing(): boolean {
     const { file } = this.host;
-    const count = file.peek(this.regs.length) / DESC_BYTES;
-    if (count === 0) return undefined;
-    return {
-      base:
-        (file.peek(this.regs.baseLo) & RING_BASE_LOW_MASK) +
-        file.peek(this.regs.baseHi) * TWO_POW_32,
-      count,
-    };
+    this.ringCount = file.peek(this.regs.length) / DESC_BYTES;
+    if (this.ringCount === 0) return false;
+    const baseLo = file.peek(this.regs.baseLo) & RING_BASE_LOW_MASK;
+    const baseHi = file.peek(this.regs.baseHi);
+    this.ringBase = baseLo + baseHi * TWO_POW_32;
+    this.window.open(baseLo, baseHi, this.ringCount * DESC_BYTES);
+    return true;
   }
 
   private bufferBytes(rctl: number): number {

@@ -64,32 +64,39 @@ export class Statistics {
     this.file.addSaturating(offset, 1);
   }
 
-  /** Every frame the receiver saw, good or bad (TPR, TOR: "all packets received"). */
-  rxSeen(bytesWithFcs: number): void {
-    this.inc(STAT.TPR);
-    this.file.addSaturating64(STAT.TORL, bytesWithFcs);
+  private add(offset: number, n: number): void {
+    this.file.addSaturating(offset, n);
   }
 
-  /** A frame delivered to host memory. */
-  rxGood(bytesWithFcs: number, destination: Destination): void {
-    this.inc(STAT.GPRC);
-    this.file.addSaturating64(STAT.GORCL, bytesWithFcs);
-    const bucket = sizeBucket(bytesWithFcs);
-    if (bucket >= 0) this.inc(RX_SIZE_COUNTERS[bucket]);
-    if (destination === 'broadcast') this.inc(STAT.BPRC);
-    else if (destination === 'multicast') this.inc(STAT.MPRC);
+  /**
+   * Every frame the receiver saw, good or bad (TPR, TOR: "all packets received"); `frames`
+   * alike at once, which leaves the counters as frame by frame would (they saturate).
+   */
+  rxSeen(bytesWithFcs: number, frames = 1): void {
+    this.add(STAT.TPR, frames);
+    this.file.addSaturating64(STAT.TORL, bytesWithFcs * frames);
   }
 
-  /** A frame put on the wire (or looped back). */
-  txGood(bytesWithFcs: number, destination: Destination): void {
-    this.inc(STAT.TPT);
-    this.inc(STAT.GPTC);
-    this.file.addSaturating64(STAT.TOTL, bytesWithFcs);
-    this.file.addSaturating64(STAT.GOTCL, bytesWithFcs);
+  /** A frame delivered to host memory (`frames` alike at once). */
+  rxGood(bytesWithFcs: number, destination: Destination, frames = 1): void {
+    this.add(STAT.GPRC, frames);
+    this.file.addSaturating64(STAT.GORCL, bytesWithFcs * frames);
     const bucket = sizeBucket(bytesWithFcs);
-    if (bucket >= 0) this.inc(TX_SIZE_COUNTERS[bucket]);
-    if (destination === 'broadcast') this.inc(STAT.BPTC);
-    else if (destination === 'multicast') this.inc(STAT.MPTC);
+    if (bucket >= 0) this.add(RX_SIZE_COUNTERS[bucket], frames);
+    if (destination === 'broadcast') this.add(STAT.BPRC, frames);
+    else if (destination === 'multicast') this.add(STAT.MPRC, frames);
+  }
+
+  /** A frame put on the wire or looped back (`frames` alike at once). */
+  txGood(bytesWithFcs: number, destination: Destination, frames = 1): void {
+    this.add(STAT.TPT, frames);
+    this.add(STAT.GPTC, frames);
+    this.file.addSaturating64(STAT.TOTL, bytesWithFcs * frames);
+    this.file.addSaturating64(STAT.GOTCL, bytesWithFcs * frames);
+    const bucket = sizeBucket(bytesWithFcs);
+    if (bucket >= 0) this.add(TX_SIZE_COUNTERS[bucket], frames);
+    if (destination === 'broadcast') this.add(STAT.BPTC, frames);
+    else if (destination === 'multicast') this.add(STAT.MPTC, frames);
   }
 
   reset(): void {
