@@ -45,7 +45,7 @@ export type RxQueueRing = Pick<
   | 'refill'
   | 'flush'
   | 'count'
-  | 'nextCompleted'
+  | 'takeOldest'
   | 'tail'
   | 'layout'
 > & {
@@ -74,6 +74,11 @@ export class RxQueue {
   /** Joins frames that span several buffers (allocated only when frames can). */
   private readonly joined: Uint8Array;
   private joinedView: Uint8Array;
+  /** Status and errors of the last frame takeJoined() joined (from its last descriptor). */
+  private joinedStatus = 0;
+  private joinedErrors = 0;
+  /** receive() calls in progress: more than one when a callback receives too. */
+  private depth = 0;
 
   constructor(
     readonly ring: RxQueueRing,
@@ -112,29 +117,49 @@ export class RxQueue {
   receive(max: number, onFrame: FrameHandler): number {
     const ring = this.ring;
     const d = ring.rxLegacy;
-    let delivered = 0;
-    let taken = 0;
+    // This call's counts, added to the totals once at its end (also when a callback
+    // throws); a frame counts as received when it is handed to onFrame.
+    let frames = 0;
+    let bytes = 0;
+    let descriptors = 0;
+    this.depth++;
     try {
-      while (delivered < max && ring.inUse > 0) {
+      while (frames < max && ring.inUse > 0) {
         // One load of the oldest slot's status: DD and EOP are in the same byte.
         const status = d.status(ring.clean);
         if ((status & STATUS.DD) === 0) break;
         if ((status & STATUS.EOP) !== 0) {
-          taken++;
-          if (this.takeSingle(status, onFrame)) delivered++;
+          const slot = ring.takeOldest();
+          descriptors++;
+          const length = d.length(slot);
+          const errors = d.errors(slot);
+          if (!this.acceptable(length, errors)) continue;
+          frames++;
+          bytes += length;
+          const frame = this.pool.view(slot, length);
+          onFrame(frame, this.describe(frame, status, errors, 1));
           continue;
         }
         const n = this.completeFrameDescriptors();
         if (n === 0) break;
-        taken += n;
-        if (this.takeJoined(n, onFrame)) delivered++;
+        descriptors += n;
+        const frame = this.takeJoined(n);
+        if (frame === undefined) continue;
+        frames++;
+        bytes += frame.length;
+        onFrame(frame, this.describe(frame, this.joinedStatus, this.joinedErrors, n));
       }
     } finally {
-      // Also when a callback throws: the slots taken so far get their buffers back.
-      if (taken > this.highWater) this.highWater = taken;
-      this.refill();
+      this.depth--;
+      this.packets += frames;
+      this.bytes += bytes;
+      this.descriptors += descriptors;
+      if (descriptors > this.highWater) this.highWater = descriptors;
+      // A receive() from inside a callback leaves the refill to the outermost one: the
+      // slots it would post again include the one whose buffer that callback still reads.
+      if (this.depth === 0) this.refill();
     }
-    return delivered;
+    return frames;
   }
 
   /** Give every free slot its buffer and hand them over with one RDT write. */
@@ -167,21 +192,11 @@ export class RxQueue {
     return 0;
   }
 
-  /** The oldest slot, done and ending its frame (`status` read from it), to `onFrame`. */
-  private takeSingle(status: number, onFrame: FrameHandler): boolean {
-    const ring = this.ring;
-    const d = ring.rxLegacy;
-    const slot = ring.nextCompleted();
-    const length = d.length(slot);
-    const errors = d.errors(slot);
-    this.descriptors++;
-    if (!this.acceptable(length, errors)) return false;
-    this.deliver(this.pool.view(slot, length), status, errors, 1, onFrame);
-    return true;
-  }
-
-  /** A frame over `n` descriptors: copy each buffer into `joined`, status from the last. */
-  private takeJoined(n: number, onFrame: FrameHandler): boolean {
+  /**
+   * A frame over `n` descriptors, each buffer copied into `joined`; undefined when it is
+   * dropped. Its status and errors (the last descriptor's) are left in joinedStatus/Errors.
+   */
+  private takeJoined(n: number): Uint8Array | undefined {
     const ring = this.ring;
     const d = ring.rxLegacy;
     const pool = this.pool;
@@ -190,7 +205,7 @@ export class RxQueue {
     let status = 0;
     let errors = 0;
     for (let i = 0; i < n; i++) {
-      const slot = ring.nextCompleted();
+      const slot = ring.takeOldest();
       const bytes = d.length(slot);
       if (length + bytes <= joined.length)
         copyBytes(joined, length, pool.bytes, pool.offset(slot), bytes);
@@ -198,12 +213,12 @@ export class RxQueue {
       status = d.status(slot);
       errors = d.errors(slot);
     }
-    this.descriptors += n;
     this.multiDescriptorFrames++;
-    if (!this.acceptable(length, errors)) return false;
+    if (!this.acceptable(length, errors)) return undefined;
+    this.joinedStatus = status;
+    this.joinedErrors = errors;
     if (this.joinedView.length !== length) this.joinedView = joined.subarray(0, length);
-    this.deliver(this.joinedView, status, errors, n, onFrame);
-    return true;
+    return this.joinedView;
   }
 
   /** Frames with receive errors, longer than the maximum, or empty are dropped (counted). */
@@ -225,20 +240,13 @@ export class RxQueue {
     }
   }
 
-  private deliver(
-    frame: Uint8Array,
-    status: number,
-    errors: number,
-    descriptors: number,
-    onFrame: FrameHandler,
-  ): void {
+  /** The RxMeta of `frame` (one object, reused: the callback must copy what it keeps). */
+  private describe(frame: Uint8Array, status: number, errors: number, descriptors: number): RxMeta {
     const meta = this.meta;
     meta.length = frame.length;
     meta.errors = errors;
     meta.descriptors = descriptors;
     this.checksum.judge(status, errors, frame, meta);
-    this.packets++;
-    this.bytes += frame.length;
-    onFrame(frame, meta);
+    return meta;
   }
 }

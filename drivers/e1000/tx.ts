@@ -177,10 +177,12 @@ export class TxQueue {
   reclaim(): number {
     const ring = this.ring;
     let frames = 0;
-    for (let slot = ring.nextCompleted(); slot >= 0; slot = ring.nextCompleted()) {
+    let slot = ring.clean;
+    for (let n = ring.reclaim(); n > 0; n--) {
       const buffer = ring.cookieAt(slot);
       if (buffer !== NO_BUFFER) this.pool.free(buffer);
       frames += this.frameEnd[slot];
+      slot = slot + 1 === ring.count ? 0 : slot + 1;
     }
     this.completedFrames += frames;
     return frames;

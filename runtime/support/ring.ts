@@ -436,10 +436,46 @@ export abstract class DescriptorRing {
     return slot;
   }
 
-  /** Takes back every completed slot; returns how many. */
+  /**
+   * Takes back the oldest handed-over slot, which the caller has just read done (a receive
+   * loop reads that status byte for its end-of-packet bit anyway): nextCompleted() without
+   * reading the descriptor again. Returns the slot; E_RING_STATE when none is handed over.
+   */
+  takeOldest(): number {
+    const slot = this.cleanSlot;
+    if (slot === this.tailWritten) this.throwNothingHandedOver();
+    if (this.checked) this.checkOwnership('reclaim', slot);
+    if (this.reported[slot] !== 0) {
+      this.clearDone(slot);
+      this.coverSlot = -1;
+    }
+    this.cleanSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used--;
+    return slot;
+  }
+
+  /**
+   * Takes back every completed slot, oldest first; returns how many (from `clean` as it
+   * was). Their buffers, cookies and written-back fields stay readable until posted again.
+   * A run of slots up to a reported one completes with it: one descriptor read per run.
+   */
   reclaim(): number {
+    if (this.checked) {
+      let taken = 0;
+      while (this.nextCompleted() >= 0) taken++;
+      return taken;
+    }
     let n = 0;
-    while (this.nextCompleted() >= 0) n++;
+    while (this.cleanSlot !== this.tailWritten) {
+      const last = this.coveringReport(this.cleanSlot);
+      if (last < 0 || !this.isDone(last)) break;
+      this.clearDone(last);
+      const run = this.distance(this.cleanSlot, last) + 1;
+      this.cleanSlot = last + 1 === this.count ? 0 : last + 1;
+      this.used -= run;
+      n += run;
+    }
+    this.coverSlot = -1;
     return n;
   }
 
@@ -574,6 +610,13 @@ export abstract class DescriptorRing {
         facts,
       );
     }
+  }
+
+  private throwNothingHandedOver(): never {
+    throw ringError('E_RING_STATE', this.layout, 'takeOldest() with no slot handed over', {
+      clean: this.cleanSlot,
+      tail: this.tailWritten,
+    });
   }
 
   private throwLength(length: number): never {
