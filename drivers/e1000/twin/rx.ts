@@ -330,13 +330,11 @@ export class RxEngine {
     }
     const memory = this.window.memory;
     if (memory !== undefined) {
+      // Two little-endian words: length and csum, then status, errors and special.
       const at = this.window.offset + slot * DESC_BYTES;
       const m = memory.view;
-      m.setUint16(at + RXD.LENGTH, length, true);
-      m.setUint16(at + RXD.CSUM, csum, true);
-      m.setUint8(at + RXD.STATUS, status);
-      m.setUint8(at + RXD.ERRORS, errors);
-      m.setUint16(at + RXD.SPECIAL, special, true);
+      m.setUint32(at + RXD.LENGTH, (length | (csum << 16)) >>> 0, true);
+      m.setUint32(at + RXD.STATUS, (status | (errors << 8) | (special << 16)) >>> 0, true);
       return;
     }
     const v = this.writebackView;
