@@ -95,6 +95,26 @@ export class BufferPool {
     return index;
   }
 
+  /**
+   * Hand out buffer `index` in particular (it must be free): for a ring that used buffer i
+   * for slot i outside the pool and now shares the pool. A search of the free list: call
+   * it once per buffer at such a change, not per packet.
+   */
+  take(index: number): void {
+    for (let i = 0; i < this.top; i++) {
+      if (this.freeList[i] !== index) continue;
+      this.freeList[i] = this.freeList[--this.top];
+      this.out[index] = 1;
+      return;
+    }
+    throw new NicdlError(
+      'E_POOL_TAKE',
+      `${this.name} buffer ${index} is not free`,
+      ExitCode.internal,
+      { index },
+    );
+  }
+
   /** Give buffer `index` back. Throws E_POOL_FREE if it is not handed out (double free). */
   free(index: number): void {
     if (this.out[index] !== 1) this.throwNotOut(index);
@@ -112,6 +132,11 @@ export class BufferPool {
   /** The address the device uses for buffer `index`. */
   iova(index: number): number {
     return this.iovas[index] as number;
+  }
+
+  /** Every buffer's IOVA by index (read-only: for ring.postBound(), slot i = buffer i). */
+  iovaTable(): ArrayLike<number> {
+    return this.iovas as ArrayLike<number>;
   }
 
   /** Byte offset of buffer `index` in `bytes`. */

@@ -42,7 +42,7 @@ export type RxQueueRing = Pick<
   | 'inUse'
   | 'clean'
   | 'free'
-  | 'refill'
+  | 'postBound'
   | 'flush'
   | 'count'
   | 'takeOldest'
@@ -165,11 +165,7 @@ export class RxQueue {
   /** Give every free slot its buffer and hand them over with one RDT write. */
   refill(): void {
     const ring = this.ring;
-    const pool = this.pool;
-    for (let n = ring.free(); n > 0; n--) {
-      const slot = ring.tail;
-      ring.refill(pool.iova(slot), slot);
-    }
+    ring.postBound(ring.free(), this.pool.iovaTable());
     ring.flush();
   }
 

@@ -17,6 +17,7 @@ export class TxQueueBuffers implements TxBuffers {
   private readonly maxLength: number;
 
   constructor(private readonly queue: TxQueue) {
+    queue.sharePool();
     this.count = queue.pool.count;
     this.bufferBytes = queue.pool.bufferBytes;
     this.maxLength = Math.min(this.bufferBytes, queue.maxFrame);

@@ -16,12 +16,18 @@
  * frame at the slot that ends it (frameEnd), so completions may arrive in groups.
  * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
  * so "accepted" means "queued whole".
+ *
+ * Buffers: as long as only copying paths send, slot i always sends from buffer i of the
+ * pool (the pool has a buffer per slot), so a frame costs no pool alloc/free and reclaim
+ * has no buffer to give back. Zero-copy (tx-buffers.ts) takes buffers from the pool
+ * itself; its first use makes the queue share the pool (sharePool()) from then on.
  */
 import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
 import { BufferPool, copyBytes } from './buffer-pool.js';
 import { frameSizeError, configError } from './errors.js';
+import { ExitCode, NicdlError } from '../../spec/errors.js';
 import {
   CHECKSUM_HARDWARE,
   CHECKSUM_NONE,
@@ -47,6 +53,8 @@ export class TxQueue {
   highWater = 0;
   /** Whether each slot ends a frame (its reclaim completes one). */
   private readonly frameEnd: Uint8Array;
+  /** Slot i sends from buffer i (true until sharePool()); else buffers come from the pool. */
+  private slotBuffers = true;
   private readonly bufferBytes: number;
 
   constructor(
@@ -55,8 +63,32 @@ export class TxQueue {
     private readonly checksum: TxChecksum,
     private readonly maxFrameBytes: number,
   ) {
+    if (pool.count < ring.count) {
+      throw new NicdlError(
+        'E_POOL_SIZE',
+        `${pool.name} pool of ${pool.count} buffers is smaller than its ring of ${ring.count} slots (slot i sends from buffer i)`,
+        ExitCode.internal,
+        { buffers: pool.count, slots: ring.count },
+      );
+    }
     this.frameEnd = new Uint8Array(ring.count);
     this.bufferBytes = pool.bufferBytes;
+  }
+
+  /**
+   * From now on take every buffer from the pool, as zero-copy senders do: the buffers of
+   * the slots in flight are handed out of the pool, and come back to it at reclaim (their
+   * cookie is their buffer). Idempotent.
+   */
+  sharePool(): void {
+    if (!this.slotBuffers) return;
+    this.slotBuffers = false;
+    const ring = this.ring;
+    for (let n = 0, slot = ring.clean; n < ring.inUse; n++) {
+      const buffer = ring.cookieAt(slot);
+      if (buffer !== NO_BUFFER) this.pool.take(buffer);
+      slot = slot + 1 === ring.count ? 0 : slot + 1;
+    }
   }
 
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
@@ -85,7 +117,11 @@ export class TxQueue {
    */
   queue(frame: Uint8Array, offload: TxOffload | undefined): boolean {
     this.checkSize(0, frame.length);
-    if (this.queueChecked(frame, offload)) return true;
+    const queued =
+      offload === undefined && frame.length <= this.bufferBytes
+        ? this.queueOneBuffer(frame)
+        : this.queueChecked(frame, offload);
+    if (queued) return true;
     this.refusedFrames++;
     return false;
   }
@@ -178,9 +214,12 @@ export class TxQueue {
     const ring = this.ring;
     let frames = 0;
     let slot = ring.clean;
+    const pooled = !this.slotBuffers;
     for (let n = ring.reclaim(); n > 0; n--) {
-      const buffer = ring.cookieAt(slot);
-      if (buffer !== NO_BUFFER) this.pool.free(buffer);
+      if (pooled) {
+        const buffer = ring.cookieAt(slot);
+        if (buffer !== NO_BUFFER) this.pool.free(buffer);
+      }
       frames += this.frameEnd[slot];
       slot = slot + 1 === ring.count ? 0 : slot + 1;
     }
@@ -215,7 +254,7 @@ export class TxQueue {
       this.reclaim();
       if (ring.free() === 0 || pool.available === 0) return false;
     }
-    const buffer = pool.alloc();
+    const buffer = this.takeBuffer();
     pool.bytes.set(frame, pool.offset(buffer));
     this.frameEnd[ring.tail] = 1;
     ring.post(pool.iova(buffer), frame.length, buffer, true);
@@ -258,7 +297,7 @@ export class TxQueue {
     let offset = 0;
     while (offset < length) {
       const chunk = Math.min(this.bufferBytes, length - offset);
-      const buffer = pool.alloc();
+      const buffer = this.takeBuffer();
       const base = pool.offset(buffer);
       if (chunk === length) bytes.set(segment, base);
       else copyBytes(bytes, base, segment, offset, chunk);
@@ -310,6 +349,11 @@ export class TxQueue {
     d.setSpecial(slot, 0);
     this.frameEnd[slot] = eop ? 1 : 0;
     ring.commit(buffer);
+  }
+
+  /** The buffer for the next slot posted: that slot's own, or one from the pool. */
+  private takeBuffer(): number {
+    return this.slotBuffers ? this.ring.tail : this.pool.alloc();
   }
 
   private buffersFor(length: number): number {

@@ -350,6 +350,38 @@ export abstract class DescriptorRing {
     return true;
   }
 
+  /**
+   * Posts the next `n` slots (at most free()), each slot `s` with the buffer at
+   * `iovaOfSlot[s]` of `bufferBytes` and cookie `s`: what `n` post() calls in a row do for
+   * a receive ring whose slot i always takes buffer i, with the per-call checks made once
+   * (an RX refill is the whole free part of the ring on every receive burst).
+   */
+  postBound(n: number, iovaOfSlot: ArrayLike<number>): void {
+    if (!(n >= 0 && n <= this.free()))
+      throw ringError('E_RING_FULL', this.layout, `cannot post ${n} slots: ${this.free()} free`, {
+        slots: n,
+        free: this.free(),
+      });
+    if (this.checked) {
+      for (let i = 0; i < n; i++) {
+        const slot = this.nextSlot;
+        this.post(iovaOfSlot[slot], this.bufferBytes, slot);
+      }
+      return;
+    }
+    const bytes = this.bufferBytes;
+    let slot = this.nextSlot;
+    for (let i = 0; i < n; i++) {
+      const iova = iovaOfSlot[slot];
+      this.fill(slot, iova, bytes, true, this.takeReport(slot));
+      this.iovas[slot] = iova;
+      this.cookies[slot] = slot;
+      slot = slot + 1 === this.count ? 0 : slot + 1;
+    }
+    this.nextSlot = slot;
+    this.used += n;
+  }
+
   /** Posts up to `n` buffers; returns how many fit. One flush() afterwards hands them all over. */
   postBurst(
     iovas: ArrayLike<number>,

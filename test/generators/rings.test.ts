@@ -38,6 +38,8 @@ interface RingApi {
   completed(): IterableIterator<RingCompletion>;
   reportsAt(slot: number): boolean;
   refill?(iova: number, cookie?: number): boolean;
+  postBound(n: number, iovaOfSlot: ArrayLike<number>): void;
+  cookieAt(slot: number): number;
   inUse: number;
   tail: number;
 }
@@ -157,6 +159,34 @@ describe.each(allCases())('rings of $name', (spec) => {
       expect(posted).toBe(count - 1);
       expect(r.free()).toBe(0);
       expect(r.postBurst([1, 2], [60, 60], 2)).toBe(0);
+    }
+  });
+
+  it('postBound writes what as many post() calls write, across the wrap, and no more than free()', async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings.filter((x) => x.direction === 'rx')) {
+      const count = smallCount(ring);
+      for (const checked of [false, true]) {
+        const one = setup(ir, mod, ring, count, checked);
+        const bound = setup(ir, mod, ring, count, checked);
+        const iovaOfSlot = Array.from({ length: count }, (_, s) => 0x1_0000_0000 + s * 0x800);
+        // Move both rings past the middle, so the next posts wrap around the end.
+        for (const { r, device } of [one, bound]) {
+          for (let i = 0; i < count - 2; i++) r.post(0x4000, r.bufferBytes, 99);
+          r.flush();
+          device.process(count - 2);
+          expect(r.reclaim()).toBe(count - 2);
+        }
+        const n = one.r.free();
+        for (let i = 0; i < n; i++)
+          one.r.post(iovaOfSlot[one.r.tail], one.r.bufferBytes, one.r.tail);
+        bound.r.postBound(n, iovaOfSlot);
+        const label = `${ring.name} checked=${checked}`;
+        expect([...bound.r.region.u8], label).toEqual([...one.r.region.u8]);
+        expect([bound.r.tail, bound.r.inUse], label).toEqual([one.r.tail, one.r.inUse]);
+        for (let s = 0; s < count; s++) expect(bound.r.cookieAt(s)).toBe(one.r.cookieAt(s));
+        expect(errorOf(() => bound.r.postBound(1, iovaOfSlot)).code).toBe('E_RING_FULL');
+      }
     }
   });
 

@@ -41,6 +41,33 @@ describe('e1000 zero-copy transmit (txBuffers)', () => {
     }
   });
 
+  it('frames copied before the first txBuffers() keep their buffers until they complete', async () => {
+    // Copying sends use slot i's buffer i; zero-copy then shares the pool, which must not
+    // hand out a buffer a queued frame still sits in.
+    const { nic, device } = await openNic({ txRingSize: 16 });
+    const copied = Array.from({ length: 5 }, (_, i) => frame(60 + i, i));
+    for (const f of copied) expect(nic.queueFrame(f)).toBe(true);
+    const tx = nic.txBuffers();
+    const inPlace: Uint8Array[] = [];
+    for (let id = tx.alloc(); id >= 0; id = tx.alloc()) {
+      const f = frame(70, 100 + id);
+      tx.bytes(id).set(f);
+      if (!tx.send(id, f.length)) {
+        tx.free(id);
+        break;
+      }
+      inPlace.push(f);
+    }
+    expect(inPlace.length).toBe(16 - 1 - copied.length);
+    nic.flushTransmit();
+    for (let i = 0; i < 4; i++) nic.reclaim();
+    expect(frameListDiff(device.wire.take(), [...copied, ...inPlace])).toBe('');
+    // Every buffer is back in the pool, each once.
+    const ids = Array.from({ length: tx.count }, () => tx.alloc());
+    expect(new Set(ids).size).toBe(tx.count);
+    expect(ids.every((id) => id >= 0)).toBe(true);
+  });
+
   it('a buffer keeps its bytes: filled once, resent unchanged', async () => {
     const { nic, device } = await openNic({ txRingSize: 8 });
     const tx = nic.txBuffers();
