@@ -53,6 +53,9 @@ export class E1000Driver implements NicDriver {
   readonly mac: string;
   readonly facts: E1000Facts;
   private closed = false;
+  /** The queues, straight from a field: queueFrame() and receive() run once per frame or burst. */
+  private readonly tx: TxQueue;
+  private readonly rx: RxQueue;
   /** Zero-copy access to the TX pool, made on first use. */
   private zeroCopy: TxQueueBuffers | undefined;
 
@@ -73,6 +76,8 @@ export class E1000Driver implements NicDriver {
     this.name = ir.name;
     this.mac = formatMac(mac);
     this.facts = facts;
+    this.tx = parts.tx;
+    this.rx = parts.rx;
   }
 
   /** Allocate rings and buffers on `device`, bring it up; on failure quiesce and free. */
@@ -200,15 +205,14 @@ export class E1000Driver implements NicDriver {
    * flushTransmit() then hands everything queued to the device with one TDT write.
    */
   queueFrame(frame: Uint8Array, offload?: TxOffload, queue = 0): boolean {
-    if (this.closed) throw closedError('queueFrame');
-    if (queue !== 0) throw queueError(queue);
-    return this.parts.tx.queue(frame, offload);
+    // One branch on the per-frame path; refuse() says which check failed.
+    if (this.closed || queue !== 0) this.refuse('queueFrame', queue);
+    return this.tx.queue(frame, offload);
   }
 
   flushTransmit(queue = 0): void {
-    if (this.closed) throw closedError('flushTransmit');
-    if (queue !== 0) throw queueError(queue);
-    this.parts.tx.flush();
+    if (this.closed || queue !== 0) this.refuse('flushTransmit', queue);
+    this.tx.flush();
   }
 
   /**
@@ -235,9 +239,8 @@ export class E1000Driver implements NicDriver {
   }
 
   receive(max: number, onFrame: (frame: Uint8Array, meta: RxMeta) => void, queue = 0): number {
-    if (this.closed) throw closedError('receive');
-    if (queue !== 0) throw queueError(queue);
-    return this.parts.rx.receive(max, onFrame);
+    if (this.closed || queue !== 0) this.refuse('receive', queue);
+    return this.rx.receive(max, onFrame);
   }
 
   async waitForReceive(timeoutMs: number): Promise<void> {
@@ -301,6 +304,12 @@ export class E1000Driver implements NicDriver {
 
   private checkOpen(what: string): void {
     if (this.closed) throw closedError(what);
+  }
+
+  /** The error for a call on a closed driver (checked first) or a queue it does not have. */
+  private refuse(what: string, queue: number): never {
+    if (this.closed) throw closedError(what);
+    throw queueError(queue);
   }
 }
 

@@ -53,6 +53,12 @@ export class TxQueue {
   highWater = 0;
   /** Whether each slot ends a frame (its reclaim completes one). */
   private readonly frameEnd: Uint8Array;
+  /**
+   * Slots in flight that end no frame (a context descriptor, a frame's leading buffers).
+   * While there are none, every slot reclaimed completes a frame, and reclaim() counts
+   * them without reading frameEnd slot by slot.
+   */
+  private partialSlots = 0;
   /** Slot i sends from buffer i (true until sharePool()); else buffers come from the pool. */
   private slotBuffers = true;
   private readonly bufferBytes: number;
@@ -94,6 +100,7 @@ export class TxQueue {
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
   init(): void {
     this.ring.init();
+    this.partialSlots = 0;
     this.pool.reset();
     this.checksum.invalidate();
   }
@@ -212,16 +219,22 @@ export class TxQueue {
   /** Take back every completed descriptor and its buffer; returns frames completed. */
   reclaim(): number {
     const ring = this.ring;
-    let frames = 0;
     let slot = ring.clean;
+    const taken = ring.reclaim();
     const pooled = !this.slotBuffers;
-    for (let n = ring.reclaim(); n > 0; n--) {
-      if (pooled) {
-        const buffer = ring.cookieAt(slot);
-        if (buffer !== NO_BUFFER) this.pool.free(buffer);
+    // Nothing to give back and every slot a whole frame: the count is the slots taken.
+    let frames = taken;
+    if (pooled || this.partialSlots !== 0) {
+      frames = 0;
+      for (let n = taken; n > 0; n--) {
+        if (pooled) {
+          const buffer = ring.cookieAt(slot);
+          if (buffer !== NO_BUFFER) this.pool.free(buffer);
+        }
+        if (this.frameEnd[slot] === 1) frames++;
+        else this.partialSlots--;
+        slot = slot + 1 === ring.count ? 0 : slot + 1;
       }
-      frames += this.frameEnd[slot];
-      slot = slot + 1 === ring.count ? 0 : slot + 1;
     }
     this.completedFrames += frames;
     return frames;
@@ -254,12 +267,14 @@ export class TxQueue {
       this.reclaim();
       if (ring.free() === 0 || pool.available === 0) return false;
     }
-    const buffer = this.takeBuffer();
+    const slot = ring.tail;
+    const buffer = this.slotBuffers ? slot : pool.alloc();
+    const length = frame.length;
     pool.bytes.set(frame, pool.offset(buffer));
-    this.frameEnd[ring.tail] = 1;
-    ring.post(pool.iova(buffer), frame.length, buffer, true);
+    this.frameEnd[slot] = 1;
+    ring.post(pool.iova(buffer), length, buffer, true);
     this.packets++;
-    this.bytes += frame.length;
+    this.bytes += length;
     this.descriptors++;
     return true;
   }
@@ -277,6 +292,7 @@ export class TxQueue {
     const slot = this.ring.reserve();
     this.checksum.writeContext(this.ring, slot, frameBytes);
     this.frameEnd[slot] = 0;
+    this.partialSlots++;
     this.ring.commit(NO_BUFFER);
   }
 
@@ -324,8 +340,8 @@ export class TxQueue {
   /** A legacy descriptor as the spec's `on post` writes it (cmd EOP only on the last). */
   private postLegacy(iova: number, length: number, buffer: number, eop: boolean): void {
     const slot = this.ring.tail;
-    this.frameEnd[slot] = eop ? 1 : 0;
     this.ring.post(iova, length, buffer, eop);
+    this.markEnd(slot, eop);
   }
 
   /** A TCP/IP data descriptor (§3.3.7): DEXT, DTYP = data, POPTS on the frame's first. */
@@ -347,8 +363,14 @@ export class TxQueue {
     d.setStatus(slot, 0);
     d.setPopts(slot, firstOfFrame ? this.checksum.popts() : 0);
     d.setSpecial(slot, 0);
-    this.frameEnd[slot] = eop ? 1 : 0;
+    this.markEnd(slot, eop);
     ring.commit(buffer);
+  }
+
+  /** Record whether `slot` ends its frame; one that does not is counted as partial. */
+  private markEnd(slot: number, eop: boolean): void {
+    this.frameEnd[slot] = eop ? 1 : 0;
+    if (!eop) this.partialSlots++;
   }
 
   /** The buffer for the next slot posted: that slot's own, or one from the pool. */

@@ -54,6 +54,13 @@ describe('e1000 runtime errors', () => {
     expect(() => o.nic.transmit([frame(60, 0)], undefined, 1)).toThrow(
       expect.objectContaining({ code: 'E_QUEUE' }),
     );
+    const noQueue = expect.objectContaining({
+      code: 'E_QUEUE',
+      message: expect.stringMatching(/queue 1 does not exist/),
+    });
+    expect(() => o.nic.queueFrame(frame(60, 0), undefined, 1)).toThrow(noQueue);
+    expect(() => o.nic.flushTransmit(1)).toThrow(noQueue);
+    expect(() => o.nic.receive(32, () => {}, 1)).toThrow(noQueue);
     await o.nic.close();
   });
 });
@@ -77,6 +84,13 @@ describe('e1000 close()', () => {
       expect.objectContaining({ code: 'E_CLOSED' }),
     );
     expect(() => o.nic.statistics()).toThrow(expect.objectContaining({ code: 'E_CLOSED' }));
+    // The per-frame calls too, naming themselves; closed wins over a bad queue number.
+    const closed = (what: string) =>
+      expect.objectContaining({ code: 'E_CLOSED', message: `${what}: the e1000 driver is closed` });
+    expect(() => o.nic.queueFrame(frame(100, 3))).toThrow(closed('queueFrame'));
+    expect(() => o.nic.queueFrame(frame(100, 3), undefined, 1)).toThrow(closed('queueFrame'));
+    expect(() => o.nic.flushTransmit()).toThrow(closed('flushTransmit'));
+    expect(() => o.nic.receive(32, () => {})).toThrow(closed('receive'));
   });
 
   it('stops DMA before freeing: a frame arriving after close is not written anywhere', async () => {
