@@ -214,6 +214,13 @@ export abstract class DescriptorRing {
   declare private readonly cookies: Float64Array;
   /** 1 for each slot posted with the report bit (every slot when reportEvery is 1). */
   declare private readonly reported: Uint8Array;
+  /**
+   * postBound()'s table, and how many slots in a row (from where its posting began) already
+   * hold that table's IOVA and their own number as cookie. Once that covers the ring, a
+   * refill stores neither again; post(), commit() and init() start the count over.
+   */
+  private boundTable: ArrayLike<number> | undefined;
+  private boundSlots = 0;
   private readonly out: RingCompletion = {
     slot: 0,
     buffer: 0,
@@ -269,7 +276,9 @@ export abstract class DescriptorRing {
     this.maxLength = layout.buffer.max;
     this.iovas = new Float64Array(count);
     this.cookies = new Float64Array(count);
-    this.reported = new Uint8Array(count);
+    // With a report on every descriptor every slot stays reported: set once, here, so
+    // postBound() need not count reports.
+    this.reported = new Uint8Array(count).fill(reportEvery === 1 ? 1 : 0);
     this.iterator = new CompletionIterator(this, this.out);
   }
 
@@ -324,6 +333,7 @@ export abstract class DescriptorRing {
     this.nextSlot = this.cleanSlot = this.tailWritten = this.used = 0;
     this.sinceReport = 0;
     this.coverSlot = -1;
+    this.boundSlots = 0;
     this.mmio.write32(r.baseLo, this.region.iova >>> 0);
     this.mmio.write32(r.baseHi, Math.floor(this.region.iova / TWO_POW_32));
     this.mmio.write32(r.length, this.bytes);
@@ -345,6 +355,7 @@ export abstract class DescriptorRing {
     this.fill(slot, iova, length, last, report);
     this.iovas[slot] = iova;
     this.cookies[slot] = cookie;
+    this.boundSlots = 0;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
     return true;
@@ -369,13 +380,24 @@ export abstract class DescriptorRing {
       }
       return;
     }
+    if (iovaOfSlot !== this.boundTable) {
+      this.boundTable = iovaOfSlot;
+      this.boundSlots = 0;
+    }
+    // Posting runs on from where the last postBound() stopped, so once boundSlots reaches
+    // the ring size every slot already holds what would be stored.
+    const record = this.boundSlots < this.count;
+    if (record) this.boundSlots += n;
+    const everyReports = this.reportEvery === 1;
     const bytes = this.bufferBytes;
     let slot = this.nextSlot;
     for (let i = 0; i < n; i++) {
       const iova = iovaOfSlot[slot];
-      this.fill(slot, iova, bytes, true, this.takeReport(slot));
-      this.iovas[slot] = iova;
-      this.cookies[slot] = slot;
+      this.fill(slot, iova, bytes, true, everyReports || this.takeReport(slot));
+      if (record) {
+        this.iovas[slot] = iova;
+        this.cookies[slot] = slot;
+      }
       slot = slot + 1 === this.count ? 0 : slot + 1;
     }
     this.nextSlot = slot;
@@ -425,6 +447,7 @@ export abstract class DescriptorRing {
     this.setReport(slot, this.takeReport(slot));
     this.iovas[slot] = 0;
     this.cookies[slot] = cookie;
+    this.boundSlots = 0;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
   }

@@ -40,6 +40,8 @@ interface RingApi {
   refill?(iova: number, cookie?: number): boolean;
   postBound(n: number, iovaOfSlot: ArrayLike<number>): void;
   cookieAt(slot: number): number;
+  bufferAt(slot: number): number;
+  clean: number;
   inUse: number;
   tail: number;
 }
@@ -186,6 +188,57 @@ describe.each(allCases())('rings of $name', (spec) => {
         expect([bound.r.tail, bound.r.inUse], label).toEqual([one.r.tail, one.r.inUse]);
         for (let s = 0; s < count; s++) expect(bound.r.cookieAt(s)).toBe(one.r.cookieAt(s));
         expect(errorOf(() => bound.r.postBound(1, iovaOfSlot)).code).toBe('E_RING_FULL');
+      }
+    }
+  });
+
+  it("postBound keeps every posted slot's buffer and cookie right across refills, a post() between them and a new table", async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings.filter((x) => x.direction === 'rx')) {
+      const count = smallCount(ring);
+      const { r, device } = setup(ir, mod, ring, count);
+      const tableA = Array.from({ length: count }, (_, s) => 0x1_0000_0000 + s * 0x800);
+      const tableB = Array.from({ length: count }, (_, s) => 0x2000_0000 + s * 0x1000);
+      /** Each slot in use holds what `table` gives it, its number as cookie, in memory too. */
+      const expectBound = (table: number[], label: string) => {
+        for (let n = 0, s = r.clean; n < r.inUse; n++, s = (s + 1) % count) {
+          expect([r.bufferAt(s), r.cookieAt(s)], `${ring.name} ${label} slot ${s}`).toEqual([
+            table[s],
+            s,
+          ]);
+        }
+      };
+      /** The device takes `k` slots, the driver takes them back. */
+      const consume = (k: number) => {
+        r.flush();
+        device.process(k);
+        expect(r.reclaim()).toBe(k);
+      };
+      // Refills of uneven sizes, wrapping the ring several times.
+      for (const k of [count - 1, 3, 1, count - 2, 5, 2, count - 1]) {
+        r.postBound(r.free(), tableA);
+        expectBound(tableA, `refill after ${k}`);
+        consume(Math.min(k, r.inUse));
+      }
+      // A slot posted by post() in between, with its own buffer and cookie: the next
+      // postBound() posts that slot again and must write the table's values back.
+      consume(r.inUse);
+      r.post(0x4000, r.bufferBytes, 99);
+      expect([
+        r.bufferAt((r.tail + count - 1) % count),
+        r.cookieAt((r.tail + count - 1) % count),
+      ]).toEqual([0x4000, 99]);
+      consume(1);
+      for (let round = 0; round < 3; round++) {
+        r.postBound(r.free(), tableA);
+        expectBound(tableA, `after post() round ${round}`);
+        consume(r.inUse);
+      }
+      // Another table: every slot takes its new buffer.
+      for (let round = 0; round < 3; round++) {
+        r.postBound(r.free(), tableB);
+        expectBound(tableB, `table B round ${round}`);
+        consume(r.inUse - 1);
       }
     }
   });
