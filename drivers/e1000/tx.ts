@@ -37,6 +37,8 @@ import {
 } from './tx-checksum.js';
 
 const NO_BUFFER = -1;
+/** A module-local copy: checkSize() runs per frame, and optimized code re-reads an imported binding at each use. */
+const MIN_FRAME_BYTES = ETH_HEADER_BYTES;
 /** A data descriptor's command; RS is added by ring.commit() where the report rule puts it. */
 const EXTENDED_CMD = TxDataBits.cmd.DEXT | TxDataBits.cmd.IFCS;
 
@@ -112,7 +114,7 @@ export class TxQueue {
   transmit(frames: readonly Uint8Array[], offload: TxOffload | undefined): number {
     this.checkSizes(frames);
     let sent = 0;
-    while (sent < frames.length && this.queueChecked(frames[sent], offload)) sent++;
+    while (sent < frames.length && this.queueSized(frames[sent], offload)) sent++;
     this.refusedFrames += frames.length - sent;
     this.flush();
     return sent;
@@ -124,13 +126,16 @@ export class TxQueue {
    */
   queue(frame: Uint8Array, offload: TxOffload | undefined): boolean {
     this.checkSize(0, frame.length);
-    const queued =
-      offload === undefined && frame.length <= this.bufferBytes
-        ? this.queueOneBuffer(frame)
-        : this.queueChecked(frame, offload);
-    if (queued) return true;
+    if (this.queueSized(frame, offload)) return true;
     this.refusedFrames++;
     return false;
+  }
+
+  /** Queue a frame whose size was checked: no offload and one buffer goes straight there. */
+  private queueSized(frame: Uint8Array, offload: TxOffload | undefined): boolean {
+    return offload === undefined && frame.length <= this.bufferBytes
+      ? this.queueOneBuffer(frame)
+      : this.queueChecked(frame, offload);
   }
 
   /** Hand every queued frame to the device: one TDT write, none when nothing is new. */
@@ -395,7 +400,7 @@ export class TxQueue {
   }
 
   private checkSize(index: number, bytes: number): void {
-    if (bytes < ETH_HEADER_BYTES || bytes > this.maxFrameBytes)
-      throw frameSizeError(index, bytes, ETH_HEADER_BYTES, this.maxFrameBytes);
+    if (bytes < MIN_FRAME_BYTES || bytes > this.maxFrameBytes)
+      throw frameSizeError(index, bytes, MIN_FRAME_BYTES, this.maxFrameBytes);
   }
 }

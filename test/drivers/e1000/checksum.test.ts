@@ -118,4 +118,26 @@ describe('e1000 RX checksum verdicts', () => {
       await o.nic.close();
     });
   }
+
+  it('checks VLAN-tagged IPv4 frames in software too, and leaves other EtherTypes alone', async () => {
+    const o = await openNic({ checksumOffload: false });
+    await rxSettle(o);
+    const tagged = [
+      ipFrame({ protocol: 'udp', payload: 64, checksums: 'correct', vlan: 5 }, 5),
+      ipFrame({ protocol: 'tcp', payload: 90, checksums: 'wrong', vlan: 5 }, 6),
+    ];
+    const arp = ipFrame({ protocol: 'udp', payload: 64, checksums: 'correct' }, 7);
+    arp[12] = 0x08;
+    arp[13] = 0x06;
+    for (const f of [...tagged, arp]) o.device.receive(f);
+    const got = drain(o.nic);
+    expect(frameListDiff(got.frames, [...tagged, arp])).toBe('');
+    expect(got.metas.map((m) => ({ ip: m.ip, l4: m.l4 }))).toEqual([
+      { ip: 'ok', l4: 'ok' },
+      { ip: 'ok', l4: 'bad' },
+      { ip: 'none', l4: 'none' },
+    ]);
+    expect(o.nic.statistics().driver.rx_csum_software).toBe(2);
+    await o.nic.close();
+  });
 });
