@@ -13,7 +13,8 @@
  * DPDK's tx_rs_thresh; 1 = every descriptor), and a slot comes back when the reported
  * slot covering it has DD. Descriptors here are written without RS; post() and commit()
  * set it where the rule says. Reclaim returns each slot's buffer to the pool and counts a
- * frame at the slot that ends it (frameEnd), so completions may arrive in groups.
+ * frame at the slot that ends it (frameEnd), so completions may arrive in groups; while
+ * no slot that ends no frame is in flight (partialSlots), it counts a run's slots at once.
  * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
  * so "accepted" means "queued whole".
  *
