@@ -110,9 +110,10 @@ export default class Pktgen extends NicdlCommand {
     const durationMs = flags.duration * MS_PER_S;
     const buffers = flags.copy ? undefined : nic.driver.txBuffers?.();
     const inPlace = buffers !== undefined && flags.size <= buffers.bufferBytes;
-    const totals = inPlace
-      ? await generateInPlace(nic, buffers, prefixes[flags.burst], flags.rate, durationMs, live)
-      : await generate(nic, prefixes, flags.rate, durationMs, live);
+    const send = inPlace
+      ? inPlaceSender(nic, buffers, prefixes[flags.burst])
+      : copyingSender(nic, prefixes);
+    const totals = await generate(nic, send, flags.burst, flags.size, flags.rate, durationMs, live);
     await drain(nic);
     const r = summarize(nic, flags, totals, live.elapsedMs, perSecond, inPlace);
     if (nic.sim) r.wire = { frames: nic.sim.wire.framesOut - wireBefore };
@@ -161,54 +162,54 @@ function burstPrefixes(
   return Array.from({ length: burst + 1 }, (_, n) => frames.slice(0, n));
 }
 
-async function generate(
-  nic: OpenedNic,
-  prefixes: Uint8Array[][],
-  ratePps: number,
-  durationMs: number,
-  live: LiveRates,
-): Promise<{ sent: number; bytes: number }> {
-  const { driver, stop } = nic;
-  const burst = prefixes.length - 1;
-  const frameBytes = prefixes[1][0].length;
-  const totals = { frames: 0, bytes: 0 };
-  const startMs = performance.now();
-  for (let turn = 1; !stop.stopped; turn++) {
-    const elapsedMs = performance.now() - startMs;
-    if (durationMs && elapsedMs >= durationMs) break;
-    driver.reclaim();
-    const want = ratePps
-      ? Math.min(burst, Math.floor((ratePps * elapsedMs) / MS_PER_S) - totals.frames)
-      : burst;
-    if (want > 0) {
-      const n = driver.transmit(prefixes[want]);
-      totals.frames += n;
-      totals.bytes += n * frameBytes;
-    } else {
-      await pause(ratePps);
-    }
-    live.tick(totals);
-    if (turn % YIELD_EVERY === 0) await yieldToEventLoop();
-  }
-  return { sent: totals.frames, bytes: totals.bytes };
+/** Queues up to `want` frames, rings the doorbell once; returns how many were queued. */
+type SendBurst = (want: number) => number;
+
+/** The copying sender: transmit() copies each of the burst's first `want` frames. */
+function copyingSender(nic: OpenedNic, prefixes: Uint8Array[][]): SendBurst {
+  const driver = nic.driver;
+  return (want) => driver.transmit(prefixes[want]);
 }
 
 /**
- * The zero-copy loop: per burst, take buffers, fill a buffer only the first time it is
- * seen (with the burst's frame of its index), send it in place, one doorbell per burst.
+ * The zero-copy sender: takes TX buffers, fills a buffer only the first time it is seen
+ * (with the burst's frame of its index) and sends it in place; one doorbell per burst.
  */
-async function generateInPlace(
+function inPlaceSender(nic: OpenedNic, buffers: TxBuffers, frames: Uint8Array[]): SendBurst {
+  const driver = nic.driver;
+  const burst = frames.length;
+  const frameBytes = frames[0].length;
+  const filled = new Uint8Array(buffers.count);
+  return (want) => {
+    let n = 0;
+    for (; n < want; n++) {
+      const id = buffers.alloc();
+      if (id < 0) break;
+      if (filled[id] === 0) {
+        buffers.bytes(id).set(frames[id % burst]);
+        filled[id] = 1;
+      }
+      if (!buffers.send(id, frameBytes)) {
+        buffers.free(id);
+        break;
+      }
+    }
+    driver.flushTransmit?.();
+    return n;
+  };
+}
+
+/** Bursts of `burst` frames of `frameBytes` until the duration ends or Ctrl-C; --rate paces them. */
+async function generate(
   nic: OpenedNic,
-  buffers: TxBuffers,
-  frames: readonly Uint8Array[],
+  send: SendBurst,
+  burst: number,
+  frameBytes: number,
   ratePps: number,
   durationMs: number,
   live: LiveRates,
 ): Promise<{ sent: number; bytes: number }> {
   const { driver, stop } = nic;
-  const burst = frames.length;
-  const frameBytes = frames[0].length;
-  const filled = new Uint8Array(buffers.count);
   const totals = { frames: 0, bytes: 0 };
   const startMs = performance.now();
   for (let turn = 1; !stop.stopped; turn++) {
@@ -219,20 +220,7 @@ async function generateInPlace(
       ? Math.min(burst, Math.floor((ratePps * elapsedMs) / MS_PER_S) - totals.frames)
       : burst;
     if (want > 0) {
-      let n = 0;
-      for (; n < want; n++) {
-        const id = buffers.alloc();
-        if (id < 0) break;
-        if (filled[id] === 0) {
-          buffers.bytes(id).set(frames[id % burst]);
-          filled[id] = 1;
-        }
-        if (!buffers.send(id, frameBytes)) {
-          buffers.free(id);
-          break;
-        }
-      }
-      driver.flushTransmit?.();
+      const n = send(want);
       totals.frames += n;
       totals.bytes += n * frameBytes;
     } else {
