@@ -14,6 +14,7 @@ import type { IovaSpace, MappedRegion } from './iova-space.js';
 
 const TWO_POW_32 = 2 ** 32;
 const NOT_PROBED = -1;
+const WORD_BYTES = 4;
 
 export class RingWindow {
   /** The region holding the whole ring, or undefined: use the checked accessors. */
@@ -48,5 +49,20 @@ export class RingWindow {
     this.generation = dma.generation;
     this.memory = dma.probe(baseHi * TWO_POW_32 + baseLo, bytes);
     this.offset = dma.probedOffset;
+  }
+
+  /**
+   * Copies descriptor `slot` (`bytes` long, a multiple of 4) into `into`, as 32-bit words:
+   * a byte loop costs more than the rest of a descriptor's work. False when there is no
+   * direct view: the model then reads it through the checked accessors.
+   */
+  read(slot: number, bytes: number, into: DataView): boolean {
+    const memory = this.memory;
+    if (memory === undefined) return false;
+    const from = this.offset + slot * bytes;
+    const src = memory.view;
+    for (let word = 0; word < bytes; word += WORD_BYTES)
+      into.setUint32(word, src.getUint32(from + word, true), true);
+    return true;
   }
 }

@@ -37,7 +37,6 @@ import { RX_RING, type RingRegisters } from './ring-registers.js';
 import type { Destination, Statistics } from './stats.js';
 
 const TWO_POW_32 = 2 ** 32;
-const WORD_BYTES = 4;
 /** RCTL.BSIZE → bytes, with BSEX = 0 and BSEX = 1 (§13.4.22); BSEX=1/BSIZE=0 is reserved. */
 const BUFFER_BYTES = [2048, 1024, 512, 256] as const;
 const BUFFER_BYTES_EXTENDED = [0, 16384, 8192, 4096] as const;
@@ -298,16 +297,8 @@ export class RxEngine {
 
   /** Descriptor `slot` into `desc`; false when the device could not read it. */
   private fetch(slot: number): boolean {
-    const memory = this.window.memory;
-    if (memory === undefined)
-      return this.host.dma.copyOut(this.descIova(slot), this.desc, 0, DESC_BYTES, 'rx-desc');
-    // Four 32-bit words: a byte loop here costs more than the rest of the descriptor's work.
-    const from = this.window.offset + slot * DESC_BYTES;
-    const src = memory.view;
-    const desc = this.descView;
-    for (let word = 0; word < DESC_BYTES; word += WORD_BYTES)
-      desc.setUint32(word, src.getUint32(from + word, true), true);
-    return true;
+    if (this.window.read(slot, DESC_BYTES, this.descView)) return true;
+    return this.host.dma.copyOut(this.descIova(slot), this.desc, 0, DESC_BYTES, 'rx-desc');
   }
 
   private writeBack(

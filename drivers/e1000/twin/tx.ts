@@ -39,7 +39,6 @@ import { TX_RING, type RingRegisters } from './ring-registers.js';
 import type { Destination, Statistics } from './stats.js';
 
 const TWO_POW_32 = 2 ** 32;
-const WORD_BYTES = 4;
 /** Largest frame the twin gathers (the 16 KB the long-packet limit allows). */
 const MAX_FRAME_BYTES = ETH.MAX_LONG_FRAME_BYTES;
 /** Shortest frame on the wire without FCS; TCTL.PSP pads up to it. */
@@ -190,16 +189,8 @@ export class TxEngine {
 
   /** Descriptor `slot` into `desc`; false when the device could not read it. */
   private fetch(slot: number): boolean {
-    const memory = this.window.memory;
-    if (memory === undefined)
-      return this.host.dma.copyOut(this.descIova(slot), this.desc, 0, DESC_BYTES, 'tx-desc');
-    // Four 32-bit words: a byte loop here costs more than the rest of the descriptor's work.
-    const from = this.window.offset + slot * DESC_BYTES;
-    const src = memory.view;
-    const desc = this.descView;
-    for (let word = 0; word < DESC_BYTES; word += WORD_BYTES)
-      desc.setUint32(word, src.getUint32(from + word, true), true);
-    return true;
+    if (this.window.read(slot, DESC_BYTES, this.descView)) return true;
+    return this.host.dma.copyOut(this.descIova(slot), this.desc, 0, DESC_BYTES, 'tx-desc');
   }
 
   private writeStatus(slot: number, status: number): void {
