@@ -480,14 +480,7 @@ export abstract class DescriptorRing {
   nextCompleted(): number {
     const slot = this.cleanSlot;
     if (slot === this.tailWritten || !this.slotDone(slot)) return -1;
-    if (this.checked) this.checkOwnership('reclaim', slot);
-    // Only a reported slot has a done bit to clear; taking it ends its covered run.
-    if (this.reported[slot] !== 0) {
-      this.clearDone(slot);
-      this.coverSlot = -1;
-    }
-    this.cleanSlot = slot + 1 === this.count ? 0 : slot + 1;
-    this.used--;
+    this.release(slot);
     return slot;
   }
 
@@ -499,14 +492,20 @@ export abstract class DescriptorRing {
   takeOldest(): number {
     const slot = this.cleanSlot;
     if (slot === this.tailWritten) this.throwNothingHandedOver();
+    this.release(slot);
+    return slot;
+  }
+
+  /** Takes back `slot`, the oldest handed-over one, known done. */
+  private release(slot: number): void {
     if (this.checked) this.checkOwnership('reclaim', slot);
+    // Only a reported slot has a done bit to clear; taking it ends its covered run.
     if (this.reported[slot] !== 0) {
       this.clearDone(slot);
       this.coverSlot = -1;
     }
     this.cleanSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used--;
-    return slot;
   }
 
   /**
