@@ -77,6 +77,20 @@ export class BufferPool {
     );
   }
 
+  /**
+   * Throws E_POOL_SIZE unless the pool has a buffer for each of a ring's `slots`: a queue
+   * binding slot i to buffer i (`binding`, e.g. "slot i receives into buffer i") needs it.
+   */
+  requireBufferPerSlot(slots: number, binding: string): void {
+    if (this.count >= slots) return;
+    throw new NicdlError(
+      'E_POOL_SIZE',
+      `${this.name} pool of ${this.count} buffers is smaller than its ring of ${slots} slots (${binding})`,
+      ExitCode.internal,
+      { buffers: this.count, slots },
+    );
+  }
+
   /** Buffers free now. */
   get available(): number {
     return this.top;

@@ -20,7 +20,6 @@ import { RxLegacyBits, type RxLegacy, type RxRing } from './generated/index.js';
 import type { BufferPool } from './buffer-pool.js';
 import { copyBytes } from './buffer-pool.js';
 import type { RxChecksum } from './rx-checksum.js';
-import { ExitCode, NicdlError } from '../../spec/errors.js';
 
 /** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
 const ERRORS = RxLegacyBits.errors;
@@ -89,14 +88,7 @@ export class RxQueue {
     /** The queue number reported in RxMeta.queue. */
     queue = 0,
   ) {
-    if (pool.count < ring.count) {
-      throw new NicdlError(
-        'E_POOL_SIZE',
-        `${pool.name} pool of ${pool.count} buffers is smaller than its ring of ${ring.count} slots (slot i receives into buffer i)`,
-        ExitCode.internal,
-        { buffers: pool.count, slots: ring.count },
-      );
-    }
+    pool.requireBufferPerSlot(ring.count, 'slot i receives into buffer i');
     this.meta.queue = queue;
     this.joined = new Uint8Array(maxFrameBytes > pool.bufferBytes ? maxFrameBytes : 0);
     this.joinedView = this.joined;

@@ -28,7 +28,6 @@ import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
 import { BufferPool, copyBytes } from './buffer-pool.js';
 import { frameSizeError, configError } from './errors.js';
-import { ExitCode, NicdlError } from '../../spec/errors.js';
 import {
   CHECKSUM_HARDWARE,
   CHECKSUM_NONE,
@@ -72,14 +71,7 @@ export class TxQueue {
     private readonly checksum: TxChecksum,
     private readonly maxFrameBytes: number,
   ) {
-    if (pool.count < ring.count) {
-      throw new NicdlError(
-        'E_POOL_SIZE',
-        `${pool.name} pool of ${pool.count} buffers is smaller than its ring of ${ring.count} slots (slot i sends from buffer i)`,
-        ExitCode.internal,
-        { buffers: pool.count, slots: ring.count },
-      );
-    }
+    pool.requireBufferPerSlot(ring.count, 'slot i sends from buffer i');
     this.frameEnd = new Uint8Array(ring.count);
     this.bufferBytes = pool.bufferBytes;
   }
