@@ -59,6 +59,8 @@ export interface BringUpParts {
   rx: readonly RxQueue[];
   rctl: ReceiveControl;
   irq: InterruptControl;
+  /** Interrupts arrive on per-queue MSI-X vectors (msix-vectors.ts), not one line. */
+  msix: boolean;
   hardware: HardwareCounters82574;
 }
 
@@ -100,6 +102,10 @@ export async function bringUp(p: BringUpParts): Promise<BringUpResult> {
   p.irq.enable();
   // With MSI-X the queues signal RXQ0/RXQ1 (and the rest OTHER) instead of RXT0.
   if (p.irq.interruptDriven) regs.IMS.setFields((w) => w.RXQ0(1).RXQ1(1).OTHER(1));
+  // On MSI-X vectors, every unmasked cause that is not a queue's raises OTHER (ICR.OTHER,
+  // e1000e.nicdl): RXT0 and RXDMT0, which every receive sets, would fire the "other"
+  // vector beside the queue's. They stay masked; LSC and RXO are what OTHER is for.
+  if (p.msix) regs.IMC.writeFields((w) => w.RXT0(1).RXDMT0(1));
   return {
     mac: station.mac,
     macSource: station.source,

@@ -172,6 +172,7 @@ export class E1000eDriver implements NicDriver {
         rx,
         rctl,
         irq,
+        msix: vectors !== undefined,
         hardware,
       });
       if (config.mode === 'interrupt' && !irq.interruptDriven)
