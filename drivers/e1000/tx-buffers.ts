@@ -20,7 +20,7 @@ export class TxQueueBuffers implements TxBuffers {
     queue.sharePool();
     this.count = queue.pool.count;
     this.bufferBytes = queue.pool.bufferBytes;
-    this.maxLength = Math.min(this.bufferBytes, queue.maxFrame);
+    this.maxLength = Math.min(this.bufferBytes, queue.maxFrameBytes);
   }
 
   alloc(): number {

@@ -69,7 +69,8 @@ export class TxQueue {
     readonly ring: TxRing,
     readonly pool: BufferPool,
     private readonly checksum: TxChecksum,
-    private readonly maxFrameBytes: number,
+    /** The largest frame this queue sends (the driver's maxFrameBytes). */
+    readonly maxFrameBytes: number,
   ) {
     pool.requireBufferPerSlot(ring.count, 'slot i sends from buffer i');
     this.frameEnd = new Uint8Array(ring.count);
@@ -201,17 +202,8 @@ export class TxQueue {
         return false;
       }
     }
-    this.frameEnd[ring.tail] = 1;
-    ring.post(this.pool.iova(buffer), length, buffer, true);
-    this.packets++;
-    this.bytes += length;
-    this.descriptors++;
+    this.postWholeFrame(buffer, length);
     return true;
-  }
-
-  /** The largest frame this queue sends: the driver's limit (maxFrameBytes). */
-  get maxFrame(): number {
-    return this.maxFrameBytes;
   }
 
   /** Take back every completed descriptor and its buffer; returns frames completed. */
@@ -265,16 +257,20 @@ export class TxQueue {
       this.reclaim();
       if (ring.free() === 0 || pool.available === 0) return false;
     }
-    const slot = ring.tail;
-    const buffer = this.slotBuffers ? slot : pool.alloc();
-    const length = frame.length;
+    const buffer = this.takeBuffer();
     pool.bytes.set(frame, pool.offset(buffer));
-    this.frameEnd[slot] = 1;
-    ring.post(pool.iova(buffer), length, buffer, true);
+    this.postWholeFrame(buffer, frame.length);
+    return true;
+  }
+
+  /** One descriptor carrying a whole frame of `length` bytes from `buffer` (EOP). */
+  private postWholeFrame(buffer: number, length: number): void {
+    const ring = this.ring;
+    this.frameEnd[ring.tail] = 1;
+    ring.post(this.pool.iova(buffer), length, buffer, true);
     this.packets++;
     this.bytes += length;
     this.descriptors++;
-    return true;
   }
 
   /** Room for `buffers` data descriptors (+ a context): reclaim first if short. */
