@@ -234,7 +234,7 @@ function collectProfile(ctx, key) {
 }
 
 /** The nicdl rows as the CLI runs by default. */
-const NO_VARIANT = { name: '', suffix: '', flags: '' };
+export const NO_VARIANT = { name: '', suffix: '', flags: '', jobs: [] };
 const VARIANT_JOBS = ['tx', 'rx', 'ping'];
 
 /**

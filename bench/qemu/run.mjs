@@ -27,7 +27,7 @@ import { benchNics, guestOptions, guestTools, HUGEPAGES, MEM_MB, SMP } from './m
 import { dpdkHostFiles, ensureDpdk, prepCommand } from './dpdk.mjs';
 import { buildWire } from './wire.mjs';
 import { nicdlCapabilities } from './nicdl-cli.mjs';
-import { dpdk, kernel, nicdl, parseVariant, RX_FRAME_BYTES } from './peers.mjs';
+import { dpdk, kernel, nicdl, NO_VARIANT, parseVariant, RX_FRAME_BYTES } from './peers.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -42,7 +42,16 @@ const { values: opt } = parseArgs({
   },
 });
 const VARIANTS = opt.variant.map(parseVariant);
-const variantsOf = (job) => VARIANTS.filter((v) => v.jobs.includes(job));
+/**
+ * nicdl's row `key` of `job` as the CLI runs by default, then one per --variant of that
+ * job (key suffixed `_NAME`): [key, skip reason, run] each; `run(variant)` measures.
+ */
+const nicdlRows = (job, key, missingReason, run) =>
+  [NO_VARIANT, ...VARIANTS.filter((v) => v.jobs.includes(job))].map((v) => [
+    `${key}${v.suffix}`,
+    selected('nicdl', missingReason),
+    () => run(v),
+  ]);
 const SECONDS = Number(opt.seconds);
 const ROUNDS = Number(opt.rounds);
 const BUDGET_S = Number(opt.budget);
@@ -124,41 +133,23 @@ async function runRound(ctx, round) {
       ['tx.60.kernel', k, () => kernel.tx(ctx, 60, KERNEL_PKTGEN)],
       ['tx.60.kernel_burst1', k, () => kernel.tx(ctx, 60, KERNEL_PKTGEN_DEFAULT)],
       ['tx.60.dpdk', dpdkSkip, () => dpdk.tx(ctx, 60)],
-      ['tx.60.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 60)],
-      ...variantsOf('tx').map((v) => [
-        `tx.60.nicdl${v.suffix}`,
-        selected('nicdl', nicdl.txMissing(caps)),
-        () => nicdl.tx(ctx, 60, v),
-      ]),
+      ...nicdlRows('tx', 'tx.60.nicdl', nicdl.txMissing(caps), (v) => nicdl.tx(ctx, 60, v)),
     ],
     [
       ['tx.1514.kernel', k, () => kernel.tx(ctx, 1514, KERNEL_PKTGEN)],
       ['tx.1514.dpdk', dpdkSkip, () => dpdk.tx(ctx, 1514)],
-      ['tx.1514.nicdl', selected('nicdl', nicdl.txMissing(caps)), () => nicdl.tx(ctx, 1514)],
-      ...variantsOf('tx').map((v) => [
-        `tx.1514.nicdl${v.suffix}`,
-        selected('nicdl', nicdl.txMissing(caps)),
-        () => nicdl.tx(ctx, 1514, v),
-      ]),
+      ...nicdlRows('tx', 'tx.1514.nicdl', nicdl.txMissing(caps), (v) => nicdl.tx(ctx, 1514, v)),
     ],
     [
       [`rx.${RX_FRAME_BYTES}.kernel`, k, () => kernel.rx(ctx)],
       [`rx.${RX_FRAME_BYTES}.dpdk`, dpdkSkip, () => dpdk.rx(ctx)],
-      [`rx.${RX_FRAME_BYTES}.nicdl`, selected('nicdl', nicdl.rxMissing(caps)), () => nicdl.rx(ctx)],
-      ...variantsOf('rx').map((v) => [
-        `rx.${RX_FRAME_BYTES}.nicdl${v.suffix}`,
-        selected('nicdl', nicdl.rxMissing(caps)),
-        () => nicdl.rx(ctx, v),
-      ]),
+      ...nicdlRows('rx', `rx.${RX_FRAME_BYTES}.nicdl`, nicdl.rxMissing(caps), (v) =>
+        nicdl.rx(ctx, v),
+      ),
     ],
     [
       ['ping.kernel', k, () => kernel.ping(ctx)],
-      ['ping.nicdl', selected('nicdl', nicdl.pingMissing(caps)), () => nicdl.ping(ctx)],
-      ...variantsOf('ping').map((v) => [
-        `ping.nicdl${v.suffix}`,
-        selected('nicdl', nicdl.pingMissing(caps)),
-        () => nicdl.ping(ctx, v),
-      ]),
+      ...nicdlRows('ping', 'ping.nicdl', nicdl.pingMissing(caps), (v) => nicdl.ping(ctx, v)),
     ],
   ];
   for (const peers of jobs) {
