@@ -31,9 +31,11 @@ export class LiveRates {
     private readonly intervalMs = REPORT_INTERVAL_MS,
   ) {}
 
-  /** Call often with the running totals; reports when an interval has passed. */
-  tick(now: RateSample): void {
-    const t = performance.now();
+  /**
+   * Call often with the running totals; reports when an interval has passed. `t`: the
+   * time now (performance.now()), for a caller that has just read it.
+   */
+  tick(now: RateSample, t = performance.now()): void {
     if (t - this.lastMs < this.intervalMs) return;
     const seconds = (t - this.lastMs) / MS_PER_S;
     this.report({

@@ -48,8 +48,10 @@ export async function serve(
       // The twin's virtual clock returns at once: don't spin a shared CPU.
       if (nic.sim) await stop.sleep(IDLE_WAIT_MS);
     }
-    memory.tick();
-    rates.tick(totals);
+    // One clock read for both: the loop runs once per receive batch.
+    const nowMs = performance.now();
+    memory.tick(nowMs);
+    rates.tick(totals, nowMs);
   }
   const seconds = rates.elapsedMs / 1000;
   const report = memory.report();
