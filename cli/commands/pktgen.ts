@@ -213,7 +213,8 @@ async function generate(
   const totals = { frames: 0, bytes: 0 };
   const startMs = performance.now();
   for (let turn = 1; !stop.stopped; turn++) {
-    const elapsedMs = performance.now() - startMs;
+    const nowMs = performance.now();
+    const elapsedMs = nowMs - startMs;
     if (durationMs && elapsedMs >= durationMs) break;
     driver.reclaim();
     const want = ratePps
@@ -226,7 +227,7 @@ async function generate(
     } else {
       await pause(ratePps);
     }
-    live.tick(totals);
+    live.tick(totals, nowMs);
     if (turn % YIELD_EVERY === 0) await yieldToEventLoop();
   }
   return { sent: totals.frames, bytes: totals.bytes };
