@@ -75,6 +75,8 @@ const RCTL_EN_BAM_SECRC = 0x0400_8002;
 const TCTL_EN_PSP = 0x0a;
 const CMD_EOP_IFCS = 0x03;
 const CMD_RS = 0x08;
+/** TX legacy cmd is byte 11: bits 24..31 of the descriptor's third 32-bit word (§3.3.3). */
+const CMD_SHIFT = 24;
 /**
  * RS (a DD write-back) on every 32nd TX descriptor and on the last of each burst, as the
  * driver does by default (txReportEvery): the same device work on both sides.
@@ -168,19 +170,15 @@ class HandPort {
     t.bufs.u8.set(src, s * BUFFER_BYTES);
     const iova = t.bufs.iova + s * BUFFER_BYTES;
     const u32 = t.desc.u32;
-    const u16 = t.desc.u16;
-    const u8 = t.desc.u8;
-    u32[s * 4] = low32(iova);
-    u32[s * 4 + 1] = Math.floor(iova / TWO_POW_32);
-    u16[s * 8 + 4] = src.length;
-    u8[s * 16 + 10] = 0;
     const report = ++t.sinceReport === REPORT_EVERY;
     if (report) t.sinceReport = 0;
     t.reported[s] = report ? 1 : 0;
-    u8[s * 16 + 11] = report ? CMD_EOP_IFCS | CMD_RS : CMD_EOP_IFCS;
-    u8[s * 16 + 12] = 0;
-    u8[s * 16 + 13] = 0;
-    u16[s * 8 + 7] = 0;
+    // Whole little-endian words, as the generated fill() writes them: addr; length, cso 0
+    // and cmd; status, css and special, all 0.
+    u32[s * 4] = low32(iova);
+    u32[s * 4 + 1] = Math.floor(iova / TWO_POW_32);
+    u32[s * 4 + 2] = src.length | ((report ? CMD_EOP_IFCS | CMD_RS : CMD_EOP_IFCS) << CMD_SHIFT);
+    u32[s * 4 + 3] = 0;
     t.tail = next;
     return true;
   }
@@ -213,8 +211,7 @@ class HandPort {
         this.rxViewLengths[s] = len;
       }
       each(this.rxViews[s]);
-      u8[s * 16 + 12] = 0;
-      u8[s * 16 + 13] = 0;
+      u16[s * 8 + 6] = 0; // status and errors in one store, as the generated fill()
       r.clean = (s + 1) % RING;
       n++;
     }

@@ -12,7 +12,8 @@ import type { DescBitRef, Descriptor, Device, Field, Ring } from '../../spec/ir.
 import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
-import { describeBits, describePost } from '../steps.js';
+import { describePost } from '../steps.js';
+import { emitFillBody, type Conditional } from './fill.js';
 import { fieldStorage, type FieldType } from './dma.js';
 import { DESCRIPTORS_FILE, layoutClass } from './descriptors.js';
 import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
@@ -239,71 +240,22 @@ function reportDoc(ir: Device, ring: Ring, formats: readonly string[]): string[]
   ];
 }
 
-/** A bit a posted descriptor sets only in some cases: end of frame, report status. */
-interface Conditional {
-  ref: DescBitRef;
-  /** The fill() parameter that says whether to set it. */
-  flag: 'last' | 'report';
-  /** What the generated comment says about it. */
-  why: string;
-}
-
-/** The expression writing `value` with each conditional bit set only when its flag is. */
-function conditionalValue(value: number, conds: readonly Conditional[]): string {
-  const [c, ...rest] = conds;
-  if (!c) return hex(value >>> 0, 2);
-  const on = conditionalValue((value | c.ref.mask) >>> 0, rest);
-  const off = conditionalValue((value & ~c.ref.mask) >>> 0, rest);
-  const wrap = (x: string) => (rest.length > 0 ? `(${x})` : x);
-  return `${c.flag} ? ${wrap(on)} : ${wrap(off)}`;
-}
-
 function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef): void {
   const w = m.body;
-  const size = desc.size;
   const last = ring.direction === 'tx' ? ring.lastOfFrame : undefined;
   const conds: Conditional[] = [];
   if (last) conds.push({ ref: last, flag: 'last', why: 'only on the last descriptor of a frame' });
   if (report)
     conds.push({ ref: report, flag: 'report', why: 'only when the ring asks for a report' });
-  const handled = new Set<Conditional>();
   const usesLength = ring.post.some((p) => p.source === 'length');
   const usesIova = ring.post.some((p) => p.source === 'buffer');
   const sig =
     `slot: number, ${usesIova ? 'iova' : '_iova'}: number, ${usesLength ? 'length' : '_length'}: number, ` +
     `${last ? 'last' : '_last'}: boolean, ${report ? 'report' : '_report'}: boolean`;
   w.line();
-  w.block(`protected fill(${sig}): void {`, () => {
-    for (const p of ring.post) {
-      const st = fieldStorage('this.', size, p.offset, p.type);
-      const value =
-        p.source === 'buffer' ? 'iova' : p.source === 'length' ? 'length' : hex(p.value ?? 0, 2);
-      const here = conds.filter(
-        (c) => p.source === 'const' && c.ref.offset === p.offset && c.ref.type === p.type,
-      );
-      if (here.length > 0) {
-        // The frame's last descriptor keeps the end-of-frame bit, earlier fragments clear it;
-        // the report bit stays only where the ring asks for a report.
-        const v = p.value ?? 0;
-        const bits = desc.fields.find((f) => f.name === p.field)?.bits;
-        const notes = here.map((c) => `${c.ref.field}.${c.ref.bit} ${c.why}`).join(', ');
-        w.line(`// ${p.field} = ${describeBits(v, bits)}; ${notes}`);
-        for (const l of st.write(conditionalValue(v, here))) w.line(l);
-        for (const c of here) handled.add(c);
-        continue;
-      }
-      w.line(`// ${describePost(desc, p)}`);
-      for (const l of st.write(value)) w.line(l);
-    }
-    for (const c of conds) {
-      if (handled.has(c)) continue;
-      // `on post` leaves the field as it is: only clear the bit where it must not be set.
-      const holder = bitHolder(size, c.ref);
-      w.line(
-        `if (!${c.flag}) ${holder} &= ~${hex(c.ref.mask, 2)}; // ${c.ref.field}.${c.ref.bit} ${c.why}`,
-      );
-    }
-  });
+  w.block(`protected fill(${sig}): void {`, () =>
+    emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref)),
+  );
 }
 
 /** setReport: flips the report bit of a written slot (flush, and commit of other formats). */
