@@ -169,7 +169,11 @@ export interface TxBuffers {
   readonly count: number;
   /** Bytes per buffer: the longest frame one buffer sends. */
   readonly bufferBytes: number;
-  /** A free buffer's id, reclaiming completed sends first if none is free; -1 if still none. */
+  /**
+   * A free buffer's id, reclaiming completed sends first if none is free; -1 if still none.
+   * A driver may tie buffers to ring slots (e1000: while they are sent in the order taken),
+   * so none may be free while the ring is full.
+   */
   alloc(): number;
   /** Buffer `id`'s bytes in DMA memory: the same view on every call. */
   bytes(id: number): Uint8Array;

@@ -1,9 +1,15 @@
 /**
- * Zero-copy transmit (runtime/nic.ts TxBuffers): the caller takes a buffer of the TX
- * pool, writes a frame into it in place and sends it; the queue returns the buffer to the
- * pool when its descriptor completes (tx.ts reclaim). Buffer bytes are never cleared, so
- * a generator fills each buffer once and resends it (no copy per frame, §3.3.3: the
- * device reads the frame straight from the buffer the descriptor points at).
+ * Zero-copy transmit (runtime/nic.ts TxBuffers): the caller takes a TX buffer, writes a
+ * frame into it in place and sends it; the queue takes the buffer back when its
+ * descriptor completes (tx.ts reclaim). Buffer bytes are never cleared, so a generator
+ * fills each buffer once and resends it (no copy per frame, §3.3.3: the device reads the
+ * frame straight from the buffer the descriptor points at).
+ *
+ * While the caller sends buffers in the order it took them (a generator, a forwarder),
+ * the buffers are those of the ring's next free slots (tx.ts slot mode): no pool free
+ * list is touched per frame, and a buffer is free when its slot is, so alloc() gives -1
+ * once every free slot's buffer is taken. Sending or giving back out of that order makes
+ * the queue share its pool from then on (buffers from the free list; same contract).
  */
 import type { TxBuffers } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
@@ -17,15 +23,16 @@ export class TxQueueBuffers implements TxBuffers {
   private readonly maxLength: number;
 
   constructor(private readonly queue: TxQueue) {
-    queue.sharePool();
     this.count = queue.pool.count;
     this.bufferBytes = queue.pool.bufferBytes;
     this.maxLength = Math.min(this.bufferBytes, queue.maxFrameBytes);
   }
 
   alloc(): number {
-    const pool = this.queue.pool;
-    if (pool.available === 0) this.queue.reclaim();
+    const queue = this.queue;
+    if (!queue.pooled) return queue.lendSlotBuffer();
+    const pool = queue.pool;
+    if (pool.available === 0) queue.reclaim();
     return pool.alloc();
   }
 
@@ -39,7 +46,9 @@ export class TxQueueBuffers implements TxBuffers {
   }
 
   free(id: number): void {
-    this.queue.pool.free(id);
+    const queue = this.queue;
+    if (!queue.pooled && queue.returnSlotBuffer(id)) return;
+    queue.pool.free(id);
   }
 
   private sizeError(length: number): NicdlError {

@@ -18,10 +18,13 @@
  * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
  * so "accepted" means "queued whole".
  *
- * Buffers: as long as only copying paths send, slot i always sends from buffer i of the
- * pool (the pool has a buffer per slot), so a frame costs no pool alloc/free and reclaim
- * has no buffer to give back. Zero-copy (tx-buffers.ts) takes buffers from the pool
- * itself; its first use makes the queue share the pool (sharePool()) from then on.
+ * Buffers: slot i always sends from buffer i of the pool (the pool has a buffer per
+ * slot), so a frame costs no pool alloc/free and reclaim has no buffer to give back. This
+ * holds for the copying paths, and for zero-copy (tx-buffers.ts) as long as its caller
+ * sends buffers in the order it took them: the buffers it holds are then those of the
+ * next free slots (`lent`, from the tail on). A zero-copy caller that sends or gives back
+ * out of that order, or a copying send while it holds buffers, makes the queue share the
+ * pool (sharePool()) from then on: every buffer then comes from the pool's free list.
  */
 import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
@@ -63,6 +66,11 @@ export class TxQueue {
   private partialSlots = 0;
   /** Slot i sends from buffer i (true until sharePool()); else buffers come from the pool. */
   private slotBuffers = true;
+  /**
+   * Slot mode only: buffers lent to a zero-copy caller and not yet sent, those of the
+   * slots from the tail on (lendSlotBuffer()).
+   */
+  private lent = 0;
   private readonly bufferBytes: number;
 
   constructor(
@@ -91,12 +99,54 @@ export class TxQueue {
       if (buffer !== NO_BUFFER) this.pool.take(buffer);
       slot = slot + 1 === ring.count ? 0 : slot + 1;
     }
+    // Buffers lent in slot mode stay the caller's.
+    for (let n = 0, slot = ring.tail; n < this.lent; n++) {
+      this.pool.take(slot);
+      slot = slot + 1 === ring.count ? 0 : slot + 1;
+    }
+    this.lent = 0;
+  }
+
+  /** Whether buffers come from the pool's free list (after sharePool()). */
+  get pooled(): boolean {
+    return !this.slotBuffers;
+  }
+
+  /**
+   * Slot mode: lend the caller the buffer of the next free slot not lent yet, for a
+   * zero-copy send; -1 when every free slot's buffer is lent (after a reclaim).
+   */
+  lendSlotBuffer(): number {
+    const ring = this.ring;
+    if (ring.free() === this.lent) {
+      this.reclaim();
+      if (ring.free() === this.lent) return -1;
+    }
+    const slot = ring.tail + this.lent++;
+    return slot >= ring.count ? slot - ring.count : slot;
+  }
+
+  /**
+   * Slot mode: take back lent `buffer` unsent. Only the last one lent keeps slot mode;
+   * any other makes the queue share the pool. Returns false when `buffer` is not lent.
+   */
+  returnSlotBuffer(buffer: number): boolean {
+    const ring = this.ring;
+    if (this.lent === 0) return false;
+    const newest = ring.tail + this.lent - 1;
+    if (buffer === (newest >= ring.count ? newest - ring.count : newest)) {
+      this.lent--;
+      return true;
+    }
+    this.sharePool();
+    return false;
   }
 
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
   init(): void {
     this.ring.init();
     this.partialSlots = 0;
+    this.lent = 0;
     this.pool.reset();
     this.checksum.invalidate();
   }
@@ -195,6 +245,15 @@ export class TxQueue {
    */
   queueBuffer(buffer: number, length: number): boolean {
     const ring = this.ring;
+    if (this.slotBuffers) {
+      // In order: the oldest lent buffer is the tail slot's own, and its slot is free.
+      if (this.lent !== 0 && buffer === ring.tail) {
+        this.lent--;
+        this.postWholeFrame(buffer, length);
+        return true;
+      }
+      this.sharePool();
+    }
     if (ring.free() === 0) {
       this.reclaim();
       if (ring.free() === 0) {
@@ -253,6 +312,8 @@ export class TxQueue {
   private queueOneBuffer(frame: Uint8Array): boolean {
     const ring = this.ring;
     const pool = this.pool;
+    // A copy must not land in a buffer lent to a zero-copy caller (the tail slot's).
+    if (this.lent !== 0) this.sharePool();
     if (ring.free() === 0 || pool.available === 0) {
       this.reclaim();
       if (ring.free() === 0 || pool.available === 0) return false;
@@ -276,6 +337,7 @@ export class TxQueue {
   /** Room for `buffers` data descriptors (+ a context): reclaim first if short. */
   private reserveRoom(buffers: number, context: boolean): boolean {
     const needed = buffers + (context ? 1 : 0);
+    if (this.lent !== 0) this.sharePool();
     if (this.ring.free() >= needed && this.pool.available >= buffers) return true;
     this.reclaim();
     return this.ring.free() >= needed && this.pool.available >= buffers;
