@@ -72,6 +72,8 @@ export class TxQueue {
    */
   private lent = 0;
   private readonly bufferBytes: number;
+  /** Every pool buffer's IOVA by index: slot i's buffer in slot mode. */
+  private readonly slotIovas: ArrayLike<number>;
 
   constructor(
     readonly ring: TxRing,
@@ -83,6 +85,7 @@ export class TxQueue {
     pool.requireBufferPerSlot(ring.count, 'slot i sends from buffer i');
     this.frameEnd = new Uint8Array(ring.count);
     this.bufferBytes = pool.bufferBytes;
+    this.slotIovas = pool.iovaTable();
   }
 
   /**
@@ -328,7 +331,9 @@ export class TxQueue {
   private postWholeFrame(buffer: number, length: number): void {
     const ring = this.ring;
     this.frameEnd[ring.tail] = 1;
-    ring.post(this.pool.iova(buffer), length, buffer, true);
+    // In slot mode `buffer` is the tail slot's own, and the slot may still hold its address.
+    if (this.slotBuffers) ring.postOwnBuffer(length, this.slotIovas);
+    else ring.post(this.pool.iova(buffer), length, buffer, true);
     this.packets++;
     this.bytes += length;
     this.descriptors++;

@@ -224,7 +224,8 @@ function emitField(m: TsModule, desc: Descriptor, p: PostAssign, conds: Conditio
 /**
  * The statements of `fill()`: each posted field once, shared stores where fields tile a
  * word or half, then the conditional bits of fields `on post` does not write, cleared
- * where they must not be set (a read-modify-write of that field alone).
+ * where they must not be set (a read-modify-write of that field alone). `keepBuffer`:
+ * the body of `fillKeepingBuffer()`, the same without the buffer address.
  */
 export function emitFillBody(
   m: TsModule,
@@ -232,6 +233,7 @@ export function emitFillBody(
   desc: Descriptor,
   conds: readonly Conditional[],
   bitHolder: (ref: DescBitRef) => string,
+  keepBuffer = false,
 ): void {
   const w = m.body;
   const chunks = planChunks(ring, desc.size, conds);
@@ -246,7 +248,9 @@ export function emitFillBody(
     const here = condsOf(p, conds);
     for (const c of here) handled.add(c);
     const chunk = chunkOf.get(p);
-    if (!chunk) emitField(m, desc, p, here);
+    if (keepBuffer && p.source === 'buffer') {
+      w.line(`// ${p.field}: the slot already holds its buffer's address`);
+    } else if (!chunk) emitField(m, desc, p, here);
     else if (!emitted.has(chunk)) {
       emitted.add(chunk);
       emitChunk(m, ring, desc, chunk);

@@ -256,6 +256,13 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef
   w.block(`protected fill(${sig}): void {`, () =>
     emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref)),
   );
+  // A device never writes a transmit descriptor's address back, so a TX slot that sent
+  // from a buffer before still holds its address (an RX write-back may overwrite it).
+  if (ring.direction !== 'tx' || !usesIova) return;
+  w.line();
+  w.block(`protected override fillKeepingBuffer(${sig.replace('iova', '_iova')}): void {`, () =>
+    emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref), true),
+  );
 }
 
 /** setReport: flips the report bit of a written slot (flush, and commit of other formats). */

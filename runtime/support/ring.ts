@@ -404,6 +404,37 @@ export abstract class DescriptorRing {
     this.used += n;
   }
 
+  /**
+   * Posts the next slot `s` with its own buffer, at `iovaOfSlot[s]`, holding `length`
+   * bytes, cookie `s`, as the last (or only) descriptor of its frame: post() for a
+   * transmit ring whose slot i always sends from buffer i. With postBound()'s bookkeeping,
+   * once every slot holds that table's IOVA the address and the per-slot records are not
+   * stored again (fillKeepingBuffer()). False when the ring is full.
+   */
+  postOwnBuffer(length: number, iovaOfSlot: ArrayLike<number>): boolean {
+    const slot = this.nextSlot;
+    if (this.checked) return this.post(iovaOfSlot[slot], length, slot);
+    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
+    if (this.used === this.count - 1) return false;
+    if (iovaOfSlot !== this.boundTable) {
+      this.boundTable = iovaOfSlot;
+      this.boundSlots = 0;
+    }
+    const report = this.takeReport(slot);
+    if (this.boundSlots < this.count) {
+      const iova = iovaOfSlot[slot];
+      this.fill(slot, iova, length, true, report);
+      this.iovas[slot] = iova;
+      this.cookies[slot] = slot;
+      this.boundSlots++;
+    } else {
+      this.fillKeepingBuffer(slot, iovaOfSlot[slot], length, true, report);
+    }
+    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used++;
+    return true;
+  }
+
   /** Posts up to `n` buffers; returns how many fit. One flush() afterwards hands them all over. */
   postBurst(
     iovas: ArrayLike<number>,
@@ -588,6 +619,19 @@ export abstract class DescriptorRing {
     last: boolean,
     report: boolean,
   ): void;
+  /**
+   * fill() for a slot that already holds `iova` as its buffer address (postOwnBuffer()):
+   * generated transmit rings leave the address alone; by default the whole slot is written.
+   */
+  protected fillKeepingBuffer(
+    slot: number,
+    iova: number,
+    length: number,
+    last: boolean,
+    report: boolean,
+  ): void {
+    this.fill(slot, iova, length, last, report);
+  }
   /** The spec's completion rule for `slot` (e.g. status.DD set). */
   protected abstract isDone(slot: number): boolean;
   /** Clears the done bit of `slot`. */

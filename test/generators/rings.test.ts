@@ -39,6 +39,7 @@ interface RingApi {
   reportsAt(slot: number): boolean;
   refill?(iova: number, cookie?: number): boolean;
   postBound(n: number, iovaOfSlot: ArrayLike<number>): void;
+  postOwnBuffer(length: number, iovaOfSlot: ArrayLike<number>): boolean;
   cookieAt(slot: number): number;
   bufferAt(slot: number): number;
   clean: number;
@@ -240,6 +241,69 @@ describe.each(allCases())('rings of $name', (spec) => {
         expectBound(tableB, `table B round ${round}`);
         consume(r.inUse - 1);
       }
+    }
+  });
+
+  it("postOwnBuffer writes what post() of the slot's own buffer writes, across wraps, foreign posts, commits and reports (model-based)", async () => {
+    const { ir, mod, rings } = await ringsOf();
+    for (const ring of rings.filter((x) => x.direction === 'tx')) {
+      const count = smallCount(ring);
+      const maxLength = Math.min(ring.buffer.max, 4096);
+      const table = Array.from({ length: count }, (_, s) => 0x1_8000_0000 + s * 0x1000);
+      const step = fc.oneof(
+        fc.record({ own: fc.integer({ min: 1, max: maxLength }) }),
+        fc.record({ foreign: fc.integer({ min: 1, max: maxLength }) }),
+        fc.record({ commit: fc.constant(true) }),
+        fc.record({ complete: fc.nat({ max: count }) }),
+      );
+      fc.assert(
+        fc.property(
+          fc.constantFrom(1, 3, count),
+          fc.array(step, { minLength: 1, maxLength: 3 * count }),
+          (every, steps) => {
+            const own = setup(ir, mod, ring, count, false, batchableReport(ir, ring) ? every : 1);
+            const ref = setup(ir, mod, ring, count, false, batchableReport(ir, ring) ? every : 1);
+            for (const st of steps) {
+              if ('own' in st) {
+                const slot = ref.r.tail;
+                expect(own.r.postOwnBuffer(st.own, table)).toBe(
+                  ref.r.post(table[slot], st.own, slot),
+                );
+              } else if ('foreign' in st) {
+                for (const { r } of [own, ref]) r.post(0x7000_0000, st.foreign, 999);
+              } else if ('commit' in st) {
+                for (const { r } of [own, ref]) {
+                  const c = r as unknown as { reserve(): number; commit(cookie: number): void };
+                  const slot = c.reserve();
+                  if (slot < 0) continue;
+                  // Another format's bytes over the whole slot (as a context descriptor's).
+                  r.region.u8.fill(0xa5, slot * 16, slot * 16 + 16);
+                  c.commit(-1);
+                }
+              } else {
+                for (const { r, device } of [own, ref]) {
+                  r.flush();
+                  device.process(st.complete);
+                  r.reclaim();
+                }
+              }
+              expect([...own.r.region.u8]).toEqual([...ref.r.region.u8]);
+              expect([own.r.tail, own.r.inUse, own.r.clean]).toEqual([
+                ref.r.tail,
+                ref.r.inUse,
+                ref.r.clean,
+              ]);
+              for (let n = 0, s = ref.r.clean; n < ref.r.inUse; n++, s = (s + 1) % count) {
+                expect([own.r.bufferAt(s), own.r.cookieAt(s)]).toEqual([
+                  ref.r.bufferAt(s),
+                  ref.r.cookieAt(s),
+                ]);
+              }
+            }
+          },
+        ),
+        propParams(40),
+      );
     }
   });
 

@@ -105,6 +105,22 @@ export class TxRing extends DescriptorRing {
     this.u32[slot * 4 + 3] = 0x0000_0000;
   }
 
+  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, report: boolean): void {
+    // Fields sharing an aligned word (or half) are stored as that word, assembled
+    // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
+    // addr: the slot already holds its buffer's address
+    // bytes 8..11 as one u32 (bits 0..15 length, 16..23 cso, 24..31 cmd):
+    //   length = length
+    //   cso = 0
+    //   cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
+    this.u32[slot * 4 + 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
+    // bytes 12..15 as one u32 (bits 0..7 status, 8..15 css, 16..31 special):
+    //   status = 0
+    //   css = 0
+    //   special = 0
+    this.u32[slot * 4 + 3] = 0x0000_0000;
+  }
+
   protected isDone(slot: number): boolean {
     return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
   }

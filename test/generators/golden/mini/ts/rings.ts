@@ -87,6 +87,16 @@ export class TxRing extends DescriptorRing {
     this.u8[slot * 16 + 12] = 0x00;
   }
 
+  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, _report: boolean): void {
+    // addr: the slot already holds its buffer's address
+    // length = length
+    this.u16[slot * 8 + 4] = length;
+    // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
+    this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
+    // status = 0
+    this.u8[slot * 16 + 12] = 0x00;
+  }
+
   protected isDone(slot: number): boolean {
     return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
   }
