@@ -247,16 +247,20 @@ export class TxQueue {
    * stays the caller's. The caller took the buffer from the pool and checked the length.
    */
   queueBuffer(buffer: number, length: number): boolean {
-    const ring = this.ring;
-    if (this.slotBuffers) {
-      // In order: the oldest lent buffer is the tail slot's own, and its slot is free.
-      if (this.lent !== 0 && buffer === ring.tail) {
-        this.lent--;
-        this.postWholeFrame(buffer, length);
-        return true;
-      }
-      this.sharePool();
+    // In order, in slot mode: the oldest lent buffer is the tail slot's own, its slot free.
+    // (Short on purpose: this runs per frame and V8 inlines small functions.)
+    if (this.lent !== 0 && buffer === this.ring.tail) {
+      this.lent--;
+      this.postWholeFrame(buffer, length);
+      return true;
     }
+    return this.queuePoolBuffer(buffer, length);
+  }
+
+  /** queueBuffer() of a buffer from the pool, shared from now on if it was not yet. */
+  private queuePoolBuffer(buffer: number, length: number): boolean {
+    const ring = this.ring;
+    this.sharePool();
     if (ring.free() === 0) {
       this.reclaim();
       if (ring.free() === 0) {

@@ -412,6 +412,21 @@ export abstract class DescriptorRing {
    * stored again (fillKeepingBuffer()). False when the ring is full.
    */
   postOwnBuffer(length: number, iovaOfSlot: ArrayLike<number>): boolean {
+    // Kept short for the per-frame path (V8 inlines small functions): the first cycle of
+    // the ring, a new table and checked mode take postOwnRecording().
+    if (this.boundSlots < this.count || iovaOfSlot !== this.boundTable)
+      return this.postOwnRecording(length, iovaOfSlot);
+    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
+    if (this.used === this.count - 1) return false;
+    const slot = this.nextSlot;
+    this.fillKeepingBuffer(slot, iovaOfSlot[slot], length, true, this.takeReport(slot));
+    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used++;
+    return true;
+  }
+
+  /** postOwnBuffer() while not every slot holds the table's IOVA: stores it and records it. */
+  private postOwnRecording(length: number, iovaOfSlot: ArrayLike<number>): boolean {
     const slot = this.nextSlot;
     if (this.checked) return this.post(iovaOfSlot[slot], length, slot);
     if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
@@ -420,16 +435,11 @@ export abstract class DescriptorRing {
       this.boundTable = iovaOfSlot;
       this.boundSlots = 0;
     }
-    const report = this.takeReport(slot);
-    if (this.boundSlots < this.count) {
-      const iova = iovaOfSlot[slot];
-      this.fill(slot, iova, length, true, report);
-      this.iovas[slot] = iova;
-      this.cookies[slot] = slot;
-      this.boundSlots++;
-    } else {
-      this.fillKeepingBuffer(slot, iovaOfSlot[slot], length, true, report);
-    }
+    const iova = iovaOfSlot[slot];
+    this.fill(slot, iova, length, true, this.takeReport(slot));
+    this.iovas[slot] = iova;
+    this.cookies[slot] = slot;
+    this.boundSlots++;
     this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
     this.used++;
     return true;
