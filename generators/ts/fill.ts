@@ -21,7 +21,9 @@ const WORD_BYTES = 4;
 const HALF_BYTES = 2;
 const BIT_31 = 2 ** 31;
 const HEX_DIGITS_PER_BYTE = 2;
-const BYTES = { u8: 1, u16: 2, u32: 4, u64: 8 } as const;
+/** Bytes of each descriptor field type. */
+export const FIELD_BYTES = { u8: 1, u16: 2, u32: 4, u64: 8 } as const;
+const BYTES = FIELD_BYTES;
 
 /** A bit a posted descriptor sets only in some cases: end of frame, report status. */
 export interface Conditional {

@@ -13,7 +13,7 @@ import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
 import { describePost } from '../steps.js';
-import { emitFillBody, type Conditional } from './fill.js';
+import { emitFillBody, FIELD_BYTES, type Conditional } from './fill.js';
 import { fieldStorage, type FieldType } from './dma.js';
 import { DESCRIPTORS_FILE, layoutClass } from './descriptors.js';
 import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
@@ -256,13 +256,27 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef
   w.block(`protected fill(${sig}): void {`, () =>
     emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref)),
   );
-  // A device never writes a transmit descriptor's address back, so a TX slot that sent
-  // from a buffer before still holds its address (an RX write-back may overwrite it).
-  if (ring.direction !== 'tx' || !usesIova) return;
+  if (!usesIova || writebackCoversBuffer(ring, desc)) return;
   w.line();
   w.block(`protected override fillKeepingBuffer(${sig.replace('iova', '_iova')}): void {`, () =>
     emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref), true),
   );
+}
+
+/**
+ * Whether the device's write-back may leave something else where `on post` put the
+ * buffer address: the descriptor's `writeback` view (e.g. the 82574L's extended RX: RSS
+ * hash over the address) places a field over those bytes. A descriptor with one view
+ * gives every byte one meaning both ways: the device writes back its own fields (status,
+ * length, ...) and never the address, so a slot posted again with the same buffer keeps
+ * it (fillKeepingBuffer()).
+ */
+function writebackCoversBuffer(ring: Ring, desc: Descriptor): boolean {
+  const spans = (xs: readonly { offset: number; type: keyof typeof FIELD_BYTES }[]) =>
+    xs.map((x) => [x.offset, x.offset + FIELD_BYTES[x.type]] as const);
+  const buffers = spans(ring.post.filter((p) => p.source === 'buffer'));
+  const written = spans(desc.writeback ?? []);
+  return buffers.some(([a0, a1]) => written.some(([b0, b1]) => a0 < b1 && b0 < a1));
 }
 
 /** setReport: flips the report bit of a written slot (flush, and commit of other formats). */

@@ -385,7 +385,9 @@ export abstract class DescriptorRing {
       this.boundSlots = 0;
     }
     // Posting runs on from where the last postBound() stopped, so once boundSlots reaches
-    // the ring size every slot already holds what would be stored.
+    // the ring size every slot already holds what would be stored: its records, and in
+    // the descriptor the address, unless the device's write-back overwrites it
+    // (fillKeepingBuffer() knows which).
     const record = this.boundSlots < this.count;
     if (record) this.boundSlots += n;
     const everyReports = this.reportEvery === 1;
@@ -393,10 +395,13 @@ export abstract class DescriptorRing {
     let slot = this.nextSlot;
     for (let i = 0; i < n; i++) {
       const iova = iovaOfSlot[slot];
-      this.fill(slot, iova, bytes, true, everyReports || this.takeReport(slot));
+      const report = everyReports || this.takeReport(slot);
       if (record) {
+        this.fill(slot, iova, bytes, true, report);
         this.iovas[slot] = iova;
         this.cookies[slot] = slot;
+      } else {
+        this.fillKeepingBuffer(slot, iova, bytes, true, report);
       }
       slot = slot + 1 === this.count ? 0 : slot + 1;
     }
@@ -630,8 +635,10 @@ export abstract class DescriptorRing {
     report: boolean,
   ): void;
   /**
-   * fill() for a slot that already holds `iova` as its buffer address (postOwnBuffer()):
-   * generated transmit rings leave the address alone; by default the whole slot is written.
+   * fill() for a slot that was posted with `iova` as its buffer address and not written
+   * by software since (postOwnBuffer(), postBound()). Generated rings whose device never
+   * writes over the address (no `writeback` view placing other fields there) leave it
+   * alone; by default the whole slot is written.
    */
   protected fillKeepingBuffer(
     slot: number,

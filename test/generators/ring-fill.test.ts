@@ -16,8 +16,8 @@ import type { DmaRegion, Mmio, RingOptions } from '../../runtime/index.js';
 import { descriptorNamed } from '../../generators/layout.js';
 import { batchableReport, ringClass } from '../../generators/ts/rings.js';
 import { dmaRegion } from './helpers/dma.js';
-import { REPO, tsFiles } from './helpers/golden.js';
-import { allCases, generatedModule, loadNicdl, type SpecCase } from './helpers/specs.js';
+import { tsFiles } from './helpers/golden.js';
+import { allCases, E1000E, generatedModule, type SpecCase } from './helpers/specs.js';
 import { propParams } from './helpers/props.js';
 import { packedPostIr } from './fixtures/packed-post-ir.js';
 
@@ -32,13 +32,7 @@ const committed = (spec: SpecCase): Source => ({
   load: async () => ({ ir: await spec.load(), mod: await generatedModule(spec) }),
 });
 
-const E1000E = committed({
-  name: 'e1000e',
-  load: () => loadNicdl('drivers/e1000e/e1000e.nicdl'),
-  goldenDir: '',
-  tsDir: join(REPO, 'drivers/e1000e/generated'),
-  regenerate: 'npm run generate:e1000e',
-});
+const E1000E_SOURCE = committed(E1000E);
 
 /** Generated into a scratch directory: the fixture has no committed output. */
 const scratch: string[] = [];
@@ -196,63 +190,68 @@ function checkFill(
   }
 }
 
-describe.each([...allCases().map(committed), E1000E, PACKED])('fill() of $name rings', (spec) => {
-  it('writes the bytes `on post` declares, field by field, for every last/report, length and IOVA', async () => {
-    for (const f of await fixtures(spec)) {
-      const lengths = [1, 60, 1514, f.ring.buffer.max].filter((n) => n <= f.ring.buffer.max);
-      for (const slot of [0, 1, COUNT - 1])
-        for (const iova of IOVAS)
-          for (const length of lengths)
-            for (const last of [true, false])
-              for (const report of [true, false]) checkFill(f, slot, iova, length, last, report);
-    }
-  });
+describe.each([...allCases().map(committed), E1000E_SOURCE, PACKED])(
+  'fill() of $name rings',
+  (spec) => {
+    it('writes the bytes `on post` declares, field by field, for every last/report, length and IOVA', async () => {
+      for (const f of await fixtures(spec)) {
+        const lengths = [1, 60, 1514, f.ring.buffer.max].filter((n) => n <= f.ring.buffer.max);
+        for (const slot of [0, 1, COUNT - 1])
+          for (const iova of IOVAS)
+            for (const length of lengths)
+              for (const last of [true, false])
+                for (const report of [true, false]) checkFill(f, slot, iova, length, last, report);
+      }
+    });
 
-  it('matches the per-field reference for any IOVA below 2^53 and any legal length (property)', async () => {
-    for (const f of await fixtures(spec)) {
-      fc.assert(
-        fc.property(
-          fc.nat({ max: COUNT - 1 }),
-          fc.maxSafeNat(),
-          fc.integer({ min: 1, max: f.ring.buffer.max }),
-          fc.boolean(),
-          fc.boolean(),
-          (slot, iova, length, last, report) => checkFill(f, slot, iova, length, last, report),
-        ),
-        propParams(200),
-      );
-    }
-  });
+    it('matches the per-field reference for any IOVA below 2^53 and any legal length (property)', async () => {
+      for (const f of await fixtures(spec)) {
+        fc.assert(
+          fc.property(
+            fc.nat({ max: COUNT - 1 }),
+            fc.maxSafeNat(),
+            fc.integer({ min: 1, max: f.ring.buffer.max }),
+            fc.boolean(),
+            fc.boolean(),
+            (slot, iova, length, last, report) => checkFill(f, slot, iova, length, last, report),
+          ),
+          propParams(200),
+        );
+      }
+    });
 
-  it('post() leaves the bytes of fields `on post` does not write as they were', async () => {
-    const untouchedByRing = new Map<string, string[]>();
-    for (const f of await fixtures(spec)) {
-      const desc = descriptorNamed(f.ir, f.ring.descriptor, 'test');
-      const written = (off: number) =>
-        f.ring.post.some((p) => off >= p.offset && off < p.offset + BYTES[p.type]) ||
-        conditionals(f).some((c) => off >= c.ref.offset && off < c.ref.offset + BYTES[c.ref.type]);
-      const untouched = desc.fields.filter((field) => {
-        const bytes = Array.from({ length: BYTES[field.type] }, (_, k) => field.offset + k);
-        return bytes.every((b) => !written(b));
-      });
-      untouchedByRing.set(
-        f.ring.name,
-        untouched.map((x) => x.name),
-      );
-      for (const last of [true, false]) {
-        const { ring, region } = build(f);
-        expect(ring.post(0x1_8000_0800, 60, 0, last)).toBe(true);
-        for (const field of untouched) {
-          for (let k = 0; k < BYTES[field.type]; k++) {
-            const at = field.offset + k;
-            expect(region.u8[at], `${f.ring.name}: ${field.name} byte ${k}`).toBe(pattern(at));
+    it('post() leaves the bytes of fields `on post` does not write as they were', async () => {
+      const untouchedByRing = new Map<string, string[]>();
+      for (const f of await fixtures(spec)) {
+        const desc = descriptorNamed(f.ir, f.ring.descriptor, 'test');
+        const written = (off: number) =>
+          f.ring.post.some((p) => off >= p.offset && off < p.offset + BYTES[p.type]) ||
+          conditionals(f).some(
+            (c) => off >= c.ref.offset && off < c.ref.offset + BYTES[c.ref.type],
+          );
+        const untouched = desc.fields.filter((field) => {
+          const bytes = Array.from({ length: BYTES[field.type] }, (_, k) => field.offset + k);
+          return bytes.every((b) => !written(b));
+        });
+        untouchedByRing.set(
+          f.ring.name,
+          untouched.map((x) => x.name),
+        );
+        for (const last of [true, false]) {
+          const { ring, region } = build(f);
+          expect(ring.post(0x1_8000_0800, 60, 0, last)).toBe(true);
+          for (const field of untouched) {
+            for (let k = 0; k < BYTES[field.type]; k++) {
+              const at = field.offset + k;
+              expect(region.u8[at], `${f.ring.name}: ${field.name} byte ${k}`).toBe(pattern(at));
+            }
           }
         }
       }
-    }
-    // The case the merged stores must respect: RX legacy's `special` sits next to the
-    // status and errors bytes `on post` clears, in the same 32-bit word.
-    if (spec.name === 'e1000') expect(untouchedByRing.get('rx')).toContain('special');
-    if (spec === PACKED) expect(untouchedByRing.get('half')).toEqual(['special']);
-  });
-});
+      // The case the merged stores must respect: RX legacy's `special` sits next to the
+      // status and errors bytes `on post` clears, in the same 32-bit word.
+      if (spec.name === 'e1000') expect(untouchedByRing.get('rx')).toContain('special');
+      if (spec === PACKED) expect(untouchedByRing.get('half')).toEqual(['special']);
+    });
+  },
+);

@@ -228,6 +228,16 @@ export class RxRing extends DescriptorRing {
     this.u16[slot * 8 + 6] = 0x0000;
   }
 
+  protected override fillKeepingBuffer(slot: number, _iova: number, _length: number, _last: boolean, _report: boolean): void {
+    // Fields sharing an aligned word (or half) are stored as that word, assembled
+    // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
+    // addr: the slot already holds its buffer's address
+    // bytes 12..13 as one u16 (bits 0..7 status, 8..15 errors):
+    //   status = 0
+    //   errors = 0
+    this.u16[slot * 8 + 6] = 0x0000;
+  }
+
   protected isDone(slot: number): boolean {
     return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
   }

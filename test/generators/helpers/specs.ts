@@ -55,6 +55,15 @@ export const E1000: SpecCase = {
   regenerate: 'npm run generate',
 };
 
+/** The 82574L driver's spec: its committed generated code, no goldens of its own. */
+export const E1000E: SpecCase = {
+  name: 'e1000e',
+  load: () => loadNicdl('drivers/e1000e/e1000e.nicdl'),
+  goldenDir: '',
+  tsDir: join(REPO, 'drivers/e1000e/generated'),
+  regenerate: 'npm run generate:e1000e',
+};
+
 export function exampleCases(): SpecCase[] {
   const dir = join(REPO, 'examples');
   if (!existsSync(dir)) return [];
