@@ -1,6 +1,9 @@
 /**
  * Run a nicdl command class in-process through oclif (flag parsing, the base class's
  * error handling and cleanups), capturing what it prints and the exit code it asks for.
+ * Shared by the CLI tests (test/cli, test/runtime, test/generators) and the language
+ * commands' tests (test/lang). Much cheaper than spawning the binary: spawn bin/run.js
+ * only for what only a real process shows (exit status, no stack trace).
  */
 import { vi } from 'vitest';
 import type { Command } from '@oclif/core';
@@ -21,20 +24,29 @@ export async function runCli(cmd: Command.Class, argv: string[]): Promise<CliRun
     (into: string[]) =>
     (...args: unknown[]) =>
       void into.push(`${args.map(String).join(' ')}\n`);
+  const captureChunk = (into: string[]) =>
+    ((chunk: string | Uint8Array) => {
+      into.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
   vi.spyOn(console, 'log').mockImplementation(capture(out));
   vi.spyOn(console, 'error').mockImplementation(capture(err));
   const writeErr = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write);
+  // `fmt --stdout` writes raw text to process.stdout, not through console.log.
+  vi.spyOn(process.stdout, 'write').mockImplementation(captureChunk(out));
+  vi.spyOn(process.stderr, 'write').mockImplementation(captureChunk(err));
+  // check, fmt, ir and test fail by setting process.exitCode rather than throwing.
+  const exitCodeBefore = process.exitCode;
+  process.exitCode = undefined;
   let exitCode = 0;
   let result: unknown;
   try {
     result = await cmd.run(argv, root);
+    exitCode = Number(process.exitCode ?? 0);
   } catch (e) {
     const exit = (e as { oclif?: { exit?: number } }).oclif?.exit;
     if (exit === undefined) {
+      // A bug, not a user error: its stack goes to the real stderr and the run reports -1.
       writeErr(`unexpected error: ${(e as Error).stack}\n`);
       exitCode = -1;
     } else {
@@ -45,6 +57,7 @@ export async function runCli(cmd: Command.Class, argv: string[]): Promise<CliRun
     }
   } finally {
     vi.restoreAllMocks();
+    process.exitCode = exitCodeBefore;
   }
   return { stdout: out.join(''), stderr: err.join(''), exitCode, result };
 }
