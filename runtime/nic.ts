@@ -115,7 +115,8 @@ export interface NicDriver {
    * Queue frames for transmission, copying each into a pooled DMA buffer; frames larger
    * than one buffer are spread over several descriptors. Returns how many frames (from the
    * start of `frames`) were accepted: fewer than given means the ring or pool is full
-   * (backpressure, nothing lost). One doorbell write per call.
+   * (backpressure, nothing lost) after taking back what the device has completed (so a
+   * caller that only ever transmits keeps going). One doorbell write per call.
    * Throws NicdlError E_FRAME_SIZE for a frame under 14 bytes or over maxFrameBytes.
    */
   transmit(frames: readonly Uint8Array[], offload?: TxOffload, queue?: number): number;
@@ -172,7 +173,8 @@ export interface TxBuffers {
   /**
    * A free buffer's id, reclaiming completed sends first if none is free; -1 if still none.
    * A driver may tie buffers to ring slots (e1000: while they are sent in the order taken),
-   * so none may be free while the ring is full.
+   * so none may be free while the ring is full. A -1 is backpressure the caller sees; no
+   * frame was offered, so no refusal is counted in the statistics.
    */
   alloc(): number;
   /** Buffer `id`'s bytes in DMA memory: the same view on every call. */

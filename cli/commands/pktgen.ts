@@ -212,8 +212,11 @@ async function generate(
   live: LiveRates,
 ): Promise<{ sent: number; bytes: number }> {
   const loop = new SendLoop(send, burst, frameBytes, ratePps, durationMs, live);
-  for (let step = loop.run(); step !== DONE && !nic.stop.stopped; step = loop.run())
+  while (!nic.stop.stopped) {
+    const step = loop.run();
+    if (step === DONE) break;
     await (step === PAUSE ? pause(ratePps) : yieldToEventLoop());
+  }
   return { sent: loop.totals.frames, bytes: loop.totals.bytes };
 }
 
@@ -230,7 +233,8 @@ type Step = typeof DONE | typeof PAUSE | typeof YIELD;
  * instruction costs tens of host ones, so a clock read or an event-loop turn per burst
  * shows in the packet rate. At full speed the clock is read every CLOCK_EVERY bursts;
  * with --rate, every burst (the pacing needs it). Completed frames are taken back by the
- * send path when it runs short of room (as DPDK's tx_free_thresh), not once per burst.
+ * send path once the ring is full (transmit() and TxBuffers.alloc() reclaim then), not
+ * once per burst.
  */
 class SendLoop {
   readonly totals = { frames: 0, bytes: 0 };

@@ -50,6 +50,16 @@ export function queueError(queue: number): NicdlError {
   );
 }
 
+/** A frame the TX queue had made room for was refused by its ring: a driver bug, not the caller's. */
+export function txNoRoomError(slot: number, inUse: number): NicdlError {
+  return new NicdlError(
+    'E_TX_STATE',
+    `the TX ring refused a frame at slot ${slot} after room was made for it (${inUse} slots in use)`,
+    ExitCode.internal,
+    { slot, inUse },
+  );
+}
+
 /** The driver was used after close(). */
 export function closedError(what: string): NicdlError {
   return new NicdlError('E_CLOSED', `${what}: the e1000 driver is closed`, ExitCode.usage, {});

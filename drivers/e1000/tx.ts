@@ -12,8 +12,9 @@
  * `txReportEvery`th descriptor and on the last one of each flush (config default 32, as
  * DPDK's tx_rs_thresh; 1 = every descriptor), and a slot comes back when the reported
  * slot covering it has DD. Descriptors here are written without RS; post() and commit()
- * set it where the rule says. Reclaim returns each slot's buffer to the pool and counts a
- * frame at the slot that ends it (frameEnd), so completions may arrive in groups; while
+ * set it where the rule says. Reclaim returns each slot's buffer to the pool (once the
+ * pool is shared; before, slot i's buffer stays slot i's) and counts a frame at the slot
+ * that ends it (frameEnd), so completions may arrive in groups; while
  * no slot that ends no frame is in flight (partialSlots), it counts a run's slots at once.
  * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
  * so "accepted" means "queued whole".
@@ -30,7 +31,7 @@ import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
 import { BufferPool, copyBytes } from './buffer-pool.js';
-import { frameSizeError, configError } from './errors.js';
+import { frameSizeError, configError, txNoRoomError } from './errors.js';
 import {
   CHECKSUM_HARDWARE,
   CHECKSUM_NONE,
@@ -130,8 +131,9 @@ export class TxQueue {
   }
 
   /**
-   * Slot mode: take back lent `buffer` unsent. Only the last one lent keeps slot mode;
-   * any other makes the queue share the pool. Returns false when `buffer` is not lent.
+   * Slot mode: take back lent `buffer` unsent. True when it was the last one lent (slot
+   * mode goes on); otherwise the queue shares the pool from now on and this returns false,
+   * leaving the caller to give `buffer` back to the pool (which refuses one never lent).
    */
   returnSlotBuffer(buffer: number): boolean {
     const ring = this.ring;
@@ -242,9 +244,10 @@ export class TxQueue {
   }
 
   /**
-   * Zero-copy: queue pool buffer `buffer`, already holding a frame of `length` bytes, as
-   * one legacy descriptor (no doorbell). False when the ring is full; the buffer then
-   * stays the caller's. The caller took the buffer from the pool and checked the length.
+   * Zero-copy: queue `buffer`, already holding a frame of `length` bytes, as one legacy
+   * descriptor (no doorbell). False when the ring is full; the buffer then stays the
+   * caller's. The caller got the buffer from lendSlotBuffer() or the pool, and checked the
+   * length.
    */
   queueBuffer(buffer: number, length: number): boolean {
     // In order, in slot mode: the oldest lent buffer is the tail slot's own, its slot free.
@@ -334,10 +337,14 @@ export class TxQueue {
   /** One descriptor carrying a whole frame of `length` bytes from `buffer` (EOP). */
   private postWholeFrame(buffer: number, length: number): void {
     const ring = this.ring;
-    this.frameEnd[ring.tail] = 1;
+    const slot = ring.tail;
+    this.frameEnd[slot] = 1;
     // In slot mode `buffer` is the tail slot's own, and the slot may still hold its address.
-    if (this.slotBuffers) ring.postOwnBuffer(length, this.slotIovas);
-    else ring.post(this.pool.iova(buffer), length, buffer, true);
+    const posted = this.slotBuffers
+      ? ring.postOwnBuffer(length, this.slotIovas)
+      : ring.post(this.pool.iova(buffer), length, buffer, true);
+    // Every caller made room first (a lent buffer's slot is a free one).
+    if (!posted) throw txNoRoomError(slot, ring.inUse);
     this.packets++;
     this.bytes += length;
     this.descriptors++;

@@ -215,9 +215,10 @@ export abstract class DescriptorRing {
   /** 1 for each slot posted with the report bit (every slot when reportEvery is 1). */
   declare private readonly reported: Uint8Array;
   /**
-   * postBound()'s table, and how many slots in a row (from where its posting began) already
-   * hold that table's IOVA and their own number as cookie. Once that covers the ring, a
-   * refill stores neither again; post(), commit() and init() start the count over.
+   * The table of postBound() / postOwnBuffer(), and how many slots in a row (from where
+   * their posting began) already hold that table's IOVA as cookie, record and descriptor
+   * address. Once that covers the ring, a post through them stores none of these again
+   * (fillKeepingBuffer()); post(), reserve(), commit() and init() start the count over.
    */
   private boundTable: ArrayLike<number> | undefined;
   private boundSlots = 0;
@@ -471,6 +472,9 @@ export abstract class DescriptorRing {
   reserve(): number {
     if (this.used === this.count - 1) return -1;
     if (this.checked) this.checkOwnership('post', this.nextSlot);
+    // The caller writes the slot through a codec, maybe over a kept buffer address, and
+    // may abandon it without commit(): a later postOwnBuffer() must write that slot whole.
+    this.boundSlots = 0;
     return this.nextSlot;
   }
 

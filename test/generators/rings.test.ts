@@ -251,9 +251,14 @@ describe.each([...allCases(), E1000E])('rings of $name', (spec) => {
       const maxLength = Math.min(ring.buffer.max, 4096);
       const table = Array.from({ length: count }, (_, s) => 0x1_8000_0000 + s * 0x1000);
       const step = fc.oneof(
-        fc.record({ own: fc.integer({ min: 1, max: maxLength }) }),
+        // Runs of own-buffer posts, long enough to bind the whole ring.
+        fc.record({
+          own: fc.integer({ min: 1, max: maxLength }),
+          times: fc.integer({ min: 1, max: count }),
+        }),
         fc.record({ foreign: fc.integer({ min: 1, max: maxLength }) }),
         fc.record({ commit: fc.constant(true) }),
+        fc.record({ abandon: fc.constant(true) }),
         fc.record({ complete: fc.nat({ max: count }) }),
       );
       fc.assert(
@@ -265,10 +270,20 @@ describe.each([...allCases(), E1000E])('rings of $name', (spec) => {
             const ref = setup(ir, mod, ring, count, false, batchableReport(ir, ring) ? every : 1);
             for (const st of steps) {
               if ('own' in st) {
-                const slot = ref.r.tail;
-                expect(own.r.postOwnBuffer(st.own, table)).toBe(
-                  ref.r.post(table[slot], st.own, slot),
-                );
+                for (let i = 0; i < st.times; i++) {
+                  const slot = ref.r.tail;
+                  expect(own.r.postOwnBuffer(st.own, table)).toBe(
+                    ref.r.post(table[slot], st.own, slot),
+                  );
+                  // Keep room coming: the device takes what is handed over.
+                  if (ref.r.free() === 0) {
+                    for (const { r, device } of [own, ref]) {
+                      r.flush();
+                      device.process(count);
+                      r.reclaim();
+                    }
+                  }
+                }
               } else if ('foreign' in st) {
                 for (const { r } of [own, ref]) r.post(0x7000_0000, st.foreign, 999);
               } else if ('commit' in st) {
@@ -279,6 +294,12 @@ describe.each([...allCases(), E1000E])('rings of $name', (spec) => {
                   // Another format's bytes over the whole slot (as a context descriptor's).
                   r.region.u8.fill(0xa5, slot * 16, slot * 16 + 16);
                   c.commit(-1);
+                }
+              } else if ('abandon' in st) {
+                // A slot reserved and written through a codec, then never committed.
+                for (const { r } of [own, ref]) {
+                  const slot = (r as unknown as { reserve(): number }).reserve();
+                  if (slot >= 0) r.region.u8.fill(0x5a, slot * 16, slot * 16 + 16);
                 }
               } else {
                 for (const { r, device } of [own, ref]) {

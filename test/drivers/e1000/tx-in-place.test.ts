@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NicdlError } from '../../../spec/errors.js';
-import { frame, frameListDiff, openNic } from './helpers.js';
+import { checksumsOk, frame, frameListDiff, ipFrame, openNic } from './helpers.js';
 
 describe('e1000 zero-copy transmit (txBuffers)', () => {
   it('sends frames written in place, byte for byte, and gives every buffer back', async () => {
@@ -21,7 +21,7 @@ describe('e1000 zero-copy transmit (txBuffers)', () => {
       if (id < 0 || !send(id, frames[at])) {
         if (id >= 0) tx.free(id);
         nic.flushTransmit();
-        expect(nic.reclaim(), 'nothing completes while the ring is full').toBeGreaterThan(0);
+        expect(nic.reclaim(), 'the doorbell lets frames complete').toBeGreaterThan(0);
         continue;
       }
       at++;
@@ -180,13 +180,17 @@ describe('e1000 zero-copy transmit (txBuffers)', () => {
     expect(frameListDiff(device.wire.take(), [copied, inPlace])).toBe('');
   });
 
-  it('giving back the last buffer taken keeps the next send in place of it', async () => {
+  it('giving back the last buffer taken keeps slot mode: the same buffer comes again', async () => {
     const { nic, device } = await openNic({ txRingSize: 16 });
     const tx = nic.txBuffers();
     const a = tx.alloc();
     const b = tx.alloc();
     tx.free(b);
     expect(tx.alloc(), 'the same slot buffer again').toBe(b);
+    // Still in slot mode: the buffers are the 15 free slots' (a shared pool has 16).
+    const rest = takeAll(tx);
+    expect(rest).toHaveLength(16 - 1 - 2);
+    for (let i = rest.length - 1; i >= 0; i--) tx.free(rest[i]);
     const fa = frame(60, 1);
     const fb = frame(61, 2);
     tx.bytes(a).set(fa);
@@ -196,6 +200,47 @@ describe('e1000 zero-copy transmit (txBuffers)', () => {
     nic.flushTransmit();
     for (let i = 0; i < 4; i++) nic.reclaim();
     expect(frameListDiff(device.wire.take(), [fa, fb])).toBe('');
+    expect(takeAll(tx), 'slot mode throughout').toHaveLength(16 - 1);
+  });
+
+  it('buffers lent across the end of the ring go out in order', async () => {
+    const { nic, device } = await openNic({ txRingSize: 16 });
+    const tx = nic.txBuffers();
+    // Move the ring's tail to slot 12.
+    expect(nic.transmit(Array.from({ length: 12 }, (_, i) => frame(60, i)))).toBe(12);
+    for (let i = 0; i < 4; i++) nic.reclaim();
+    device.wire.take();
+    const ids = Array.from({ length: 8 }, () => tx.alloc());
+    expect(ids).toEqual([12, 13, 14, 15, 0, 1, 2, 3]);
+    const sent = ids.map((id, i) => {
+      const f = frame(64 + i, 50 + i);
+      tx.bytes(id).set(f);
+      expect(tx.send(id, f.length)).toBe(true);
+      return f;
+    });
+    nic.flushTransmit();
+    for (let i = 0; i < 4; i++) nic.reclaim();
+    expect(frameListDiff(device.wire.take(), sent)).toBe('');
+  });
+
+  it('offloaded and gathered sends while a zero-copy buffer is held leave it alone', async () => {
+    const { nic, device } = await openNic({ txRingSize: 16, checksumOffload: true });
+    const tx = nic.txBuffers();
+    const held = tx.alloc();
+    const inPlace = frame(80, 8);
+    tx.bytes(held).set(inPlace);
+    const gathered = frame(120, 9);
+    expect(nic.transmitGather([gathered.subarray(0, 50), gathered.subarray(50)])).toBe(true);
+    const offloaded = ipFrame({ protocol: 'udp', payload: 40, checksums: 'zero' });
+    expect(nic.transmit([offloaded], { ipv4: true, l4: true })).toBe(1);
+    expect(tx.send(held, inPlace.length)).toBe(true);
+    nic.flushTransmit();
+    for (let i = 0; i < 4; i++) nic.reclaim();
+    const wire = device.wire.take();
+    expect(wire).toHaveLength(3);
+    expect(frameListDiff([wire[0], wire[2]], [gathered, inPlace])).toBe('');
+    expect(wire[1].length).toBe(offloaded.length);
+    expect(checksumsOk(wire[1]), 'the device filled the checksums').toEqual({ ip: true, l4: true });
   });
 
   it('refuses a length outside one buffer or the frame limit, naming the range', async () => {

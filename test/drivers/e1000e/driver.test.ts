@@ -118,6 +118,26 @@ describe('e1000e driver on the twin', () => {
     expect(s.hardware.GPTC).toBe(20n);
   });
 
+  it('sends in place from each queue’s TX buffers (txBuffers(q)), each frame intact', async () => {
+    const o = await start();
+    const sent: Uint8Array[] = [];
+    for (const q of [0, 1]) {
+      const tx = o.nic.txBuffers(q);
+      expect(o.nic.txBuffers(q)).toBe(tx);
+      for (let i = 0; i < 5; i++) {
+        const f = tcpFrame(flow(i), 60 + i, 10 * q + i);
+        const id = tx.alloc();
+        tx.bytes(id).set(f);
+        expect(tx.send(id, f.length)).toBe(true);
+        sent.push(f);
+      }
+      o.nic.flushTransmit(q);
+    }
+    const wire = o.device.wire.take().map((f) => Array.from(f));
+    expect(wire).toEqual(sent.map((f) => Array.from(f)));
+    expect([o.nic.reclaim(0), o.nic.reclaim(1)]).toEqual([5, 5]);
+  });
+
   it('runs one queue when asked: every flow on queue 0, queue 1 refused with E_QUEUE', async () => {
     const o = await start({ queues: 1 });
     for (let i = 0; i < 8; i++) o.device.receive(tcpFrame(flow(i)));
