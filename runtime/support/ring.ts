@@ -357,8 +357,7 @@ export abstract class DescriptorRing {
     this.iovas[slot] = iova;
     this.cookies[slot] = cookie;
     this.boundSlots = 0;
-    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
-    this.used++;
+    this.advance(slot);
     return true;
   }
 
@@ -418,25 +417,25 @@ export abstract class DescriptorRing {
    * stored again (fillKeepingBuffer()). False when the ring is full.
    */
   postOwnBuffer(length: number, iovaOfSlot: ArrayLike<number>): boolean {
+    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
+    if (this.used === this.count - 1) return false;
     // Kept short for the per-frame path (V8 inlines small functions): the first cycle of
     // the ring, a new table and checked mode take postOwnRecording().
     if (this.boundSlots < this.count || iovaOfSlot !== this.boundTable)
       return this.postOwnRecording(length, iovaOfSlot);
-    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
-    if (this.used === this.count - 1) return false;
     const slot = this.nextSlot;
     this.fillKeepingBuffer(slot, iovaOfSlot[slot], length, true, this.takeReport(slot));
-    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
-    this.used++;
+    this.advance(slot);
     return true;
   }
 
-  /** postOwnBuffer() while not every slot holds the table's IOVA: stores it and records it. */
+  /**
+   * postOwnBuffer() of a checked length into a free slot while not every slot holds the
+   * table's IOVA: stores it and records it.
+   */
   private postOwnRecording(length: number, iovaOfSlot: ArrayLike<number>): boolean {
     const slot = this.nextSlot;
     if (this.checked) return this.post(iovaOfSlot[slot], length, slot);
-    if (!(length > 0 && length <= this.maxLength)) this.throwLength(length);
-    if (this.used === this.count - 1) return false;
     if (iovaOfSlot !== this.boundTable) {
       this.boundTable = iovaOfSlot;
       this.boundSlots = 0;
@@ -446,8 +445,7 @@ export abstract class DescriptorRing {
     this.iovas[slot] = iova;
     this.cookies[slot] = slot;
     this.boundSlots++;
-    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
-    this.used++;
+    this.advance(slot);
     return true;
   }
 
@@ -498,8 +496,7 @@ export abstract class DescriptorRing {
     this.iovas[slot] = 0;
     this.cookies[slot] = cookie;
     this.boundSlots = 0;
-    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
-    this.used++;
+    this.advance(slot);
   }
 
   /**
@@ -697,6 +694,12 @@ export abstract class DescriptorRing {
       if (this.reported[s] !== 0) return s;
     }
     return -1;
+  }
+
+  /** `slot`, just written, is posted: the next one is software's to fill. */
+  private advance(slot: number): void {
+    this.nextSlot = slot + 1 === this.count ? 0 : slot + 1;
+    this.used++;
   }
 
   /** Slots from `from` forward to `to`, modulo the ring size. */
