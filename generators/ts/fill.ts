@@ -22,8 +22,18 @@ const HALF_BYTES = 2;
 const BIT_31 = 2 ** 31;
 const HEX_DIGITS_PER_BYTE = 2;
 /** Bytes of each descriptor field type. */
-export const FIELD_BYTES = { u8: 1, u16: 2, u32: 4, u64: 8 } as const;
-const BYTES = FIELD_BYTES;
+const BYTES = { u8: 1, u16: 2, u32: 4, u64: 8 } as const;
+
+/** A descriptor field (or `on post` line) by where it sits: byte offset and type. */
+interface Placed {
+  offset: number;
+  type: keyof typeof BYTES;
+}
+
+/** Whether fields `a` and `b` share a byte of the descriptor. */
+export function sharesBytes(a: Placed, b: Placed): boolean {
+  return a.offset < b.offset + BYTES[b.type] && b.offset < a.offset + BYTES[a.type];
+}
 
 /** A bit a posted descriptor sets only in some cases: end of frame, report status. */
 export interface Conditional {
@@ -91,10 +101,7 @@ function condsOf(p: PostAssign, conds: readonly Conditional[]): Conditional[] {
  * the stores then stay one per field, in the spec's order.
  */
 function mergeableParts(ring: Ring, conds: readonly Conditional[]): Part[] {
-  const spans = ring.post.map((p) => [p.offset, p.offset + BYTES[p.type]] as const);
-  const overlap = spans.some(([a0, a1], i) =>
-    spans.some(([b0, b1], j) => i < j && a0 < b1 && b0 < a1),
-  );
+  const overlap = ring.post.some((a, i) => ring.post.some((b, j) => i < j && sharesBytes(a, b)));
   if (overlap) return [];
   const parts: Part[] = [];
   for (const p of ring.post) {

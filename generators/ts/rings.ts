@@ -13,7 +13,7 @@ import { NicdlError } from '../../spec/errors.js';
 import { camel, hex, oneLine, pascal, str, titled } from '../emit.js';
 import { descriptorNamed, registerNamed } from '../layout.js';
 import { describePost } from '../steps.js';
-import { emitFillBody, FIELD_BYTES, type Conditional } from './fill.js';
+import { emitFillBody, sharesBytes, type Conditional } from './fill.js';
 import { fieldStorage, type FieldType } from './dma.js';
 import { DESCRIPTORS_FILE, layoutClass } from './descriptors.js';
 import { CONSTRUCTOR_FIELD, offsetLiteral } from './registers.js';
@@ -272,11 +272,9 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef
  * it (fillKeepingBuffer()).
  */
 function writebackCoversBuffer(ring: Ring, desc: Descriptor): boolean {
-  const spans = (xs: readonly { offset: number; type: keyof typeof FIELD_BYTES }[]) =>
-    xs.map((x) => [x.offset, x.offset + FIELD_BYTES[x.type]] as const);
-  const buffers = spans(ring.post.filter((p) => p.source === 'buffer'));
-  const written = spans(desc.writeback ?? []);
-  return buffers.some(([a0, a1]) => written.some(([b0, b1]) => a0 < b1 && b0 < a1));
+  const buffers = ring.post.filter((p) => p.source === 'buffer');
+  const written = desc.writeback ?? [];
+  return buffers.some((b) => written.some((w) => sharesBytes(b, w)));
 }
 
 /** setReport: flips the report bit of a written slot (flush, and commit of other formats). */
