@@ -165,15 +165,10 @@ class HandPort {
 
   /** Copy `src` into the next TX slot's buffer and describe it; false when full. */
   queueTx(src: Uint8Array): boolean {
+    if (!this.txRoom()) return false;
     const t = this.tx;
-    const next = (t.tail + 1) % RING;
-    if (next === t.clean) {
-      this.reclaimTx();
-      if (next === t.clean) return false;
-    }
     t.bufs.u8.set(src, t.tail * BUFFER_BYTES);
     this.describeTx(src.length);
-    t.tail = next;
     return true;
   }
 
@@ -182,15 +177,18 @@ class HandPort {
    * bytes; false when the ring is full (a generator resending pre-filled buffers).
    */
   resendTx(length: number): boolean {
+    if (!this.txRoom()) return false;
+    this.describeTx(length);
+    return true;
+  }
+
+  /** Whether the tail slot may be filled (one slot always stays empty), reclaiming if not. */
+  private txRoom(): boolean {
     const t = this.tx;
     const next = (t.tail + 1) % RING;
-    if (next === t.clean) {
-      this.reclaimTx();
-      if (next === t.clean) return false;
-    }
-    this.describeTx(length);
-    t.tail = next;
-    return true;
+    if (next !== t.clean) return true;
+    this.reclaimTx();
+    return next !== t.clean;
   }
 
   /** Every TX buffer filled with `frame`, for resendTx(). */
@@ -201,7 +199,8 @@ class HandPort {
   /**
    * The tail slot's descriptor words past the address (set once, in the constructor: slot
    * i always sends from buffer i), whole little-endian words as the generated fill()
-   * writes them: length, cso 0 and cmd; status, css and special, all 0.
+   * writes them: length, cso 0 and cmd; status, css and special, all 0. Then the slot is
+   * posted: the tail moves on.
    */
   private describeTx(length: number): void {
     const t = this.tx;
@@ -212,6 +211,7 @@ class HandPort {
     t.reported[s] = report ? 1 : 0;
     u32[s * 4 + 2] = length | ((report ? CMD_EOP_IFCS | CMD_RS : CMD_EOP_IFCS) << CMD_SHIFT);
     u32[s * 4 + 3] = 0;
+    t.tail = (s + 1) % RING;
   }
 
   /** One TDT write for what was queued; its last slot gets RS if it lacks it. */
