@@ -13,9 +13,9 @@
  * DPDK's tx_rs_thresh; 1 = every descriptor), and a slot comes back when the reported
  * slot covering it has DD. Descriptors here are written without RS; post() and commit()
  * set it where the rule says. Reclaim returns each slot's buffer to the pool (once the
- * pool is shared; before, slot i's buffer stays slot i's) and counts a frame at the slot
- * that ends it (frameEnd), so completions may arrive in groups; while
- * no slot that ends no frame is in flight (partialSlots), it counts a run's slots at once.
+ * pool is shared; before, slot i's buffer stays slot i's) and counts a frame at each slot
+ * but those marked as ending none (endsNoFrame), so completions may arrive in groups; while
+ * no such slot is in flight (partialSlots), it counts a run's slots at once.
  * Backpressure: a frame is taken only if the ring and the pool have room for all of it,
  * so "accepted" means "queued whole".
  *
@@ -57,12 +57,15 @@ export class TxQueue {
   gatheredFrames = 0;
   /** Most descriptors in flight at once. */
   highWater = 0;
-  /** Whether each slot ends a frame (its reclaim completes one). */
-  private readonly frameEnd: Uint8Array;
   /**
-   * Slots in flight that end no frame (a context descriptor, a frame's leading buffers).
-   * While there are none, every slot reclaimed completes a frame, and reclaim() counts
-   * them without reading frameEnd slot by slot.
+   * 1 for each slot in flight whose descriptor ends no frame (a context descriptor, a
+   * frame's leading buffers), 0 otherwise: reclaim sets it back to 0, so a whole-frame
+   * send (the per-frame path) writes nothing here.
+   */
+  private readonly endsNoFrame: Uint8Array;
+  /**
+   * How many slots endsNoFrame marks. While none, every slot reclaimed completes a frame,
+   * and reclaim() counts them without reading endsNoFrame slot by slot.
    */
   private partialSlots = 0;
   /** Slot i sends from buffer i (true until sharePool()); else buffers come from the pool. */
@@ -73,6 +76,8 @@ export class TxQueue {
    */
   private lent = 0;
   private readonly bufferBytes: number;
+  /** The longest frame one buffer carries: the smaller of the buffer and maxFrameBytes. */
+  private readonly oneBufferBytes: number;
   /** Every pool buffer's IOVA by index: slot i's buffer in slot mode. */
   private readonly slotIovas: ArrayLike<number>;
 
@@ -84,8 +89,9 @@ export class TxQueue {
     readonly maxFrameBytes: number,
   ) {
     pool.requireBufferPerSlot(ring.count, 'slot i sends from buffer i');
-    this.frameEnd = new Uint8Array(ring.count);
+    this.endsNoFrame = new Uint8Array(ring.count);
     this.bufferBytes = pool.bufferBytes;
+    this.oneBufferBytes = Math.min(pool.bufferBytes, maxFrameBytes);
     this.slotIovas = pool.iovaTable();
   }
 
@@ -150,6 +156,7 @@ export class TxQueue {
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
   init(): void {
     this.ring.init();
+    this.endsNoFrame.fill(0);
     this.partialSlots = 0;
     this.lent = 0;
     this.pool.reset();
@@ -174,10 +181,21 @@ export class TxQueue {
    * false when there is no room. For forwarding from inside a receive callback.
    */
   queue(frame: Uint8Array, offload: TxOffload | undefined): boolean {
+    const length = frame.length;
+    // Kept short, so that V8 inlines it into a receive loop: one range check stands for
+    // both the size rule and "fits one buffer".
+    const queued =
+      offload === undefined && length >= MIN_FRAME_BYTES && length <= this.oneBufferBytes
+        ? this.queueOneBuffer(frame)
+        : this.queueOther(frame, offload);
+    if (!queued) this.refusedFrames++;
+    return queued;
+  }
+
+  /** queue() of a frame with an offload, or longer than one buffer, or of a bad size (throws). */
+  private queueOther(frame: Uint8Array, offload: TxOffload | undefined): boolean {
     this.checkSize(0, frame.length);
-    if (this.queueSized(frame, offload)) return true;
-    this.refusedFrames++;
-    return false;
+    return this.queueChecked(frame, offload);
   }
 
   /** Queue a frame whose size was checked: no offload and one buffer goes straight there. */
@@ -290,8 +308,12 @@ export class TxQueue {
           const buffer = ring.cookieAt(slot);
           if (buffer !== NO_BUFFER) this.pool.free(buffer);
         }
-        if (this.frameEnd[slot] === 1) frames++;
-        else this.partialSlots--;
+        if (this.endsNoFrame[slot] === 0) {
+          frames++;
+        } else {
+          this.endsNoFrame[slot] = 0;
+          this.partialSlots--;
+        }
         slot = slot + 1 === ring.count ? 0 : slot + 1;
       }
     }
@@ -320,14 +342,8 @@ export class TxQueue {
 
   /** The common case, kept short: no offload, the frame fits one buffer, one descriptor. */
   private queueOneBuffer(frame: Uint8Array): boolean {
-    const ring = this.ring;
+    if (!this.reserveRoom(1, false)) return false;
     const pool = this.pool;
-    // A copy must not land in a buffer lent to a zero-copy caller (the tail slot's).
-    if (this.lent !== 0) this.sharePool();
-    if (ring.free() === 0 || pool.available === 0) {
-      this.reclaim();
-      if (ring.free() === 0 || pool.available === 0) return false;
-    }
     const buffer = this.takeBuffer();
     pool.bytes.set(frame, pool.offset(buffer));
     this.postWholeFrame(buffer, frame.length);
@@ -338,7 +354,6 @@ export class TxQueue {
   private postWholeFrame(buffer: number, length: number): void {
     const ring = this.ring;
     const slot = ring.tail;
-    this.frameEnd[slot] = 1;
     // In slot mode `buffer` is the tail slot's own, and the slot may still hold its address.
     const posted = this.slotBuffers
       ? ring.postOwnBuffer(length, this.slotIovas)
@@ -350,7 +365,10 @@ export class TxQueue {
     this.descriptors++;
   }
 
-  /** Room for `buffers` data descriptors (+ a context): reclaim first if short. */
+  /**
+   * Room for `buffers` data descriptors (+ a context): reclaim first if short. A copy must
+   * not land in a buffer lent to a zero-copy caller (the tail slot's): a loan ends slot mode.
+   */
   private reserveRoom(buffers: number, context: boolean): boolean {
     const needed = buffers + (context ? 1 : 0);
     if (this.lent !== 0) this.sharePool();
@@ -363,7 +381,7 @@ export class TxQueue {
     if (plan !== CHECKSUM_HARDWARE || !this.checksum.needsContext(frameBytes)) return;
     const slot = this.ring.reserve();
     this.checksum.writeContext(this.ring, slot, frameBytes);
-    this.frameEnd[slot] = 0;
+    this.endsNoFrame[slot] = 1;
     this.partialSlots++;
     this.ring.commit(NO_BUFFER);
   }
@@ -439,10 +457,11 @@ export class TxQueue {
     ring.commit(buffer);
   }
 
-  /** Record whether `slot` ends its frame; one that does not is counted as partial. */
+  /** Mark `slot` when it does not end its frame (counted as partial until reclaimed). */
   private markEnd(slot: number, eop: boolean): void {
-    this.frameEnd[slot] = eop ? 1 : 0;
-    if (!eop) this.partialSlots++;
+    if (eop) return;
+    this.endsNoFrame[slot] = 1;
+    this.partialSlots++;
   }
 
   /** The buffer for the next slot posted: that slot's own, or one from the pool. */
