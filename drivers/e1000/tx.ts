@@ -156,6 +156,8 @@ export class TxQueue {
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
   init(): void {
     this.ring.init();
+    // Slot i's address is written once, here, not on the per-frame path's first ring cycle.
+    this.ring.bindBuffers(this.slotIovas);
     this.endsNoFrame.fill(0);
     this.partialSlots = 0;
     this.lent = 0;
@@ -352,14 +354,12 @@ export class TxQueue {
 
   /** One descriptor carrying a whole frame of `length` bytes from `buffer` (EOP). */
   private postWholeFrame(buffer: number, length: number): void {
-    const ring = this.ring;
-    const slot = ring.tail;
     // In slot mode `buffer` is the tail slot's own, and the slot may still hold its address.
     const posted = this.slotBuffers
-      ? ring.postOwnBuffer(length, this.slotIovas)
-      : ring.post(this.pool.iova(buffer), length, buffer, true);
+      ? this.ring.postOwnBuffer(length, this.slotIovas)
+      : this.ring.post(this.pool.iova(buffer), length, buffer, true);
     // Every caller made room first (a lent buffer's slot is a free one).
-    if (!posted) throw txNoRoomError(slot, ring.inUse);
+    if (!posted) this.throwNoRoom();
     this.packets++;
     this.bytes += length;
     this.descriptors++;
@@ -371,10 +371,22 @@ export class TxQueue {
    */
   private reserveRoom(buffers: number, context: boolean): boolean {
     const needed = buffers + (context ? 1 : 0);
+    // The per-frame case, kept short: nothing lent and room already.
+    if (this.lent === 0 && this.ring.free() >= needed && this.pool.available >= buffers)
+      return true;
+    return this.makeRoom(needed, buffers);
+  }
+
+  /** reserveRoom() when a buffer is lent or room is short: share the pool, reclaim. */
+  private makeRoom(needed: number, buffers: number): boolean {
     if (this.lent !== 0) this.sharePool();
     if (this.ring.free() >= needed && this.pool.available >= buffers) return true;
     this.reclaim();
     return this.ring.free() >= needed && this.pool.available >= buffers;
+  }
+
+  private throwNoRoom(): never {
+    throw txNoRoomError(this.ring.tail, this.ring.inUse);
   }
 
   private queueContextIfNeeded(plan: ChecksumPlan, frameBytes: number): void {

@@ -410,6 +410,30 @@ export abstract class DescriptorRing {
   }
 
   /**
+   * Writes into every slot the address of its own buffer, `iovaOfSlot[s]`, and records it,
+   * as a first cycle of postOwnBuffer() or postBound() over the whole ring would: from the
+   * first post on, they store no address and no record (fillKeepingBuffer()). Call it on an
+   * empty ring, after init(); nothing is handed to the device. A post(), reserve() or
+   * commit() makes the ring record again, as it would have without this call.
+   */
+  bindBuffers(iovaOfSlot: ArrayLike<number>): void {
+    if (this.used !== 0)
+      throw ringError('E_RING_STATE', this.layout, 'bindBuffers() with slots posted', {
+        inUse: this.used,
+      });
+    if (this.checked) return; // checked mode posts through post(), which records anyway
+    for (let slot = 0; slot < this.count; slot++) {
+      const iova = iovaOfSlot[slot];
+      // A free slot: what fill() writes besides the address is rewritten at its post.
+      this.fill(slot, iova, this.bufferBytes, true, false);
+      this.iovas[slot] = iova;
+      this.cookies[slot] = slot;
+    }
+    this.boundTable = iovaOfSlot;
+    this.boundSlots = this.count;
+  }
+
+  /**
    * Posts the next slot `s` with its own buffer, at `iovaOfSlot[s]`, holding `length`
    * bytes, cookie `s`, as the last (or only) descriptor of its frame: post() for a
    * transmit ring whose slot i always sends from buffer i. With postBound()'s bookkeeping,
