@@ -30,7 +30,7 @@
 import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
-import { BufferPool, copyBytes } from './buffer-pool.js';
+import { BufferPool, copyBytes, copyInto } from './buffer-pool.js';
 import { frameSizeError, configError, txNoRoomError } from './errors.js';
 import {
   CHECKSUM_HARDWARE,
@@ -347,7 +347,7 @@ export class TxQueue {
     if (!this.reserveRoom(1, false)) return false;
     const pool = this.pool;
     const buffer = this.takeBuffer();
-    pool.bytes.set(frame, pool.offset(buffer));
+    copyInto(pool.bytes, frame, pool.offset(buffer));
     this.postWholeFrame(buffer, frame.length);
     return true;
   }
@@ -417,7 +417,7 @@ export class TxQueue {
       const chunk = Math.min(this.bufferBytes, length - offset);
       const buffer = this.takeBuffer();
       const base = pool.offset(buffer);
-      if (chunk === length) bytes.set(segment, base);
+      if (chunk === length) copyInto(bytes, segment, base);
       else copyBytes(bytes, base, segment, offset, chunk);
       const frameStart = firstOfFrame && offset === 0;
       if (frameStart) this.applyChecksum(plan, bytes, base, headers);
