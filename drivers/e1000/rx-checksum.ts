@@ -47,7 +47,9 @@ export class RxChecksum {
       this.fromDevice(status, errors, meta);
     } else if (mayCarryIpv4(frame) && ipv4Offset(frame) >= 0) {
       this.inSoftware(frame, meta);
-    } else {
+    } else if (meta.ipChecksum !== 'none' || meta.l4Checksum !== 'none') {
+      // Stored only when it changes: the reused meta usually says so already, and a
+      // string store costs a write barrier each (~1 ns a frame, rx b32 64 B).
       meta.ipChecksum = 'none';
       meta.l4Checksum = 'none';
     }

@@ -18,7 +18,7 @@
 import type { RxMeta } from '../../runtime/nic.js';
 import { RxLegacyBits, type RxLegacy, type RxRing } from './generated/index.js';
 import type { BufferPool } from './buffer-pool.js';
-import { copyBytes } from './buffer-pool.js';
+import { copyInto } from './buffer-pool.js';
 import type { RxChecksum } from './rx-checksum.js';
 
 /** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
@@ -195,8 +195,8 @@ export class RxQueue {
     for (let i = 0; i < n; i++) {
       const slot = ring.takeOldest();
       const bytes = d.length(slot);
-      if (length + bytes <= joined.length)
-        copyBytes(joined, length, pool.bytes, pool.offset(slot), bytes);
+      // The buffer's view is the pool's cached one (a full buffer's length repeats).
+      if (length + bytes <= joined.length) copyInto(joined, pool.view(slot, bytes), length);
       length += bytes;
       status = d.status(slot);
       errors = d.errors(slot);

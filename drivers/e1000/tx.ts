@@ -30,7 +30,7 @@
 import type { TxOffload } from '../../runtime/nic.js';
 import { ETH_HEADER_BYTES } from '../../runtime/packet/ethernet.js';
 import { TxDataBits, TxDataDtypDtyp, type TxRing } from './generated/index.js';
-import { BufferPool, copyBytes, copyInto } from './buffer-pool.js';
+import { BufferPool, copyChunk, copyInto } from './buffer-pool.js';
 import { frameSizeError, configError, txNoRoomError } from './errors.js';
 import {
   CHECKSUM_HARDWARE,
@@ -412,13 +412,16 @@ export class TxQueue {
     const pool = this.pool;
     const bytes = pool.bytes;
     const length = segment.length;
+    // In slot mode the segment's buffers are those of the next slots, consecutive in pool
+    // memory unless they wrap: then one copy fills them all.
+    const inPlace = this.slotBuffers && this.ring.tail + this.buffersFor(length) <= this.ring.count;
+    if (inPlace) copyInto(bytes, segment, pool.offset(this.ring.tail));
     let offset = 0;
     while (offset < length) {
       const chunk = Math.min(this.bufferBytes, length - offset);
       const buffer = this.takeBuffer();
       const base = pool.offset(buffer);
-      if (chunk === length) copyInto(bytes, segment, base);
-      else copyBytes(bytes, base, segment, offset, chunk);
+      if (!inPlace) copyChunk(bytes, base, segment, offset, chunk);
       const frameStart = firstOfFrame && offset === 0;
       if (frameStart) this.applyChecksum(plan, bytes, base, headers);
       offset += chunk;
