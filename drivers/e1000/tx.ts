@@ -184,12 +184,22 @@ export class TxQueue {
    */
   queue(frame: Uint8Array, offload: TxOffload | undefined): boolean {
     const length = frame.length;
-    // Kept short, so that V8 inlines it into a receive loop: one range check stands for
-    // both the size rule and "fits one buffer".
-    const queued =
-      offload === undefined && length >= MIN_FRAME_BYTES && length <= this.oneBufferBytes
-        ? this.queueOneBuffer(frame)
-        : this.queueOther(frame, offload);
+    // One range check stands for both the size rule and "fits one buffer".
+    const oneBuffer =
+      offload === undefined && length >= MIN_FRAME_BYTES && length <= this.oneBufferBytes;
+    // The forwarding case first, with no layer between (about 2 ns a frame, fwd b32): slot
+    // mode, nothing lent, a free slot; the frame goes into the tail slot's own buffer.
+    const ring = this.ring;
+    if (oneBuffer && this.lent === 0 && this.slotBuffers && ring.free() !== 0) {
+      copyInto(this.pool.bytes, frame, this.pool.offset(ring.tail));
+      // postWholeFrame() in slot mode, written out: one call less per frame.
+      if (!ring.postOwnBuffer(length, this.slotIovas)) this.throwNoRoom();
+      this.packets++;
+      this.bytes += length;
+      this.descriptors++;
+      return true;
+    }
+    const queued = oneBuffer ? this.queueOneBuffer(frame) : this.queueOther(frame, offload);
     if (!queued) this.refusedFrames++;
     return queued;
   }
