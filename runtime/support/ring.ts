@@ -380,10 +380,7 @@ export abstract class DescriptorRing {
       }
       return;
     }
-    if (iovaOfSlot !== this.boundTable) {
-      this.boundTable = iovaOfSlot;
-      this.boundSlots = 0;
-    }
+    this.useTable(iovaOfSlot);
     // Posting runs on from where the last postBound() stopped, so once boundSlots reaches
     // the ring size every slot already holds what would be stored: its records, and in
     // the descriptor the address, unless the device's write-back overwrites it
@@ -396,13 +393,8 @@ export abstract class DescriptorRing {
     for (let i = 0; i < n; i++) {
       const iova = iovaOfSlot[slot];
       const report = everyReports || this.takeReport(slot);
-      if (record) {
-        this.fill(slot, iova, bytes, true, report);
-        this.iovas[slot] = iova;
-        this.cookies[slot] = slot;
-      } else {
-        this.fillKeepingBuffer(slot, iova, bytes, true, report);
-      }
+      if (record) this.fillRecording(slot, iova, bytes, report);
+      else this.fillKeepingBuffer(slot, iova, bytes, true, report);
       slot = slot + 1 === this.count ? 0 : slot + 1;
     }
     this.nextSlot = slot;
@@ -422,13 +414,9 @@ export abstract class DescriptorRing {
         inUse: this.used,
       });
     if (this.checked) return; // checked mode posts through post(), which records anyway
-    for (let slot = 0; slot < this.count; slot++) {
-      const iova = iovaOfSlot[slot];
-      // A free slot: what fill() writes besides the address is rewritten at its post.
-      this.fill(slot, iova, this.bufferBytes, true, false);
-      this.iovas[slot] = iova;
-      this.cookies[slot] = slot;
-    }
+    // Free slots: what fill() writes besides the address is rewritten at their post.
+    for (let slot = 0; slot < this.count; slot++)
+      this.fillRecording(slot, iovaOfSlot[slot], this.bufferBytes, false);
     this.boundTable = iovaOfSlot;
     this.boundSlots = this.count;
   }
@@ -460,14 +448,8 @@ export abstract class DescriptorRing {
   private postOwnRecording(length: number, iovaOfSlot: ArrayLike<number>): boolean {
     const slot = this.nextSlot;
     if (this.checked) return this.post(iovaOfSlot[slot], length, slot);
-    if (iovaOfSlot !== this.boundTable) {
-      this.boundTable = iovaOfSlot;
-      this.boundSlots = 0;
-    }
-    const iova = iovaOfSlot[slot];
-    this.fill(slot, iova, length, true, this.takeReport(slot));
-    this.iovas[slot] = iova;
-    this.cookies[slot] = slot;
+    this.useTable(iovaOfSlot);
+    this.fillRecording(slot, iovaOfSlot[slot], length, this.takeReport(slot));
     this.boundSlots++;
     this.advance(slot);
     return true;
@@ -718,6 +700,26 @@ export abstract class DescriptorRing {
       if (this.reported[s] !== 0) return s;
     }
     return -1;
+  }
+
+  /**
+   * Own-buffer posts (postBound, postOwnBuffer) take slot addresses from `table` from now
+   * on; a table other than the bound one starts the count of bound slots over.
+   */
+  private useTable(table: ArrayLike<number>): void {
+    if (table === this.boundTable) return;
+    this.boundTable = table;
+    this.boundSlots = 0;
+  }
+
+  /**
+   * fill() of `slot` with its own buffer at `iova` as the last descriptor of its frame, and
+   * the slot's records: that IOVA, and the slot number as cookie.
+   */
+  private fillRecording(slot: number, iova: number, length: number, report: boolean): void {
+    this.fill(slot, iova, length, true, report);
+    this.iovas[slot] = iova;
+    this.cookies[slot] = slot;
   }
 
   /** `slot`, just written, is posted: the next one is software's to fill. */
