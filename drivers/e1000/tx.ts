@@ -132,8 +132,7 @@ export class TxQueue {
       this.reclaim();
       if (ring.free() === this.lent) return -1;
     }
-    const slot = ring.tail + this.lent++;
-    return slot >= ring.count ? slot - ring.count : slot;
+    return this.slotFromTail(this.lent++);
   }
 
   /**
@@ -142,15 +141,19 @@ export class TxQueue {
    * leaving the caller to give `buffer` back to the pool (which refuses one never lent).
    */
   returnSlotBuffer(buffer: number): boolean {
-    const ring = this.ring;
     if (this.lent === 0) return false;
-    const newest = ring.tail + this.lent - 1;
-    if (buffer === (newest >= ring.count ? newest - ring.count : newest)) {
+    if (buffer === this.slotFromTail(this.lent - 1)) {
       this.lent--;
       return true;
     }
     this.sharePool();
     return false;
+  }
+
+  /** The slot `k` on from the tail, round the ring: in slot mode, lent buffer k (from 0). */
+  private slotFromTail(k: number): number {
+    const slot = this.ring.tail + k;
+    return slot >= this.ring.count ? slot - this.ring.count : slot;
   }
 
   /** Program the ring (base, length, head = tail = 0) while TCTL.EN is off (§14.5). */
@@ -352,7 +355,11 @@ export class TxQueue {
     return true;
   }
 
-  /** The common case, kept short: no offload, the frame fits one buffer, one descriptor. */
+  /**
+   * A frame with no offload that fits one buffer, as one descriptor: transmit()'s path, and
+   * queue()'s when its slot-mode shortcut does not apply (pool shared, a buffer lent, room
+   * to make).
+   */
   private queueOneBuffer(frame: Uint8Array): boolean {
     if (!this.reserveRoom(1, false)) return false;
     const pool = this.pool;
