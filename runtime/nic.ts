@@ -28,18 +28,23 @@ export interface TxOffload {
 /** Checksum verdict for one received frame: checked by the device, by software, or not at all. */
 export type ChecksumStatus = 'ok' | 'bad' | 'none';
 
-/** Metadata of one received frame. The object is reused between callbacks: copy what you keep. */
+/**
+ * Metadata of one received frame. The object is reused between callbacks and is valid only
+ * while the callback runs: copy what you keep. A driver may work the checksum verdict out
+ * when it is first read (the e1000's does, where software must check the frame), so a
+ * callback that never reads it does not pay for it.
+ */
 export interface RxMeta {
   /** Frame length in bytes (without the CRC when the device strips it). */
-  length: number;
+  readonly length: number;
   /** Device-reported error bits (0 when none). */
-  errors: number;
-  ipChecksum: ChecksumStatus;
-  l4Checksum: ChecksumStatus;
+  readonly errors: number;
+  readonly ipChecksum: ChecksumStatus;
+  readonly l4Checksum: ChecksumStatus;
   /** RX queue the frame arrived on. */
-  queue: number;
+  readonly queue: number;
   /** Descriptors the frame spanned (more than 1 for frames larger than one buffer). */
-  descriptors: number;
+  readonly descriptors: number;
 }
 
 export type LoopbackMode = 'none' | 'phy' | 'mac';

@@ -16,6 +16,7 @@
  * catches up with RDH and "full" differs from "empty" (§3.2.6).
  */
 import type { RxMeta } from '../../runtime/nic.js';
+import { RxFrameMeta } from './rx-meta.js';
 import { RxLegacyBits, type RxLegacy, type RxRing } from './generated/index.js';
 import type { BufferPool } from './buffer-pool.js';
 import { copyInto } from './buffer-pool.js';
@@ -62,14 +63,7 @@ export class RxQueue {
   droppedEmpty = 0;
   /** Most descriptors taken back in one receive() call. */
   highWater = 0;
-  private readonly meta: RxMeta = {
-    length: 0,
-    errors: 0,
-    ipChecksum: 'none',
-    l4Checksum: 'none',
-    queue: 0,
-    descriptors: 0,
-  };
+  private readonly meta: RxFrameMeta;
   /** Joins frames that span several buffers (allocated only when frames can). */
   private readonly joined: Uint8Array;
   private joinedView: Uint8Array;
@@ -89,7 +83,9 @@ export class RxQueue {
     queue = 0,
   ) {
     pool.requireBufferPerSlot(ring.count, 'slot i receives into buffer i');
-    this.meta.queue = queue;
+    this.meta = new RxFrameMeta(queue, checksum, (slot, length, descriptors) =>
+      descriptors === 1 ? pool.view(slot, length) : this.joinedView,
+    );
     this.joined = new Uint8Array(maxFrameBytes > pool.bufferBytes ? maxFrameBytes : 0);
     this.joinedView = this.joined;
   }
@@ -128,18 +124,19 @@ export class RxQueue {
           if (!this.acceptable(length, errors)) continue;
           frames++;
           bytes += length;
-          const frame = this.pool.view(slot, length);
-          onFrame(frame, this.describe(frame, status, errors, 1));
+          onFrame(this.pool.view(slot, length), this.describe(slot, length, status, errors, 1));
           continue;
         }
         const n = this.completeFrameDescriptors();
         if (n === 0) break;
         descriptors += n;
+        const first = ring.clean;
         const frame = this.takeJoined(n);
         if (frame === undefined) continue;
         frames++;
         bytes += frame.length;
-        onFrame(frame, this.describe(frame, this.joinedStatus, this.joinedErrors, n));
+        const meta = this.describe(first, frame.length, this.joinedStatus, this.joinedErrors, n);
+        onFrame(frame, meta);
       }
     } finally {
       this.depth--;
@@ -228,13 +225,26 @@ export class RxQueue {
     }
   }
 
-  /** The RxMeta of `frame` (one object, reused: the callback must copy what it keeps). */
-  private describe(frame: Uint8Array, status: number, errors: number, descriptors: number): RxMeta {
+  /**
+   * The RxMeta of the frame from `slot` (one object, reused: the callback must copy what
+   * it keeps). Its checksum verdict is judged only if the callback reads it (rx-meta.ts);
+   * the device's verdict is counted here, whether read or not.
+   */
+  private describe(
+    slot: number,
+    length: number,
+    status: number,
+    errors: number,
+    descriptors: number,
+  ): RxMeta {
     const meta = this.meta;
-    meta.length = frame.length;
+    meta.length = length;
     meta.errors = errors;
     meta.descriptors = descriptors;
-    this.checksum.judge(status, errors, frame, meta);
+    meta.status = status;
+    meta.slot = slot;
+    meta.judged = 0;
+    this.checksum.countDevice(status, errors);
     return meta;
   }
 }

@@ -119,6 +119,73 @@ describe('e1000 RX checksum verdicts', () => {
     });
   }
 
+  it('judges a frame in software only when its verdict is read, and counts only those', async () => {
+    const o = await openNic({ checksumOffload: false });
+    await rxSettle(o);
+    for (const f of frames) o.device.receive(f);
+    // A forwarder's callback: it never looks at the verdict, so software checks nothing.
+    expect(o.nic.receive(2, () => {})).toBe(2);
+    let d = o.nic.statistics().driver;
+    expect([d.rx_csum_software, d.rx_csum_ip_bad, d.rx_csum_l4_bad]).toEqual([0, 0, 0]);
+    // The other two are read, one of them twice (judged once) and through JSON.
+    const seen: unknown[] = [];
+    o.nic.receive(2, (_f, m) => {
+      seen.push({ ip: m.ipChecksum, l4: m.l4Checksum, again: m.l4Checksum });
+      seen.push(JSON.parse(JSON.stringify(m)));
+    });
+    expect(seen).toEqual([
+      { ...verdicts[2], again: verdicts[2].l4 },
+      {
+        length: frames[2].length,
+        errors: 0,
+        ipChecksum: 'ok',
+        l4Checksum: 'bad',
+        queue: 0,
+        descriptors: 1,
+      },
+      { ...verdicts[3], again: verdicts[3].l4 },
+      {
+        length: frames[3].length,
+        errors: 0,
+        ipChecksum: 'bad',
+        l4Checksum: 'none',
+        queue: 0,
+        descriptors: 1,
+      },
+    ]);
+    d = o.nic.statistics().driver;
+    expect([d.rx_csum_software, d.rx_csum_ip_bad, d.rx_csum_l4_bad]).toEqual([2, 1, 1]);
+    await o.nic.close();
+  });
+
+  it("counts the device's verdicts as frames arrive, read or not", async () => {
+    const o = await openNic({ checksumOffload: true });
+    await rxSettle(o);
+    for (const f of frames) o.device.receive(f);
+    expect(o.nic.receive(16, () => {})).toBe(frames.length);
+    const d = o.nic.statistics().driver;
+    expect([d.rx_csum_hardware, d.rx_csum_software]).toEqual([frames.length, 0]);
+    expect([d.rx_csum_ip_bad, d.rx_csum_l4_bad]).toEqual([1, 1]);
+    await o.nic.close();
+  });
+
+  it('judges a frame joined from several buffers from the joined bytes', async () => {
+    const o = await openNic({ checksumOffload: false, maxFrameBytes: 9014 });
+    await rxSettle(o);
+    const big = [
+      ipFrame({ protocol: 'udp', payload: 5000, checksums: 'correct' }, 8),
+      ipFrame({ protocol: 'tcp', payload: 7000, checksums: 'wrong' }, 9),
+    ];
+    for (const f of big) o.device.receive(f);
+    const got = drain(o.nic);
+    expect(frameListDiff(got.frames, big)).toBe('');
+    expect(got.metas.map((m) => [m.descriptors, m.ip, m.l4])).toEqual([
+      [3, 'ok', 'ok'],
+      [4, 'ok', 'bad'],
+    ]);
+    await o.nic.close();
+  });
+
   it('checks VLAN-tagged IPv4 frames in software too, and leaves other EtherTypes alone', async () => {
     const o = await openNic({ checksumOffload: false });
     await rxSettle(o);
