@@ -12,10 +12,10 @@ describe('TX active span', () => {
     // Too short to leave a warm-up second out.
     expect(r.steadyPps).toBe(8000);
   });
-  it('leaves the first second out of the steady rate', () => {
-    // 100 ms bins: 1 s at 10 per bin (warming up), then 2 s at 50 per bin.
-    const r = activeSpanRate([...Array(10).fill(10), ...Array(20).fill(50)], 100);
-    expect(r.pps).toBeCloseTo((100 + 1000) / 3);
+  it('leaves the first three seconds (the warm-up) out of the steady rate', () => {
+    // 100 ms bins: 3 s at 10 per bin (warming up), then 5 s at 50 per bin.
+    const r = activeSpanRate([...Array(30).fill(10), ...Array(50).fill(50)], 100);
+    expect(r.pps).toBeCloseTo((300 + 2500) / 8);
     expect(r.steadyPps).toBe(500);
   });
   it('is zero when nothing arrived', () => {
