@@ -9,7 +9,7 @@ describe('TX active span', () => {
     expect(r.frames).toBe(400);
     expect(r.spanMs).toBe(50);
     expect(r.pps).toBe(8000);
-    // Too short to leave a warm-up second out.
+    // Too short to leave the warm-up (three seconds) out.
     expect(r.steadyPps).toBe(8000);
   });
   it('leaves the first three seconds (the warm-up) out of the steady rate', () => {
