@@ -14,31 +14,35 @@
  * the FCS). Both sides pay the same twin (register writes run the device model) and ask it
  * for the same work (TX: RS on every 32nd descriptor and each burst's last, as the driver
  * by default), so the ratio is the driver's overhead over the least code that does the
- * job; the null device is cheap, so that overhead is most of what is seen. Each side's
- * best of ROUNDS interleaved rounds is compared (other load on the shared machine only
- * adds time); the headline is the median of the fwd ratios. Goal: ratio <= 1.10.
+ * job (handwritten-port.ts). The twin's share is the same on both sides and not small:
+ * about 40% of a fwd b32 packet's time in a perf profile (2026-12-07), with the frame
+ * copy another 13%. Each side first runs BENCH_WARMUP packets, then the best of ROUNDS
+ * interleaved rounds is compared (other load on the shared machine only adds time); the
+ * headline is the median of the fwd ratios. Goal: ratio <= 1.10.
  *
  * Allocations: V8's sampling heap profiler at a 1-byte interval (every allocation is a
  * sample) over a forwarding run; samples whose allocating function is driver code (the
  * driver, the ring runtime, generated code, runtime/packet) are counted, and for the
- * baseline those of its code in this file (not of the measuring functions). The twin's
+ * baseline those of its code (handwritten-port.ts and its callbacks in driver-loops.ts;
+ * not this file's measuring functions). The twin's
  * own allocations would not count; it makes none per packet, so no GC runs during the
  * sample either. Goal: 0 per packet.
  * Cycles: perf stat cannot count cycles in this VM, so cycles = ns x the CPU MHz from
  * /proc/cpuinfo (said so in the JSON).
+ * Instructions: counted by callgrind for fwd b32 on both sides (instruction-count.ts):
+ * machine load does not move them, so their ratio is the steady one.
  */
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { goal, writeResult } from './harness.js';
-import { loadIr } from '../spec/index.js';
-import type { RxMeta } from '../runtime/nic.js';
-import type { DmaRegion, Mmio } from '../runtime/types.js';
-import type { SimDevice } from '../runtime/sim/index.js';
-import { driverSpecPath } from '../drivers/spec-path.js';
-import { openE1000Twin } from '../drivers/e1000/twin/index.js';
-import e1000, { type E1000Driver } from '../drivers/e1000/index.js';
+import { BUFFER_BYTES, HandPort, RING } from './handwritten-port.js';
+import { driverPort, runners, sinkBytes, twin, type Mode } from './driver-loops.js';
+import {
+  DEFAULT_COUNT_OPTIONS,
+  callgrindAvailable,
+  instructionsPerPacket,
+} from './instruction-count.js';
 
-const ir = loadIr(driverSpecPath('e1000', 'e1000.nicdl'));
 /** BENCH_MODES / BENCH_BURSTS / BENCH_SIZES (comma lists) narrow the run while tuning. */
 const pick = <T extends string | number>(all: readonly T[], env: string | undefined): T[] =>
   env ? all.filter((x) => env.split(',').includes(String(x))) : [...all];
@@ -46,345 +50,23 @@ const BURSTS = pick([1, 8, 32, 256] as const, process.env.BENCH_BURSTS);
 /** Frame sizes on the wire (with the 4-byte FCS the device adds). */
 const WIRE_SIZES = pick([64, 1514 + 4] as const, process.env.BENCH_SIZES);
 const FCS_BYTES = 4;
-const RING = 256;
-const BUFFER_BYTES = 2048;
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+/**
+ * Packets each side runs before a configuration is timed. The driver's per-packet cost
+ * settles only after about a million packets: functions called once per ring cycle (the
+ * TX path that makes room when the ring is full) are optimized by V8 only after thousands
+ * of calls. callgrind counted 1655 instructions a packet (fwd b32) after 500,000 packets,
+ * 1549 after 1.5 million and 1551 after 3 million; the hand-written loop, 1280-1288 after
+ * each.
+ */
+const WARMUP_PACKETS = Number(process.env.BENCH_WARMUP ?? 1_500_000);
 const GOAL_RATIO = 1.1;
 const DRIVER_CODE = /\/(drivers\/e1000\/(?!twin\/)|runtime\/support\/|runtime\/packet\/)/;
-const BASELINE_CODE = /\/bench\/driver\.bench\./;
+/** The hand-written port, and the baseline's callbacks in driver-loops (run alone when sampled). */
+const BASELINE_CODE = /\/bench\/(handwritten-port|driver-loops)\./;
 /** This file's own measuring functions: what they allocate is not the baseline's. */
 const MEASURING = new Set(['allocationsPerPacket', 'sampled', 'walk']);
-
-// ---- the hand-written baseline ---------------------------------------------------------
-
-/** Datasheet offsets and bits typed by hand, as a plain driver would (8254x SDM §13, §3). */
-const REG = {
-  RCTL: 0x100,
-  TCTL: 0x400,
-  RDBAL: 0x2800,
-  RDBAH: 0x2804,
-  RDLEN: 0x2808,
-  RDH: 0x2810,
-  RDT: 0x2818,
-  TDBAL: 0x3800,
-  TDBAH: 0x3804,
-  TDLEN: 0x3808,
-  TDH: 0x3810,
-  TDT: 0x3818,
-};
-const RCTL_EN_BAM_SECRC = 0x0400_8002;
-const TCTL_EN_PSP = 0x0a;
-const CMD_EOP_IFCS = 0x03;
-const CMD_RS = 0x08;
-/** TX legacy cmd is byte 11: bits 24..31 of the descriptor's third 32-bit word (§3.3.3). */
-const CMD_SHIFT = 24;
-/**
- * RS (a DD write-back) on every 32nd TX descriptor and on the last of each burst, as the
- * driver does by default (txReportEvery): the same device work on both sides.
- */
-const REPORT_EVERY = 32;
-const DD = 0x01;
-const EOP = 0x02;
-const TWO_POW_32 = 2 ** 32;
-/**
- * An IOVA's low word by `>>> 0`, as the driver's generated code takes it: `iova % 2 ** 32`
- * on a number past 2^31 is a floating-point remainder, several times slower.
- */
-const low32 = (iova: number): number => iova >>> 0;
-/**
- * Frames are copied as the driver copies them (buffer-pool.ts copyInto): through
- * TypedArray.prototype.set held in a constant, which V8 calls directly; `dst.set(src, at)`
- * costs a generic property lookup per call (about 3 ns). Both sides copy at the same speed.
- */
-const typedArraySet = Uint8Array.prototype.set;
-
-/** Ring, buffers and bookkeeping of the baseline: slot i always uses buffer i (as ixy does). */
-class HandRing {
-  readonly desc: DmaRegion;
-  readonly bufs: DmaRegion;
-  clean = 0;
-  tail = 0;
-  /** TX: what TDT holds, slots posted with RS, and slots since the last one. */
-  flushed = 0;
-  readonly reported = new Uint8Array(RING);
-  sinceReport = 0;
-  constructor(device: SimDevice) {
-    this.desc = device.dma.alloc(RING * 16, 128);
-    this.bufs = device.dma.alloc(RING * BUFFER_BYTES, 128);
-  }
-  program(mmio: Mmio, base: number): void {
-    mmio.write32(base, low32(this.desc.iova));
-    mmio.write32(base + 4, Math.floor(this.desc.iova / TWO_POW_32));
-    mmio.write32(base + 8, RING * 16);
-    mmio.write32(base + 0x10, 0);
-    mmio.write32(base + 0x18, 0);
-  }
-}
-
-class HandPort {
-  readonly mmio: Mmio;
-  readonly tx: HandRing;
-  readonly rx: HandRing;
-  private readonly rxViews: Uint8Array[] = [];
-  private readonly rxViewLengths = new Int32Array(RING).fill(-1);
-  packets = 0;
-
-  constructor(readonly device: SimDevice) {
-    device.enableBusMaster();
-    this.mmio = device.bar(0);
-    this.tx = new HandRing(device);
-    this.rx = new HandRing(device);
-    this.tx.program(this.mmio, REG.TDBAL);
-    this.rx.program(this.mmio, REG.RDBAL);
-    // Slot i always uses buffer i, both ways: each address is written once, here.
-    for (const ring of [this.rx, this.tx]) {
-      const d = ring.desc.u32;
-      for (let i = 0; i < RING; i++) {
-        const iova = ring.bufs.iova + i * BUFFER_BYTES;
-        d[i * 4] = low32(iova);
-        d[i * 4 + 1] = Math.floor(iova / TWO_POW_32);
-      }
-    }
-    this.mmio.write32(REG.TCTL, TCTL_EN_PSP);
-    this.rx.tail = RING - 1;
-    this.mmio.write32(REG.RDT, RING - 1);
-    this.mmio.write32(REG.RCTL, RCTL_EN_BAM_SECRC);
-  }
-
-  /**
-   * Free TX slots, oldest first, a run at a time: the slots up to the next one posted with
-   * RS are done when its DD is (flushTx() ends every hand-over on such a slot).
-   */
-  reclaimTx(): void {
-    const t = this.tx;
-    const u8 = t.desc.u8;
-    while (t.clean !== t.flushed) {
-      let last = t.clean;
-      while (t.reported[last] === 0) last = (last + 1) % RING;
-      if ((u8[last * 16 + 12] & DD) === 0) return;
-      u8[last * 16 + 12] = 0;
-      t.reported[last] = 0;
-      t.clean = (last + 1) % RING;
-    }
-  }
-
-  /** Copy `src` into the next TX slot's buffer and describe it; false when full. */
-  queueTx(src: Uint8Array): boolean {
-    if (!this.txRoom()) return false;
-    const t = this.tx;
-    typedArraySet.call(t.bufs.u8, src, t.tail * BUFFER_BYTES);
-    this.describeTx(src.length);
-    return true;
-  }
-
-  /**
-   * Zero-copy: describe the next slot's buffer, which already holds a frame, as `length`
-   * bytes; false when the ring is full (a generator resending pre-filled buffers).
-   */
-  resendTx(length: number): boolean {
-    if (!this.txRoom()) return false;
-    this.describeTx(length);
-    return true;
-  }
-
-  /** Whether the tail slot may be filled (one slot always stays empty), reclaiming if not. */
-  private txRoom(): boolean {
-    const t = this.tx;
-    const next = (t.tail + 1) % RING;
-    if (next !== t.clean) return true;
-    this.reclaimTx();
-    return next !== t.clean;
-  }
-
-  /** Every TX buffer filled with `frame`, for resendTx(). */
-  prefillTx(frame: Uint8Array): void {
-    for (let s = 0; s < RING; s++) this.tx.bufs.u8.set(frame, s * BUFFER_BYTES);
-  }
-
-  /**
-   * The tail slot's descriptor words past the address (set once, in the constructor: slot
-   * i always sends from buffer i), whole little-endian words as the generated fill()
-   * writes them: length, cso 0 and cmd; status, css and special, all 0. Then the slot is
-   * posted: the tail moves on.
-   */
-  private describeTx(length: number): void {
-    const t = this.tx;
-    const s = t.tail;
-    const u32 = t.desc.u32;
-    const report = ++t.sinceReport === REPORT_EVERY;
-    if (report) t.sinceReport = 0;
-    t.reported[s] = report ? 1 : 0;
-    u32[s * 4 + 2] = length | ((report ? CMD_EOP_IFCS | CMD_RS : CMD_EOP_IFCS) << CMD_SHIFT);
-    u32[s * 4 + 3] = 0;
-    t.tail = (s + 1) % RING;
-  }
-
-  /** One TDT write for what was queued; its last slot gets RS if it lacks it. */
-  flushTx(): void {
-    const t = this.tx;
-    if (t.tail === t.flushed) return;
-    const last = (t.tail + RING - 1) % RING;
-    if (t.reported[last] === 0) {
-      t.reported[last] = 1;
-      t.desc.u8[last * 16 + 11] |= CMD_RS;
-    }
-    t.sinceReport = 0;
-    t.flushed = t.tail;
-    this.mmio.write32(REG.TDT, t.tail);
-  }
-
-  /** Take up to `max` received frames (one descriptor each) to `each`, refill, one RDT write. */
-  receive(max: number, each: (frame: Uint8Array) => void): number {
-    const r = this.rx;
-    const u8 = r.desc.u8;
-    const u16 = r.desc.u16;
-    let n = 0;
-    while (n < max && (u8[r.clean * 16 + 12] & (DD | EOP)) === (DD | EOP)) {
-      const s = r.clean;
-      const len = u16[s * 8 + 4];
-      if (this.rxViewLengths[s] !== len) {
-        this.rxViews[s] = r.bufs.u8.subarray(s * BUFFER_BYTES, s * BUFFER_BYTES + len);
-        this.rxViewLengths[s] = len;
-      }
-      each(this.rxViews[s]);
-      u16[s * 8 + 6] = 0; // status and errors in one store, as the generated fill()
-      r.clean = (s + 1) % RING;
-      n++;
-    }
-    if (n > 0) {
-      r.tail = (r.tail + n) % RING;
-      this.mmio.write32(REG.RDT, r.tail);
-    }
-    return n;
-  }
-}
-
-// ---- the runs --------------------------------------------------------------------------
-
-interface Port {
-  device: SimDevice;
-}
-
-function twin(rxFrameBytes: number): SimDevice {
-  return openE1000Twin(ir, { nullDevice: { rxFrameBytes }, rctlQuietUs: 0 }).device;
-}
-
-async function driverPort(rxFrameBytes: number): Promise<E1000Driver & Port> {
-  const device = twin(rxFrameBytes);
-  // Coalescing off: the baseline programs no moderation timers either.
-  const nic = (await e1000.open(device, ir, {
-    rxRingSize: RING,
-    txRingSize: RING,
-    coalescing: { profile: 'off' },
-  })) as E1000Driver;
-  return Object.assign(nic, { device });
-}
-
-type Mode = 'fwd' | 'tx' | 'rx' | 'txz';
-
-function frames(count: number, bytes: number): Uint8Array[] {
-  return Array.from({ length: count }, (_, i) => new Uint8Array(bytes).fill(i & 0xff));
-}
-
-let sink = 0;
-
-/** (driver run, baseline run) for one configuration, each processing `n` packets per call. */
-function runners(
-  mode: Mode,
-  burst: number,
-  frameBytes: number,
-  nic: E1000Driver,
-  hand: HandPort,
-): [(n: number) => void, (n: number) => void] {
-  if (mode === 'fwd') {
-    let fwd = 0;
-    const onFrame = (f: Uint8Array, _m: RxMeta): void => {
-      if (nic.queueFrame(f)) fwd++;
-    };
-    const handFrame = (f: Uint8Array): void => {
-      if (hand.queueTx(f)) hand.packets++;
-    };
-    return [
-      (n) => {
-        const end = fwd + n;
-        while (fwd < end) {
-          nic.receive(burst, onFrame);
-          nic.flushTransmit();
-        }
-      },
-      (n) => {
-        const end = hand.packets + n;
-        while (hand.packets < end) {
-          hand.receive(burst, handFrame);
-          hand.flushTx();
-        }
-      },
-    ];
-  }
-  if (mode === 'txz') {
-    // Zero-copy, as pktgen sends: each TX buffer filled once, then resent in place.
-    const buffers = nic.txBuffers();
-    const filled = new Uint8Array(buffers.count);
-    const frame = frames(1, frameBytes)[0];
-    hand.prefillTx(frame);
-    return [
-      (n) => {
-        for (let sent = 0; sent < n;) {
-          let k = 0;
-          for (; k < burst; k++) {
-            const id = buffers.alloc();
-            if (id < 0) break;
-            if (filled[id] === 0) {
-              buffers.bytes(id).set(frame);
-              filled[id] = 1;
-            }
-            if (!buffers.send(id, frameBytes)) {
-              buffers.free(id);
-              break;
-            }
-          }
-          nic.flushTransmit();
-          sent += k;
-        }
-      },
-      (n) => {
-        for (let sent = 0; sent < n;) {
-          let k = 0;
-          while (k < burst && hand.resendTx(frameBytes)) k++;
-          hand.flushTx();
-          sent += k;
-        }
-      },
-    ];
-  }
-  if (mode === 'tx') {
-    const batch = frames(burst, frameBytes);
-    return [
-      (n) => {
-        for (let sent = 0; sent < n;) sent += nic.transmit(batch);
-      },
-      (n) => {
-        for (let sent = 0; sent < n;) {
-          for (let i = 0; i < batch.length && hand.queueTx(batch[i]); i++) sent++;
-          hand.flushTx();
-        }
-      },
-    ];
-  }
-  const count = (f: Uint8Array): void => {
-    sink += f.length;
-  };
-  const onFrame = (f: Uint8Array, _m: RxMeta): void => count(f);
-  return [
-    (n) => {
-      for (let got = 0; got < n;) got += nic.receive(burst, onFrame);
-    },
-    (n) => {
-      for (let got = 0; got < n;) got += hand.receive(burst, count);
-    },
-  ];
-}
 
 /**
  * Interleaved runs (ABAB...) like harness.compare, reporting the median and the minimum
@@ -397,7 +79,7 @@ function compareRuns(
   n: number,
   rounds: number,
 ) {
-  for (let i = 0; i < 3; i++) {
+  for (let done = 0; done < WARMUP_PACKETS; done += n) {
     candidate(n);
     baseline(n);
   }
@@ -515,6 +197,29 @@ for (const wire of WIRE_SIZES) {
   await hand.device.close();
 }
 
+/**
+ * Instructions per packet of fwd b32 (64-byte frames) on both sides, counted by callgrind
+ * (instruction-count.ts), the two sides at once (a core each): about a minute and a half.
+ * BENCH_INSTRUCTIONS=0 skips it; so does a machine without valgrind.
+ */
+async function fwdInstructions() {
+  const frameBytes = 64 - FCS_BYTES;
+  if (process.env.BENCH_INSTRUCTIONS === '0' || !MODES.includes('fwd')) return undefined;
+  if (!callgrindAvailable()) return { skipped: 'valgrind is not installed' };
+  const [driver, handwritten] = await Promise.all([
+    instructionsPerPacket('driver', 'fwd', 32, frameBytes),
+    instructionsPerPacket('hand', 'fwd', 32, frameBytes),
+  ]);
+  return {
+    method: `valgrind --tool=callgrind, fwd burst 32, 64-byte frames: after ${DEFAULT_COUNT_OPTIONS.warmup} packets, the count of a ${DEFAULT_COUNT_OPTIONS.large}-packet window less that of a ${DEFAULT_COUNT_OPTIONS.small}-packet one, per packet of the difference (twin included: both sides pay it alike)`,
+    driverPerPacket: driver,
+    handwrittenPerPacket: handwritten,
+    ratio: driver / handwritten,
+  };
+}
+
+const instructions = await fwdInstructions();
+const counted = instructions && 'ratio' in instructions ? instructions : undefined;
 const mhz = cpuMhz();
 const worst = Math.max(...results.map((r) => r.ratioMin as number));
 /** One configuration can be swung by other load on the machine: the headline is the median over every fwd one. */
@@ -548,7 +253,8 @@ writeResult('driver', {
     handwrittenNsPerPacketB32: fwdB32HandNs,
     handwrittenCyclesPerPacketB32: (fwdB32HandNs * mhz) / 1000,
   },
-  sink,
+  instructions,
+  sink: sinkBytes(),
   fwdRatioB32Bytes64: fwdB32Ratio,
   fwdRatioMedianOverConfigs: fwdMedianRatio,
   headline: {
@@ -556,5 +262,10 @@ writeResult('driver', {
     allocs_per_packet: allocs.driver,
     fwd_cycles_per_packet_b32: (fwdB32Ns * mhz) / 1000,
     fwd_cycles_per_packet_b32_handwritten: (fwdB32HandNs * mhz) / 1000,
+    ...(counted && {
+      fwd_instructions_per_packet_b32: counted.driverPerPacket,
+      fwd_instructions_per_packet_b32_handwritten: counted.handwrittenPerPacket,
+      fwd_instructions_vs_handwritten: counted.ratio,
+    }),
   },
 });

@@ -1,0 +1,144 @@
+/**
+ * What the driver benchmarks run: a driver port and a hand-written one on the e1000 twin
+ * in null-device mode, and for each mode (fwd, tx, rx, txz) a pair of functions that each
+ * move `n` packets, the driver's and the hand-written loop's. driver.bench.ts times them;
+ * instruction-count.ts runs one of them under callgrind.
+ */
+import { loadIr } from '../spec/index.js';
+import type { RxMeta } from '../runtime/nic.js';
+import type { SimDevice } from '../runtime/sim/index.js';
+import { driverSpecPath } from '../drivers/spec-path.js';
+import { openE1000Twin } from '../drivers/e1000/twin/index.js';
+import e1000, { type E1000Driver } from '../drivers/e1000/index.js';
+import { HandPort, RING } from './handwritten-port.js';
+
+const ir = loadIr(driverSpecPath('e1000', 'e1000.nicdl'));
+
+export interface Port {
+  device: SimDevice;
+}
+
+export function twin(rxFrameBytes: number): SimDevice {
+  return openE1000Twin(ir, { nullDevice: { rxFrameBytes }, rctlQuietUs: 0 }).device;
+}
+
+export async function driverPort(rxFrameBytes: number): Promise<E1000Driver & Port> {
+  const device = twin(rxFrameBytes);
+  // Coalescing off: the baseline programs no moderation timers either.
+  const nic = (await e1000.open(device, ir, {
+    rxRingSize: RING,
+    txRingSize: RING,
+    coalescing: { profile: 'off' },
+  })) as E1000Driver;
+  return Object.assign(nic, { device });
+}
+
+export type Mode = 'fwd' | 'tx' | 'rx' | 'txz';
+
+export function frames(count: number, bytes: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) => new Uint8Array(bytes).fill(i & 0xff));
+}
+
+let sink = 0;
+
+/** What the rx callbacks summed: printed by the runners so that no loop is dead code. */
+export function sinkBytes(): number {
+  return sink;
+}
+
+/** (driver run, baseline run) for one configuration, each processing `n` packets per call. */
+export function runners(
+  mode: Mode,
+  burst: number,
+  frameBytes: number,
+  nic: E1000Driver,
+  hand: HandPort,
+): [(n: number) => void, (n: number) => void] {
+  if (mode === 'fwd') {
+    let fwd = 0;
+    const onFrame = (f: Uint8Array, _m: RxMeta): void => {
+      if (nic.queueFrame(f)) fwd++;
+    };
+    const handFrame = (f: Uint8Array): void => {
+      if (hand.queueTx(f)) hand.packets++;
+    };
+    return [
+      (n) => {
+        const end = fwd + n;
+        while (fwd < end) {
+          nic.receive(burst, onFrame);
+          nic.flushTransmit();
+        }
+      },
+      (n) => {
+        const end = hand.packets + n;
+        while (hand.packets < end) {
+          hand.receive(burst, handFrame);
+          hand.flushTx();
+        }
+      },
+    ];
+  }
+  if (mode === 'txz') {
+    // Zero-copy, as pktgen sends: each TX buffer filled once, then resent in place.
+    const buffers = nic.txBuffers();
+    const filled = new Uint8Array(buffers.count);
+    const frame = frames(1, frameBytes)[0];
+    hand.prefillTx(frame);
+    return [
+      (n) => {
+        for (let sent = 0; sent < n;) {
+          let k = 0;
+          for (; k < burst; k++) {
+            const id = buffers.alloc();
+            if (id < 0) break;
+            if (filled[id] === 0) {
+              buffers.bytes(id).set(frame);
+              filled[id] = 1;
+            }
+            if (!buffers.send(id, frameBytes)) {
+              buffers.free(id);
+              break;
+            }
+          }
+          nic.flushTransmit();
+          sent += k;
+        }
+      },
+      (n) => {
+        for (let sent = 0; sent < n;) {
+          let k = 0;
+          while (k < burst && hand.resendTx(frameBytes)) k++;
+          hand.flushTx();
+          sent += k;
+        }
+      },
+    ];
+  }
+  if (mode === 'tx') {
+    const batch = frames(burst, frameBytes);
+    return [
+      (n) => {
+        for (let sent = 0; sent < n;) sent += nic.transmit(batch);
+      },
+      (n) => {
+        for (let sent = 0; sent < n;) {
+          for (let i = 0; i < batch.length && hand.queueTx(batch[i]); i++) sent++;
+          hand.flushTx();
+        }
+      },
+    ];
+  }
+  const count = (f: Uint8Array): void => {
+    sink += f.length;
+  };
+  const onFrame = (f: Uint8Array, _m: RxMeta): void => count(f);
+  return [
+    (n) => {
+      for (let got = 0; got < n;) got += nic.receive(burst, onFrame);
+    },
+    (n) => {
+      for (let got = 0; got < n;) got += hand.receive(burst, count);
+    },
+  ];
+}
