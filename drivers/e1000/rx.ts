@@ -25,7 +25,7 @@ import type { RxChecksum } from './rx-checksum.js';
 /** Error bits that make a frame unusable (§3.2.3.2); IPE/TCPE only mark a checksum. */
 const ERRORS = RxLegacyBits.errors;
 const STATUS = RxLegacyBits.status;
-export const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ERRORS.RXE;
+const FRAME_ERRORS = ERRORS.CE | ERRORS.SE | ERRORS.SEQ | ERRORS.CXE | ERRORS.RXE;
 const ERROR_BITS = 8;
 
 export type FrameHandler = (frame: Uint8Array, meta: RxMeta) => void;

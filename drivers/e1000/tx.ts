@@ -193,7 +193,9 @@ export class TxQueue {
     // The forwarding case first, with no layer between (about 2 ns a frame, fwd b32): slot
     // mode, nothing lent, a free slot; the frame goes into the tail slot's own buffer.
     const ring = this.ring;
-    if (oneBuffer && this.lent === 0 && this.slotBuffers && ring.free() !== 0) {
+    // `=== true`: V8 does not learn that the field only ever holds a boolean, so a bare
+    // truth test checks for every falsy kind of value (12 instructions a frame, callgrind).
+    if (oneBuffer && this.lent === 0 && this.slotBuffers === true && ring.free() !== 0) {
       copyInto(this.pool.bytes, frame, this.pool.offset(ring.tail));
       // postWholeFrame() in slot mode, written out: one call less per frame.
       if (!ring.postOwnBuffer(length, this.slotIovas)) this.throwNoRoom();
