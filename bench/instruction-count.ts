@@ -3,17 +3,17 @@
  * (this VM has no PMU), callgrind counts every instruction the process executes. Unlike a
  * time, the count does not move with the other load on a shared machine, so it can tell
  * the driver from the hand-written loop apart to a few instructions where the timed ratio
- * swings by 5-10% from run to run. It counts instructions, not cycles: a load that misses
- * the cache counts as one.
+ * swings by 10% and more from run to run. It counts instructions, not cycles: a load that
+ * misses the cache counts as one, and fewer instructions need not mean less time.
  *
  * The child (instruction-runner.ts) runs one side of one configuration: a warm-up, then
  * two windows of `small` and `large` packets, each counted alone (callgrind zeroes its
  * counts at the window's start and writes them out at its end). The difference of the two
  * counts over the difference in packets is the loop's own count per packet: what a window
  * costs besides its packets (the calls that mark it, a loop's start) cancels.
- * `--single-threaded` keeps V8's compiler on the main thread, so both runs compile the
- * same code at the same points, and a long warm-up leaves nothing to compile in the
- * windows (a later compile would count as the loop's).
+ * `--single-threaded` keeps V8's compiler on the main thread, so every run compiles the
+ * same code at the same points (three runs agreed to 0.15%), and a long warm-up leaves
+ * nothing to compile in the windows (a later compile would count as the loop's).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
