@@ -35,7 +35,7 @@ import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { goal, writeResult } from './harness.js';
 import { BUFFER_BYTES, HandPort, RING } from './handwritten-port.js';
-import { driverPort, runners, sinkBytes, twin, type Mode } from './driver-loops.js';
+import { WARMUP_PACKETS, driverPort, runners, sinkBytes, twin, type Mode } from './driver-loops.js';
 import {
   DEFAULT_COUNT_OPTIONS,
   callgrindAvailable,
@@ -47,19 +47,13 @@ const pick = <T extends string | number>(all: readonly T[], env: string | undefi
   env ? all.filter((x) => env.split(',').includes(String(x))) : [...all];
 const BURSTS = pick([1, 8, 32, 256] as const, process.env.BENCH_BURSTS);
 /** Frame sizes on the wire (with the 4-byte FCS the device adds). */
-const WIRE_SIZES = pick([64, 1514 + 4] as const, process.env.BENCH_SIZES);
+const SMALL_WIRE_BYTES = 64;
+const WIRE_SIZES = pick([SMALL_WIRE_BYTES, 1514 + 4] as const, process.env.BENCH_SIZES);
 const FCS_BYTES = 4;
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-/**
- * Packets each side runs before a configuration is timed. The driver's per-packet cost
- * settles only after about a million packets: functions called once per ring cycle (the
- * TX path that makes room when the ring is full) are optimized by V8 only after thousands
- * of calls. callgrind counted 1655 instructions a packet (fwd b32) after 500,000 packets,
- * 1549 after 1.5 million and 1551 after 3 million; the hand-written loop, 1280-1288 after
- * each.
- */
-const WARMUP_PACKETS = Number(process.env.BENCH_WARMUP ?? 1_500_000);
+/** Packets each side runs before a configuration is timed (driver-loops.ts says why). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? WARMUP_PACKETS);
 const GOAL_RATIO = 1.1;
 const DRIVER_CODE = /\/(drivers\/e1000\/(?!twin\/)|runtime\/support\/|runtime\/packet\/)/;
 /** The hand-written port, and the baseline's callbacks in driver-loops (run alone when sampled). */
@@ -78,7 +72,7 @@ function compareRuns(
   n: number,
   rounds: number,
 ) {
-  for (let done = 0; done < WARMUP_PACKETS; done += n) {
+  for (let done = 0; done < WARMUP; done += n) {
     candidate(n);
     baseline(n);
   }
@@ -202,7 +196,7 @@ for (const wire of WIRE_SIZES) {
  * BENCH_INSTRUCTIONS=0 skips it; so does a machine without valgrind.
  */
 async function fwdInstructions() {
-  const frameBytes = 64 - FCS_BYTES;
+  const frameBytes = SMALL_WIRE_BYTES - FCS_BYTES;
   if (process.env.BENCH_INSTRUCTIONS === '0' || !MODES.includes('fwd')) return undefined;
   if (!callgrindAvailable()) return { skipped: 'valgrind is not installed' };
   let driver: number;

@@ -22,7 +22,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { WARMUP_PACKETS } from './driver-loops.js';
+
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'instruction-runner.js');
+const execFileAsync = promisify(execFile);
 
 export interface InstructionCountOptions {
   /** Packets in the smaller and the larger counted window. */
@@ -35,7 +38,7 @@ export interface InstructionCountOptions {
 export const DEFAULT_COUNT_OPTIONS: InstructionCountOptions = {
   small: 100_000,
   large: 300_000,
-  warmup: 1_500_000,
+  warmup: WARMUP_PACKETS,
 };
 
 /** Whether valgrind is installed (Debian's valgrind package; the benchmark skips without it). */
@@ -50,7 +53,7 @@ async function windowCounts(args: string[]): Promise<number[]> {
   try {
     const out = join(dir, 'callgrind.out');
     try {
-      await promisify(execFile)(
+      await execFileAsync(
         'valgrind',
         [
           '--tool=callgrind',
