@@ -28,14 +28,22 @@
  * makes none per packet, so no GC runs during the sample either. Goal: 0 per packet.
  * Cycles: perf stat cannot count cycles in this VM, so cycles = ns x the CPU MHz from
  * /proc/cpuinfo (said so in the JSON).
- * Instructions: counted by callgrind for fwd b32 on both sides (instruction-count.ts):
- * machine load does not move them, so their ratio is the steady one.
+ * Instructions: counted by callgrind for fwd, rx and txz at b32 on both sides
+ * (instruction-count.ts): machine load does not move them, so their ratios are the steady ones.
  */
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { goal, writeResult } from './harness.js';
 import { BUFFER_BYTES, HandPort, RING } from './handwritten-port.js';
-import { WARMUP_PACKETS, driverPort, runners, sinkBytes, twin, type Mode } from './driver-loops.js';
+import {
+  COUNT_WARMUP_PACKETS,
+  WARMUP_PACKETS,
+  driverPort,
+  runners,
+  sinkBytes,
+  twin,
+  type Mode,
+} from './driver-loops.js';
 import {
   DEFAULT_COUNT_OPTIONS,
   callgrindAvailable,
@@ -190,37 +198,62 @@ for (const wire of WIRE_SIZES) {
   await hand.device.close();
 }
 
+/** The modes whose instructions are counted: forwarding, receive, and zero-copy transmit. */
+const COUNTED_MODES: readonly Mode[] = ['fwd', 'rx', 'txz'];
+
 /**
- * Instructions per packet of fwd b32 (64-byte frames) on both sides, counted by callgrind
- * (instruction-count.ts), the two sides at once (a core each): about a minute and a half.
- * BENCH_INSTRUCTIONS=0 skips it; so does a machine without valgrind.
+ * Instructions per packet at burst 32 (64-byte frames) on both sides, counted by callgrind
+ * (instruction-count.ts) for each of COUNTED_MODES that BENCH_MODES keeps, two runs at a
+ * time (a core each): about three minutes for the three. BENCH_INSTRUCTIONS=0 skips it;
+ * so does a machine without valgrind. A failed count is said in the JSON and on stderr,
+ * and the timed results are kept.
  */
-async function fwdInstructions() {
+async function countInstructions() {
   const frameBytes = SMALL_WIRE_BYTES - FCS_BYTES;
-  if (process.env.BENCH_INSTRUCTIONS === '0' || !MODES.includes('fwd')) return undefined;
+  const modes = COUNTED_MODES.filter((m) => MODES.includes(m));
+  if (process.env.BENCH_INSTRUCTIONS === '0' || modes.length === 0) return undefined;
   if (!callgrindAvailable()) return { skipped: 'valgrind is not installed' };
-  let driver: number;
-  let handwritten: number;
-  try {
-    [driver, handwritten] = await Promise.all([
-      instructionsPerPacket('driver', 'fwd', 32, frameBytes),
-      instructionsPerPacket('hand', 'fwd', 32, frameBytes),
-    ]);
-  } catch (e) {
-    // Said in the JSON and on stderr; the timed results above are kept.
-    console.error(`instruction count failed: ${(e as Error).message}`);
-    return { failed: (e as Error).message };
-  }
+  const byMode: Partial<Record<Mode, InstructionComparison>> = {};
+  for (const mode of modes) byMode[mode] = await modeInstructions(mode, frameBytes);
   return {
-    method: `valgrind --tool=callgrind, fwd burst 32, 64-byte frames: after ${DEFAULT_COUNT_OPTIONS.warmup} packets, the count of a ${DEFAULT_COUNT_OPTIONS.large}-packet window less that of a ${DEFAULT_COUNT_OPTIONS.small}-packet one, per packet of the difference (twin included: both sides pay it alike)`,
-    driverPerPacket: driver,
-    handwrittenPerPacket: handwritten,
-    ratio: driver / handwritten,
+    method: `valgrind --tool=callgrind, burst 32, 64-byte frames: after a warm-up (fwd ${COUNT_WARMUP_PACKETS.fwd} packets, rx ${COUNT_WARMUP_PACKETS.rx}, txz ${COUNT_WARMUP_PACKETS.txz}: driver-loops.ts), the count of a ${DEFAULT_COUNT_OPTIONS.large}-packet window less that of a ${DEFAULT_COUNT_OPTIONS.small}-packet one, per packet of the difference (twin included: both sides pay it alike)`,
+    ...byMode,
   };
 }
 
-const instructions = await fwdInstructions();
-const counted = instructions && 'ratio' in instructions ? instructions : undefined;
+type InstructionComparison =
+  { driverPerPacket: number; handwrittenPerPacket: number; ratio: number } | { failed: string };
+
+async function modeInstructions(mode: Mode, frameBytes: number): Promise<InstructionComparison> {
+  const options = { ...DEFAULT_COUNT_OPTIONS, warmup: COUNT_WARMUP_PACKETS[mode] };
+  try {
+    const [driver, handwritten] = await Promise.all([
+      instructionsPerPacket('driver', mode, 32, frameBytes, options),
+      instructionsPerPacket('hand', mode, 32, frameBytes, options),
+    ]);
+    return {
+      driverPerPacket: driver,
+      handwrittenPerPacket: handwritten,
+      ratio: driver / handwritten,
+    };
+  } catch (e) {
+    console.error(`instruction count (${mode}) failed: ${(e as Error).message}`);
+    return { failed: (e as Error).message };
+  }
+}
+
+/** The headline keys of one counted mode, when it was counted. */
+function instructionHeadline(mode: Mode, c: InstructionComparison | undefined) {
+  if (c === undefined || !('ratio' in c)) return {};
+  return {
+    [`${mode}_instructions_per_packet_b32`]: c.driverPerPacket,
+    [`${mode}_instructions_per_packet_b32_handwritten`]: c.handwrittenPerPacket,
+    [`${mode}_instructions_vs_handwritten`]: c.ratio,
+  };
+}
+
+const instructions = await countInstructions();
+const counted = instructions && 'method' in instructions ? instructions : undefined;
 const mhz = cpuMhz();
 const worst = Math.max(...results.map((r) => r.ratioMin as number));
 /** One configuration can be swung by other load on the machine: the headline is the median over every fwd one. */
@@ -263,10 +296,9 @@ writeResult('driver', {
     allocs_per_packet: allocs.driver,
     fwd_cycles_per_packet_b32: (fwdB32Ns * mhz) / 1000,
     fwd_cycles_per_packet_b32_handwritten: (fwdB32HandNs * mhz) / 1000,
-    ...(counted && {
-      fwd_instructions_per_packet_b32: counted.driverPerPacket,
-      fwd_instructions_per_packet_b32_handwritten: counted.handwrittenPerPacket,
-      fwd_instructions_vs_handwritten: counted.ratio,
-    }),
+    ...COUNTED_MODES.reduce(
+      (keys, mode) => ({ ...keys, ...instructionHeadline(mode, counted?.[mode]) }),
+      {},
+    ),
   },
 });

@@ -9,14 +9,14 @@ const RUNNER = new URL('../../dist/bench/instruction-runner.js', import.meta.url
 
 describe('instruction-runner', () => {
   for (const side of ['driver', 'hand']) {
-    for (const mode of ['fwd', 'rx']) {
+    for (const mode of ['fwd', 'rx', 'txz']) {
       it(`runs the ${side} side of ${mode} through its warm-up and both windows`, () => {
         const out = execFileSync(
           process.execPath,
           ['--single-threaded', RUNNER, side, mode, '32', '60', '200', '600', '1000'],
           { encoding: 'utf8' },
         );
-        // rx sums the frames' bytes it was handed: 60 per frame; fwd forwards and sums none.
+        // rx sums the frames' bytes it was handed: 60 per frame; fwd and txz sum none.
         const sink = Number(out.trim());
         if (mode === 'rx') expect(sink).toBeGreaterThanOrEqual(60 * (1000 + 200 + 600));
         else expect(sink).toBe(0);
