@@ -1,8 +1,10 @@
 /**
- * What the driver benchmarks run: a driver port and a hand-written one on the e1000 twin
- * in null-device mode, and for each mode (fwd, tx, rx, txz) a pair of functions that each
- * move `n` packets, the driver's and the hand-written loop's. driver.bench.ts times them;
- * instruction-count.ts runs one of them under callgrind.
+ * What the driver benchmarks run: two driver ports and two hand-written ones, each on its
+ * own e1000 twin in null-device mode, and for each mode (fwd, tx, rx, txz) a pair of
+ * functions that each move `n` packets, the driver's and the hand-written loop's. fwd
+ * forwards between two ports (received on the first, sent on the second); the other modes
+ * use the first. driver.bench.ts times them; instruction-count.ts runs one of them under
+ * callgrind.
  */
 import { loadIr } from '../spec/index.js';
 import type { RxMeta } from '../runtime/nic.js';
@@ -41,7 +43,7 @@ interface Port {
   device: SimDevice;
 }
 
-export function twin(rxFrameBytes: number): SimDevice {
+function twin(rxFrameBytes: number): SimDevice {
   return openE1000Twin(ir, { nullDevice: { rxFrameBytes }, rctlQuietUs: 0 }).device;
 }
 
@@ -57,6 +59,37 @@ export async function driverPort(rxFrameBytes: number): Promise<E1000Driver & Po
 }
 
 export type Mode = 'fwd' | 'tx' | 'rx' | 'txz';
+
+/** Each side's two ports: fwd receives on the first and sends on the second. */
+export interface BenchPorts {
+  nic: E1000Driver & Port;
+  nicOut: E1000Driver & Port;
+  hand: HandPort;
+  handOut: HandPort;
+}
+
+/**
+ * Both sides' ports; every twin's null device delivers frames of `rxFrameBytes`. `nic`:
+ * the first driver port, already open (the benchmark measures memory after opening it).
+ */
+export async function openPorts(
+  rxFrameBytes: number,
+  nic?: E1000Driver & Port,
+): Promise<BenchPorts> {
+  return {
+    nic: nic ?? (await driverPort(rxFrameBytes)),
+    nicOut: await driverPort(rxFrameBytes),
+    hand: new HandPort(twin(rxFrameBytes)),
+    handOut: new HandPort(twin(rxFrameBytes)),
+  };
+}
+
+export async function closePorts(p: BenchPorts): Promise<void> {
+  await p.nic.close();
+  await p.nicOut.close();
+  await p.hand.device.close();
+  await p.handOut.device.close();
+}
 
 function frames(count: number, bytes: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => new Uint8Array(bytes).fill(i & 0xff));
@@ -74,30 +107,31 @@ export function runners(
   mode: Mode,
   burst: number,
   frameBytes: number,
-  nic: E1000Driver,
-  hand: HandPort,
+  ports: BenchPorts,
 ): [(n: number) => void, (n: number) => void] {
+  const { nic, hand } = ports;
   if (mode === 'fwd') {
+    const { nicOut, handOut } = ports;
     let fwd = 0;
     const onFrame = (f: Uint8Array, _m: RxMeta): void => {
-      if (nic.queueFrame(f)) fwd++;
+      if (nicOut.queueFrame(f)) fwd++;
     };
     const handFrame = (f: Uint8Array): void => {
-      if (hand.queueTx(f)) hand.packets++;
+      if (handOut.queueTx(f)) hand.packets++;
     };
     return [
       (n) => {
         const end = fwd + n;
         while (fwd < end) {
           nic.receive(burst, onFrame);
-          nic.flushTransmit();
+          nicOut.flushTransmit();
         }
       },
       (n) => {
         const end = hand.packets + n;
         while (hand.packets < end) {
           hand.receive(burst, handFrame);
-          hand.flushTx();
+          handOut.flushTx();
         }
       },
     ];

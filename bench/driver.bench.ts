@@ -3,8 +3,9 @@
  * work, on the twin in null-device mode (descriptors complete at once, frame data never
  * moves on the device side), same process, interleaved runs:
  *
- * - fwd: receive a burst, copy each frame to a TX buffer, one TDT and one RDT write per
- *   burst, TX reclaim by DD (the driver: receive() + queueFrame() + flushTransmit());
+ * - fwd: forward between two ports: receive a burst on the first, copy each frame to a TX
+ *   buffer of the second, one RDT and one TDT write per burst, TX reclaim by DD (the
+ *   driver: receive() on one port + queueFrame() and flushTransmit() on the other);
  * - tx:  send a burst of prepared frames (transmit()), reclaim;
  * - rx:  receive a burst and hand the buffers back (receive());
  * - txz: send a burst in place (txBuffers(): each buffer filled once, then resent, as
@@ -34,14 +35,15 @@
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { goal, writeResult } from './harness.js';
-import { BUFFER_BYTES, HandPort, RING } from './handwritten-port.js';
+import { BUFFER_BYTES, RING } from './handwritten-port.js';
 import {
   COUNT_WARMUP_PACKETS,
   WARMUP_PACKETS,
+  closePorts,
   driverPort,
+  openPorts,
   runners,
   sinkBytes,
-  twin,
   type Mode,
 } from './driver-loops.js';
 import {
@@ -178,10 +180,10 @@ for (const wire of WIRE_SIZES) {
     memory.dma_allocated_bytes_per_port = stats.dma.allocatedBytes;
     memory.dma_rings_plus_buffers_bytes = 2 * RING * 16 + 2 * RING * BUFFER_BYTES;
   }
-  const hand = new HandPort(twin(frameBytes));
+  const ports = await openPorts(frameBytes, nic);
   for (const mode of MODES) {
     for (const burst of BURSTS) {
-      const [candidate, baseline] = runners(mode, burst, frameBytes, nic, hand);
+      const [candidate, baseline] = runners(mode, burst, frameBytes, ports);
       const r = compareRuns(candidate, baseline, PACKETS, ROUNDS);
       const row = { mode, burst, wireBytes: wire, ...r, goal: goal(r.ratioMin, GOAL_RATIO) };
       results.push(row);
@@ -194,8 +196,7 @@ for (const wire of WIRE_SIZES) {
       }
     }
   }
-  await nic.close();
-  await hand.device.close();
+  await closePorts(ports);
 }
 
 /** The modes whose instructions are counted: forwarding, receive, and zero-copy transmit. */

@@ -9,13 +9,11 @@
  *   node instruction-runner.js <driver|hand> <mode> <burst> <frameBytes> <small> <large> <warmup>
  */
 import { getPriority, uptime } from 'node:os';
-import { HandPort } from './handwritten-port.js';
-import { driverPort, runners, sinkBytes, twin, type Mode } from './driver-loops.js';
+import { openPorts, runners, sinkBytes, type Mode } from './driver-loops.js';
 
 const [side, mode, burst, frameBytes, small, large, warmup] = process.argv.slice(2);
-const nic = await driverPort(Number(frameBytes));
-const hand = new HandPort(twin(Number(frameBytes)));
-const [driverRun, handRun] = runners(mode as Mode, Number(burst), Number(frameBytes), nic, hand);
+const ports = await openPorts(Number(frameBytes));
+const [driverRun, handRun] = runners(mode as Mode, Number(burst), Number(frameBytes), ports);
 const run = side === 'driver' ? driverRun : handRun;
 // Warm-up in slices, as the timed benchmark calls its runner, so V8 sees the same calls.
 const SLICE = 1000;
