@@ -3,11 +3,12 @@
 // `npm run build`: tsx's module wrappers slow hot loops ~3x, so we time compiled JS) one
 // after another, each in its own process so one cannot warm or pollute the other. Each benchmark measures its own
 // baseline in the same run and writes bench/results/<name>.json; this script then
-// collects the headline figures into bench/results/summary.json.
+// collects the headline figures into bench/results/summary.json and charts them in
+// summary.md and summary.svg (bench/qemu/summary.ts, which the QEMU runs write through too).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const results = join(here, 'results');
@@ -34,12 +35,7 @@ for (const file of benches) {
     console.error(`bench: ${file} failed (exit ${r.status})`);
   }
 }
-const summaryPath = join(results, 'summary.json');
-const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
-for (const f of readdirSync(results).filter((f) => f.endsWith('.json') && f !== 'summary.json')) {
-  const data = JSON.parse(readFileSync(join(results, f), 'utf8'));
-  if (data.headline) Object.assign(summary, data.headline);
-}
-writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+const { writeSummary } = await import(pathToFileURL(join(compiled, 'qemu', 'summary.js')).href);
+const summary = writeSummary(results);
 console.log(`\nsummary: ${JSON.stringify(summary, null, 2)}`);
 process.exit(failed ? 1 : 0);
