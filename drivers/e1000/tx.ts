@@ -78,7 +78,12 @@ export class TxQueue {
    * and reclaim() counts them without reading endsNoFrame slot by slot.
    */
   private partialSlots = 0;
-  /** Slot i sends from buffer i (true until sharePool()); else buffers come from the pool. */
+  /**
+   * Slot i sends from buffer i (true until sharePool()); else buffers come from the pool.
+   * Tested as `=== true`: V8 does not learn that the field only ever holds a boolean, so a
+   * bare truth test of `true` runs through every falsy kind of value first (12
+   * instructions, callgrind), and the per-frame paths test it once or twice a frame.
+   */
   private slotBuffers = true;
   /**
    * Slot mode only: buffers lent to a zero-copy caller and not yet sent, those of the
@@ -111,7 +116,7 @@ export class TxQueue {
    * cookie is their buffer). Idempotent.
    */
   sharePool(): void {
-    if (!this.slotBuffers) return;
+    if (this.slotBuffers !== true) return;
     this.slotBuffers = false;
     const ring = this.ring;
     for (let n = 0, slot = ring.clean; n < ring.inUse; n++) {
@@ -129,7 +134,7 @@ export class TxQueue {
 
   /** Whether buffers come from the pool's free list (after sharePool()). */
   get pooled(): boolean {
-    return !this.slotBuffers;
+    return this.slotBuffers !== true;
   }
 
   /**
@@ -203,8 +208,6 @@ export class TxQueue {
     // The forwarding case first, with no layer between (about 2 ns a frame, fwd b32): slot
     // mode, nothing lent, a free slot; the frame goes into the tail slot's own buffer.
     const ring = this.ring;
-    // `=== true`: V8 does not learn that the field only ever holds a boolean, so a bare
-    // truth test checks for every falsy kind of value (12 instructions a frame, callgrind).
     if (oneBuffer && this.lent === 0 && this.slotBuffers === true && ring.free() !== 0) {
       copyFrame(this.pool.bytes, frame, this.pool.offset(ring.tail));
       // postWholeFrame() in slot mode, written out: one call less per frame.
@@ -324,7 +327,7 @@ export class TxQueue {
     const ring = this.ring;
     let slot = ring.clean;
     const taken = ring.reclaim();
-    const pooled = !this.slotBuffers;
+    const pooled = this.slotBuffers !== true;
     // Nothing to give back and every slot a whole frame: the count is the slots taken.
     let frames = taken;
     if (pooled || this.partialSlots !== 0) {
@@ -388,9 +391,10 @@ export class TxQueue {
   /** One descriptor carrying a whole frame of `length` bytes from `buffer` (EOP). */
   private postWholeFrame(buffer: number, length: number): void {
     // In slot mode `buffer` is the tail slot's own, and the slot may still hold its address.
-    const posted = this.slotBuffers
-      ? this.ring.postOwnBuffer(length, this.slotIovas)
-      : this.ring.post(this.pool.iova(buffer), length, buffer, true);
+    const posted =
+      this.slotBuffers === true
+        ? this.ring.postOwnBuffer(length, this.slotIovas)
+        : this.ring.post(this.pool.iova(buffer), length, buffer, true);
     // Every caller made room first (a lent buffer's slot is a free one).
     if (!posted) this.throwNoRoom();
     this.packets++;
@@ -446,7 +450,8 @@ export class TxQueue {
     const length = segment.length;
     // In slot mode the segment's buffers are those of the next slots, consecutive in pool
     // memory unless they wrap: then one copy fills them all.
-    const inPlace = this.slotBuffers && this.ring.tail + this.buffersFor(length) <= this.ring.count;
+    const inPlace =
+      this.slotBuffers === true && this.ring.tail + this.buffersFor(length) <= this.ring.count;
     if (inPlace) copyInto(bytes, segment, pool.offset(this.ring.tail));
     let offset = 0;
     while (offset < length) {
@@ -513,7 +518,7 @@ export class TxQueue {
 
   /** The buffer for the next slot posted: that slot's own, or one from the pool. */
   private takeBuffer(): number {
-    return this.slotBuffers ? this.ring.tail : this.pool.alloc();
+    return this.slotBuffers === true ? this.ring.tail : this.pool.alloc();
   }
 
   private buffersFor(length: number): number {
