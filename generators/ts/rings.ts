@@ -258,7 +258,8 @@ function emitFill(m: TsModule, ring: Ring, desc: Descriptor, report?: DescBitRef
   );
   if (!usesIova || writebackCoversBuffer(ring, desc)) return;
   w.line();
-  w.block(`protected override fillKeepingBuffer(${sig.replace('iova', '_iova')}): void {`, () =>
+  const keepSig = sig.replace(/_?iova: number/, '_iovaOfSlot: ArrayLike<number>');
+  w.block(`protected override fillKeepingBuffer(${keepSig}): void {`, () =>
     emitFillBody(m, ring, desc, conds, (ref) => bitHolder(desc.size, ref), true),
   );
 }

@@ -391,10 +391,9 @@ export abstract class DescriptorRing {
     const bytes = this.bufferBytes;
     let slot = this.nextSlot;
     for (let i = 0; i < n; i++) {
-      const iova = iovaOfSlot[slot];
       const report = everyReports || this.takeReport(slot);
-      if (record) this.fillRecording(slot, iova, bytes, report);
-      else this.fillKeepingBuffer(slot, iova, bytes, true, report);
+      if (record) this.fillRecording(slot, iovaOfSlot[slot], bytes, report);
+      else this.fillKeepingBuffer(slot, iovaOfSlot, bytes, true, report);
       slot = slot + 1 === this.count ? 0 : slot + 1;
     }
     this.nextSlot = slot;
@@ -436,7 +435,7 @@ export abstract class DescriptorRing {
     if (this.boundSlots < this.count || iovaOfSlot !== this.boundTable)
       return this.postOwnRecording(length, iovaOfSlot);
     const slot = this.nextSlot;
-    this.fillKeepingBuffer(slot, iovaOfSlot[slot], length, true, this.takeReport(slot));
+    this.fillKeepingBuffer(slot, iovaOfSlot, length, true, this.takeReport(slot));
     this.advance(slot);
     return true;
   }
@@ -642,19 +641,21 @@ export abstract class DescriptorRing {
     report: boolean,
   ): void;
   /**
-   * fill() for a slot that was posted with `iova` as its buffer address and not written
-   * by software since (postOwnBuffer(), postBound()). Generated rings whose device never
-   * writes over the address (no `writeback` view placing other fields there) leave it
-   * alone; by default the whole slot is written.
+   * fill() for a slot that was posted with its own buffer, at `iovaOfSlot[slot]`, and not
+   * written by software since (postOwnBuffer(), postBound()). Generated rings whose device
+   * never writes over the address (no `writeback` view placing other fields there) leave
+   * it alone and never read the table: the per-frame path then loads no address at all
+   * (a table read costs a bounds check even when its value goes unused). By default the
+   * whole slot is written.
    */
   protected fillKeepingBuffer(
     slot: number,
-    iova: number,
+    iovaOfSlot: ArrayLike<number>,
     length: number,
     last: boolean,
     report: boolean,
   ): void {
-    this.fill(slot, iova, length, last, report);
+    this.fill(slot, iovaOfSlot[slot], length, last, report);
   }
   /** The spec's completion rule for `slot` (e.g. status.DD set). */
   protected abstract isDone(slot: number): boolean;

@@ -105,7 +105,7 @@ export class TxRing extends DescriptorRing {
     this.u32[slot * 4 + 3] = 0x0000_0000;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, report: boolean): void {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr: the slot already holds its buffer's address
@@ -228,7 +228,7 @@ export class RxRing extends DescriptorRing {
     this.u16[slot * 8 + 6] = 0x0000;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, _length: number, _last: boolean, _report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, _length: number, _last: boolean, _report: boolean): void {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr: the slot already holds its buffer's address

@@ -295,7 +295,7 @@ export class Tx0Ring extends DescriptorRing {
     this.u32[slot * 4 + 3] = 0x0000_0000;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, report: boolean): void {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr: the slot already holds its buffer's address
@@ -422,7 +422,7 @@ export class Tx1Ring extends DescriptorRing {
     this.u32[slot * 4 + 3] = 0x0000_0000;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, report: boolean): void {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr: the slot already holds its buffer's address

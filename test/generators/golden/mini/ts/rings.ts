@@ -87,7 +87,7 @@ export class TxRing extends DescriptorRing {
     this.u8[slot * 16 + 12] = 0x00;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, length: number, last: boolean, _report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, _report: boolean): void {
     // addr: the slot already holds its buffer's address
     // length = length
     this.u16[slot * 8 + 4] = length;
@@ -190,7 +190,7 @@ export class RxRing extends DescriptorRing {
     this.u8[slot * 16 + 12] = 0x00;
   }
 
-  protected override fillKeepingBuffer(slot: number, _iova: number, _length: number, _last: boolean, _report: boolean): void {
+  protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, _length: number, _last: boolean, _report: boolean): void {
     // addr: the slot already holds its buffer's address
     // status = 0
     this.u8[slot * 16 + 12] = 0x00;
