@@ -551,8 +551,10 @@ export abstract class DescriptorRing {
   /** Takes back `slot`, the oldest handed-over one, known done. */
   private release(slot: number): void {
     if (this.checked) this.checkOwnership('reclaim', slot);
-    // Only a reported slot has a done bit to clear; taking it ends its covered run.
-    if (this.reported[slot] !== 0) {
+    // Only a reported slot has a done bit to clear; taking it ends its covered run. With a
+    // report on every descriptor (every RX ring) every slot is reported: the field says so
+    // without a table read per frame.
+    if (this.reportEvery === 1 || this.reported[slot] !== 0) {
       this.clearDone(slot);
       this.coverSlot = -1;
     }
