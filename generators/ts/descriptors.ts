@@ -286,8 +286,8 @@ function emitBit(m: TsModule, d: Descriptor, cls: string, f: DescriptorField, b:
   w.block(`${set}(slot: number, x: ${inType}): void {`, () => {
     const digits = Math.min(typeBits(f.type), 32) / 4;
     if (st.element) {
-      const { array, index } = st.element;
-      w.line(`const i = ${pos.word === 'hi' ? `${index} + 1` : index};`);
+      const { array, index, hiIndex } = st.element;
+      w.line(`const i = ${pos.word === 'hi' && hiIndex !== undefined ? hiIndex : index};`);
       w.line(`${array}[i] = ${setBits(`${array}[i]`, local, 'x', digits)};`);
     } else {
       // Unaligned field: read, change, write back through the DataView.

@@ -2,7 +2,7 @@
  * How a descriptor field of a slot is reached in DMA memory, as TypeScript expressions
  * over the region's typed-array views (`u8`, `u16`, `u32`, or `view` for an unaligned
  * field). Index arithmetic is folded: a u16 at byte 8 of a 16-byte descriptor is
- * `u16[slot * 8 + 4]`. Descriptor codecs and ring classes both use these, so a field's
+ * `u16[(slot << 3) | 4]`. Descriptor codecs and ring classes both use these, so a field's
  * address is computed in exactly one place. Typed arrays are little-endian on the x86
  * hosts the runtime supports, as the device's descriptors are; DataView accesses say so.
  */
@@ -24,15 +24,25 @@ export interface FieldStorage {
   words?: { lo: string; hi: string };
   /** An lvalue for fields stored in one typed-array element (undefined for u64/unaligned). */
   lvalue?: string;
-  /** The typed array and index of `lvalue` (or of the u64's low word; the high word is index + 1). */
-  element?: { array: string; index: string };
+  /** The typed array and index of `lvalue` (or of the u64's low word, and `hiIndex` of its high word). */
+  element?: { array: string; index: string; hiIndex?: string };
   views: ViewName[];
 }
 
-/** `slot * k + c` with the trivial parts dropped. */
+/**
+ * `slot * k + c` with the trivial parts dropped. Where k is a power of two (as every
+ * descriptor size so far) it is written `(slot << n) | c`: the same number, as c < k and
+ * a ring's slot times its descriptor size is far below 2^31, but V8's optimized code
+ * checks a multiply and an add for overflow, and a shift and an OR it need not (about 12
+ * instructions a forwarded frame, callgrind fwd b32).
+ */
 function index(slot: string, perSlot: number, constant: number): string {
-  const scaled = perSlot === 1 ? slot : `${slot} * ${perSlot}`;
-  return constant === 0 ? scaled : `${scaled} + ${constant}`;
+  if (perSlot === 1) return constant === 0 ? slot : `${slot} + ${constant}`;
+  const shift = Math.log2(perSlot);
+  if (!Number.isInteger(shift)) {
+    return constant === 0 ? `${slot} * ${perSlot}` : `${slot} * ${perSlot} + ${constant}`;
+  }
+  return constant === 0 ? `${slot} << ${shift}` : `(${slot} << ${shift}) | ${constant}`;
 }
 
 /**
@@ -63,13 +73,14 @@ export function fieldStorage(
   if (!aligned) {
     const at = index(slot, size, offset);
     if (type === 'u64') {
+      const atHi = index(slot, size, offset + 4);
       const lo = `${self}view.getUint32(${at}, true)`;
-      const hi = `${self}view.getUint32(${at} + 4, true)`;
+      const hi = `${self}view.getUint32(${atHi}, true)`;
       return {
         read: `${hi} * ${hex(TWO_POW_32, 9)} + ${lo}`,
         write: (v) => [
           `${self}view.setUint32(${at}, ${v} >>> 0, true);`,
-          `${self}view.setUint32(${at} + 4, Math.floor(${v} / ${hex(TWO_POW_32, 9)}), true);`,
+          `${self}view.setUint32(${atHi}, Math.floor(${v} / ${hex(TWO_POW_32, 9)}), true);`,
         ],
         views: ['view'],
       };
@@ -93,13 +104,15 @@ export function fieldStorage(
       views: [view],
     };
   }
-  const lo = `${self}u32[${index(slot, size / 4, offset / 4)}]`;
-  const hi = `${self}u32[${index(slot, size / 4, offset / 4 + 1)}]`;
+  const loIndex = index(slot, size / 4, offset / 4);
+  const hiIndex = index(slot, size / 4, offset / 4 + 1);
+  const lo = `${self}u32[${loIndex}]`;
+  const hi = `${self}u32[${hiIndex}]`;
   return {
     read: `${hi} * ${hex(TWO_POW_32, 9)} + ${lo}`,
     write: (v) => [`${lo} = ${v} >>> 0;`, `${hi} = Math.floor(${v} / ${hex(TWO_POW_32, 9)});`],
     words: { lo, hi },
-    element: { array: `${self}u32`, index: index(slot, size / 4, offset / 4) },
+    element: { array: `${self}u32`, index: loIndex, hiIndex },
     views: ['u32'],
   };
 }

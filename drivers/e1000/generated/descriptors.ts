@@ -51,228 +51,228 @@ export class TxLegacy {
 
   /** addr u64 @ 0 — buffer bus address. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8 — bytes in this buffer, at most TX_DESC_MAX_BYTES. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** cso u8 @ 10 — checksum offset: where to insert the checksum. */
   cso(slot: number): number {
-    return this.u8[slot * 16 + 10];
+    return this.u8[(slot << 4) | 10];
   }
 
   /** Sets cso of slot `slot`. */
   setCso(slot: number, value: number): void {
-    this.u8[slot * 16 + 10] = value;
+    this.u8[(slot << 4) | 10] = value;
   }
 
   /** cmd u8 @ 11 — command. */
   cmd(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   /** Sets cmd of slot `slot`. */
   setCmd(slot: number, value: number): void {
-    this.u8[slot * 16 + 11] = value;
+    this.u8[(slot << 4) | 11] = value;
   }
 
   /** cmd.EOP [0] — end of packet: last buffer of the frame. */
   cmdEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   /** Sets cmd.EOP [0] — end of packet: last buffer of the frame. */
   setCmdEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** cmd.IFCS [1] — insert the Ethernet CRC. */
   cmdIFCS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x02) !== 0;
   }
 
   /** Sets cmd.IFCS [1] — insert the Ethernet CRC. */
   setCmdIFCS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** cmd.IC [2] — insert checksum at CSO (not RS!). */
   cmdIC(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x04) !== 0;
   }
 
   /** Sets cmd.IC [2] — insert checksum at CSO (not RS!). */
   setCmdIC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** cmd.RS [3] — report status: write DD back when done. */
   cmdRS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x08) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x08) !== 0;
   }
 
   /** Sets cmd.RS [3] — report status: write DD back when done. */
   setCmdRS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x08 : this.u8[i] & ~0x08;
   }
 
   /** cmd.RPS [4] — report packet sent (82544 only). */
   cmdRPS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x10) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x10) !== 0;
   }
 
   /** Sets cmd.RPS [4] — report packet sent (82544 only). */
   setCmdRPS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x10 : this.u8[i] & ~0x10;
   }
 
   /** cmd.DEXT [5] — extension: 0 for this format. */
   cmdDEXT(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x20) !== 0;
   }
 
   /** Sets cmd.DEXT [5] — extension: 0 for this format. */
   setCmdDEXT(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** cmd.VLE [6] — insert the VLAN tag from `special`. */
   cmdVLE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x40) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x40) !== 0;
   }
 
   /** Sets cmd.VLE [6] — insert the VLAN tag from `special`. */
   setCmdVLE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x40 : this.u8[i] & ~0x40;
   }
 
   /** cmd.IDE [7] — delay the interrupt by TIDV. */
   cmdIDE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x80) !== 0;
   }
 
   /** Sets cmd.IDE [7] — delay the interrupt by TIDV. */
   setCmdIDE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** status u8 @ 12 — status, written back when RS was set. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EC [1] — excess collisions: frame dropped. */
   statusEC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EC [1] — excess collisions: frame dropped. */
   setStatusEC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** status.LC [2] — late collision. */
   statusLC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x04) !== 0;
   }
 
   /** Sets status.LC [2] — late collision. */
   setStatusLC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** css u8 @ 13 — checksum start. */
   css(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets css of slot `slot`. */
   setCss(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** special u16 @ 14 — VLAN tag to insert when VLE = 1. */
   special(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets special of slot `slot`. */
   setSpecial(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 
   /** special.VLAN [11:0] — VLAN identifier. */
   specialVLAN(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return v & 0xFFF;
   }
 
   /** Sets special.VLAN [11:0] — VLAN identifier (masked to the field). */
   setSpecialVLAN(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0x0FFF) | (x & 0x0FFF);
   }
 
   /** special.CFI [12] — canonical form indicator. */
   specialCFI(slot: number): boolean {
-    return (this.u16[slot * 8 + 7] & 0x1000) !== 0;
+    return (this.u16[(slot << 3) | 7] & 0x1000) !== 0;
   }
 
   /** Sets special.CFI [12] — canonical form indicator. */
   setSpecialCFI(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = x ? this.u16[i] | 0x1000 : this.u16[i] & ~0x1000;
   }
 
   /** special.PRI [15:13] — user priority. */
   specialPRI(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return (v >>> 13) & 7;
   }
 
   /** Sets special.PRI [15:13] — user priority (masked to the field). */
   setSpecialPRI(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0xE000) | ((x << 13) & 0xE000);
   }
 }
@@ -338,223 +338,223 @@ export class TxContext {
 
   /** ipcss u8 @ 0 — IP checksum start. */
   ipcss(slot: number): number {
-    return this.u8[slot * 16];
+    return this.u8[slot << 4];
   }
 
   /** Sets ipcss of slot `slot`. */
   setIpcss(slot: number, value: number): void {
-    this.u8[slot * 16] = value;
+    this.u8[slot << 4] = value;
   }
 
   /** ipcso u8 @ 1 — IP checksum offset. */
   ipcso(slot: number): number {
-    return this.u8[slot * 16 + 1];
+    return this.u8[(slot << 4) | 1];
   }
 
   /** Sets ipcso of slot `slot`. */
   setIpcso(slot: number, value: number): void {
-    this.u8[slot * 16 + 1] = value;
+    this.u8[(slot << 4) | 1] = value;
   }
 
   /** ipcse u16 @ 2 — IP checksum end (0 = to end of packet). */
   ipcse(slot: number): number {
-    return this.u16[slot * 8 + 1];
+    return this.u16[(slot << 3) | 1];
   }
 
   /** Sets ipcse of slot `slot`. */
   setIpcse(slot: number, value: number): void {
-    this.u16[slot * 8 + 1] = value;
+    this.u16[(slot << 3) | 1] = value;
   }
 
   /** tucss u8 @ 4 — TCP/UDP checksum start. */
   tucss(slot: number): number {
-    return this.u8[slot * 16 + 4];
+    return this.u8[(slot << 4) | 4];
   }
 
   /** Sets tucss of slot `slot`. */
   setTucss(slot: number, value: number): void {
-    this.u8[slot * 16 + 4] = value;
+    this.u8[(slot << 4) | 4] = value;
   }
 
   /** tucso u8 @ 5 — TCP/UDP checksum offset. */
   tucso(slot: number): number {
-    return this.u8[slot * 16 + 5];
+    return this.u8[(slot << 4) | 5];
   }
 
   /** Sets tucso of slot `slot`. */
   setTucso(slot: number, value: number): void {
-    this.u8[slot * 16 + 5] = value;
+    this.u8[(slot << 4) | 5] = value;
   }
 
   /** tucse u16 @ 6 — TCP/UDP checksum end (0 = to end of packet). */
   tucse(slot: number): number {
-    return this.u16[slot * 8 + 3];
+    return this.u16[(slot << 3) | 3];
   }
 
   /** Sets tucse of slot `slot`. */
   setTucse(slot: number, value: number): void {
-    this.u16[slot * 8 + 3] = value;
+    this.u16[(slot << 3) | 3] = value;
   }
 
   /** paylen u16 @ 8 — TSO payload length, bits 15:0 (PAYLEN). */
   paylen(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets paylen of slot `slot`. */
   setPaylen(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** dtyp u8 @ 10 — PAYLEN bits 19:16 and the descriptor type. */
   dtyp(slot: number): number {
-    return this.u8[slot * 16 + 10];
+    return this.u8[(slot << 4) | 10];
   }
 
   /** Sets dtyp of slot `slot`. */
   setDtyp(slot: number, value: number): void {
-    this.u8[slot * 16 + 10] = value;
+    this.u8[(slot << 4) | 10] = value;
   }
 
   /** dtyp.PAYLEN_HI [3:0] — PAYLEN bits 19:16. */
   dtypPAYLEN_HI(slot: number): number {
-    const v = this.u8[slot * 16 + 10];
+    const v = this.u8[(slot << 4) | 10];
     return v & 0x0F;
   }
 
   /** Sets dtyp.PAYLEN_HI [3:0] — PAYLEN bits 19:16 (masked to the field). */
   setDtypPAYLEN_HI(slot: number, x: number): void {
-    const i = slot * 16 + 10;
+    const i = (slot << 4) | 10;
     this.u8[i] = (this.u8[i] & ~0x0F) | (x & 0x0F);
   }
 
   /** dtyp.DTYP [7:4] — descriptor type. */
   dtypDTYP(slot: number): number {
-    const v = this.u8[slot * 16 + 10];
+    const v = this.u8[(slot << 4) | 10];
     return (v >>> 4) & 0x0F;
   }
 
   /** Sets dtyp.DTYP [7:4] — descriptor type (masked to the field). */
   setDtypDTYP(slot: number, x: TxContextDtypDtyp): void {
-    const i = slot * 16 + 10;
+    const i = (slot << 4) | 10;
     this.u8[i] = (this.u8[i] & ~0xF0) | ((x << 4) & 0xF0);
   }
 
   /** cmd u8 @ 11 — TUCMD. */
   cmd(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   /** Sets cmd of slot `slot`. */
   setCmd(slot: number, value: number): void {
-    this.u8[slot * 16 + 11] = value;
+    this.u8[(slot << 4) | 11] = value;
   }
 
   /** cmd.TCP [0] — packet is TCP (else UDP). */
   cmdTCP(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   /** Sets cmd.TCP [0] — packet is TCP (else UDP). */
   setCmdTCP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** cmd.IP [1] — packet is IPv4 (else IPv6). */
   cmdIP(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x02) !== 0;
   }
 
   /** Sets cmd.IP [1] — packet is IPv4 (else IPv6). */
   setCmdIP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** cmd.TSE [2] — TCP segmentation enable. */
   cmdTSE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x04) !== 0;
   }
 
   /** Sets cmd.TSE [2] — TCP segmentation enable. */
   setCmdTSE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** cmd.RS [3] — report status. */
   cmdRS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x08) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x08) !== 0;
   }
 
   /** Sets cmd.RS [3] — report status. */
   setCmdRS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x08 : this.u8[i] & ~0x08;
   }
 
   /** cmd.DEXT [5] — extension: 1 for this format. */
   cmdDEXT(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x20) !== 0;
   }
 
   /** Sets cmd.DEXT [5] — extension: 1 for this format. */
   setCmdDEXT(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** cmd.IDE [7] — interrupt delay enable. */
   cmdIDE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x80) !== 0;
   }
 
   /** Sets cmd.IDE [7] — interrupt delay enable. */
   setCmdIDE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** status u8 @ 12 — STA. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** hdrlen u8 @ 13 — TSO header length. */
   hdrlen(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets hdrlen of slot `slot`. */
   setHdrlen(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** mss u16 @ 14 — TSO maximum segment size. */
   mss(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets mss of slot `slot`. */
   setMss(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 }
 
@@ -618,263 +618,263 @@ export class TxData {
 
   /** addr u64 @ 0 — buffer bus address. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8 — DTALEN bits 15:0. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** dtyp u8 @ 10 — DTALEN bits 19:16 and the descriptor type. */
   dtyp(slot: number): number {
-    return this.u8[slot * 16 + 10];
+    return this.u8[(slot << 4) | 10];
   }
 
   /** Sets dtyp of slot `slot`. */
   setDtyp(slot: number, value: number): void {
-    this.u8[slot * 16 + 10] = value;
+    this.u8[(slot << 4) | 10] = value;
   }
 
   /** dtyp.LENGTH_HI [3:0] — DTALEN bits 19:16. */
   dtypLENGTH_HI(slot: number): number {
-    const v = this.u8[slot * 16 + 10];
+    const v = this.u8[(slot << 4) | 10];
     return v & 0x0F;
   }
 
   /** Sets dtyp.LENGTH_HI [3:0] — DTALEN bits 19:16 (masked to the field). */
   setDtypLENGTH_HI(slot: number, x: number): void {
-    const i = slot * 16 + 10;
+    const i = (slot << 4) | 10;
     this.u8[i] = (this.u8[i] & ~0x0F) | (x & 0x0F);
   }
 
   /** dtyp.DTYP [7:4] — descriptor type. */
   dtypDTYP(slot: number): number {
-    const v = this.u8[slot * 16 + 10];
+    const v = this.u8[(slot << 4) | 10];
     return (v >>> 4) & 0x0F;
   }
 
   /** Sets dtyp.DTYP [7:4] — descriptor type (masked to the field). */
   setDtypDTYP(slot: number, x: TxDataDtypDtyp): void {
-    const i = slot * 16 + 10;
+    const i = (slot << 4) | 10;
     this.u8[i] = (this.u8[i] & ~0xF0) | ((x << 4) & 0xF0);
   }
 
   /** cmd u8 @ 11 — DCMD. */
   cmd(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   /** Sets cmd of slot `slot`. */
   setCmd(slot: number, value: number): void {
-    this.u8[slot * 16 + 11] = value;
+    this.u8[(slot << 4) | 11] = value;
   }
 
   /** cmd.EOP [0] — end of packet. */
   cmdEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   /** Sets cmd.EOP [0] — end of packet. */
   setCmdEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** cmd.IFCS [1] — insert the Ethernet CRC. */
   cmdIFCS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x02) !== 0;
   }
 
   /** Sets cmd.IFCS [1] — insert the Ethernet CRC. */
   setCmdIFCS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** cmd.TSE [2] — part of the TSO context. */
   cmdTSE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x04) !== 0;
   }
 
   /** Sets cmd.TSE [2] — part of the TSO context. */
   setCmdTSE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** cmd.RS [3] — report status. */
   cmdRS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x08) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x08) !== 0;
   }
 
   /** Sets cmd.RS [3] — report status. */
   setCmdRS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x08 : this.u8[i] & ~0x08;
   }
 
   /** cmd.DEXT [5] — extension: 1 for this format. */
   cmdDEXT(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x20) !== 0;
   }
 
   /** Sets cmd.DEXT [5] — extension: 1 for this format. */
   setCmdDEXT(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** cmd.VLE [6] — insert the VLAN tag from `special`. */
   cmdVLE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x40) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x40) !== 0;
   }
 
   /** Sets cmd.VLE [6] — insert the VLAN tag from `special`. */
   setCmdVLE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x40 : this.u8[i] & ~0x40;
   }
 
   /** cmd.IDE [7] — interrupt delay enable. */
   cmdIDE(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x80) !== 0;
   }
 
   /** Sets cmd.IDE [7] — interrupt delay enable. */
   setCmdIDE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** status u8 @ 12 — STA. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EC [1] — excess collisions. */
   statusEC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EC [1] — excess collisions. */
   setStatusEC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** status.LC [2] — late collision. */
   statusLC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x04) !== 0;
   }
 
   /** Sets status.LC [2] — late collision. */
   setStatusLC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** popts u8 @ 13 — packet options (first data descriptor only). */
   popts(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets popts of slot `slot`. */
   setPopts(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** popts.IXSM [0] — insert the IP checksum. */
   poptsIXSM(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x01) !== 0;
   }
 
   /** Sets popts.IXSM [0] — insert the IP checksum. */
   setPoptsIXSM(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** popts.TXSM [1] — insert the TCP/UDP checksum. */
   poptsTXSM(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x02) !== 0;
   }
 
   /** Sets popts.TXSM [1] — insert the TCP/UDP checksum. */
   setPoptsTXSM(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** special u16 @ 14 — VLAN tag to insert when VLE = 1. */
   special(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets special of slot `slot`. */
   setSpecial(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 
   /** special.VLAN [11:0] — VLAN identifier. */
   specialVLAN(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return v & 0xFFF;
   }
 
   /** Sets special.VLAN [11:0] — VLAN identifier (masked to the field). */
   setSpecialVLAN(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0x0FFF) | (x & 0x0FFF);
   }
 
   /** special.CFI [12] — canonical form indicator. */
   specialCFI(slot: number): boolean {
-    return (this.u16[slot * 8 + 7] & 0x1000) !== 0;
+    return (this.u16[(slot << 3) | 7] & 0x1000) !== 0;
   }
 
   /** Sets special.CFI [12] — canonical form indicator. */
   setSpecialCFI(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = x ? this.u16[i] | 0x1000 : this.u16[i] & ~0x1000;
   }
 
   /** special.PRI [15:13] — user priority. */
   specialPRI(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return (v >>> 13) & 7;
   }
 
   /** Sets special.PRI [15:13] — user priority (masked to the field). */
   setSpecialPRI(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0xE000) | ((x << 13) & 0xE000);
   }
 }
@@ -927,251 +927,251 @@ export class RxLegacy {
 
   /** addr u64 @ 0 — buffer bus address. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8 — bytes written to this buffer (CRC included unless SECRC). */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** csum u16 @ 10 — packet checksum from RXCSUM.PCSS. */
   csum(slot: number): number {
-    return this.u16[slot * 8 + 5];
+    return this.u16[(slot << 3) | 5];
   }
 
   /** Sets csum of slot `slot`. */
   setCsum(slot: number, value: number): void {
-    this.u16[slot * 8 + 5] = value;
+    this.u16[(slot << 3) | 5] = value;
   }
 
   /** status u8 @ 12 — status (3.2.3.1). */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EOP [1] — last descriptor of the frame. */
   statusEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EOP [1] — last descriptor of the frame. */
   setStatusEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** status.IXSM [2] — ignore the checksum indications. */
   statusIXSM(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x04) !== 0;
   }
 
   /** Sets status.IXSM [2] — ignore the checksum indications. */
   setStatusIXSM(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** status.VP [3] — frame was 802.1Q tagged (tag in `special`). */
   statusVP(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x08) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x08) !== 0;
   }
 
   /** Sets status.VP [3] — frame was 802.1Q tagged (tag in `special`). */
   setStatusVP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x08 : this.u8[i] & ~0x08;
   }
 
   /** status.TCPCS [5] — TCP/UDP checksum was computed. */
   statusTCPCS(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x20) !== 0;
   }
 
   /** Sets status.TCPCS [5] — TCP/UDP checksum was computed. */
   setStatusTCPCS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** status.IPCS [6] — IPv4 checksum was computed. */
   statusIPCS(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x40) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x40) !== 0;
   }
 
   /** Sets status.IPCS [6] — IPv4 checksum was computed. */
   setStatusIPCS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x40 : this.u8[i] & ~0x40;
   }
 
   /** status.PIF [7] — passed an inexact (hash) filter only. */
   statusPIF(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x80) !== 0;
   }
 
   /** Sets status.PIF [7] — passed an inexact (hash) filter only. */
   setStatusPIF(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** errors u8 @ 13 — errors, valid when DD and EOP (3.2.3.2). */
   errors(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets errors of slot `slot`. */
   setErrors(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** errors.CE [0] — CRC or alignment error. */
   errorsCE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x01) !== 0;
   }
 
   /** Sets errors.CE [0] — CRC or alignment error. */
   setErrorsCE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** errors.SE [1] — symbol error (TBI/SerDes). */
   errorsSE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x02) !== 0;
   }
 
   /** Sets errors.SE [1] — symbol error (TBI/SerDes). */
   setErrorsSE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** errors.SEQ [2] — sequence error (TBI/SerDes). */
   errorsSEQ(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x04) !== 0;
   }
 
   /** Sets errors.SEQ [2] — sequence error (TBI/SerDes). */
   setErrorsSEQ(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** errors.CXE [4] — carrier extension error (82544 only). */
   errorsCXE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x10) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x10) !== 0;
   }
 
   /** Sets errors.CXE [4] — carrier extension error (82544 only). */
   setErrorsCXE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x10 : this.u8[i] & ~0x10;
   }
 
   /** errors.TCPE [5] — TCP/UDP checksum error. */
   errorsTCPE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x20) !== 0;
   }
 
   /** Sets errors.TCPE [5] — TCP/UDP checksum error. */
   setErrorsTCPE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** errors.IPE [6] — IPv4 checksum error. */
   errorsIPE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x40) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x40) !== 0;
   }
 
   /** Sets errors.IPE [6] — IPv4 checksum error. */
   setErrorsIPE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x40 : this.u8[i] & ~0x40;
   }
 
   /** errors.RXE [7] — RX data error. */
   errorsRXE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x80) !== 0;
   }
 
   /** Sets errors.RXE [7] — RX data error. */
   setErrorsRXE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** special u16 @ 14 — 802.1Q tag control information (3.2.3.3). */
   special(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets special of slot `slot`. */
   setSpecial(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 
   /** special.VLAN [11:0] — VLAN identifier. */
   specialVLAN(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return v & 0xFFF;
   }
 
   /** Sets special.VLAN [11:0] — VLAN identifier (masked to the field). */
   setSpecialVLAN(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0x0FFF) | (x & 0x0FFF);
   }
 
   /** special.CFI [12] — canonical form indicator. */
   specialCFI(slot: number): boolean {
-    return (this.u16[slot * 8 + 7] & 0x1000) !== 0;
+    return (this.u16[(slot << 3) | 7] & 0x1000) !== 0;
   }
 
   /** Sets special.CFI [12] — canonical form indicator. */
   setSpecialCFI(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = x ? this.u16[i] | 0x1000 : this.u16[i] & ~0x1000;
   }
 
   /** special.PRI [15:13] — user priority. */
   specialPRI(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return (v >>> 13) & 7;
   }
 
   /** Sets special.PRI [15:13] — user priority (masked to the field). */
   setSpecialPRI(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0xE000) | ((x << 13) & 0xE000);
   }
 }

@@ -64,17 +64,17 @@ export class Rx0Ring extends DescriptorRing {
 
   /** Bytes the device wrote into completed `slot` (length). */
   receivedLength(slot: number): number {
-    return this.u16[slot * 8 + 6];
+    return this.u16[(slot << 3) | 6];
   }
 
   /** Whether completed `slot` ends its frame (status.EOP). */
   isEop(slot: number): boolean {
-    return (this.u16[slot * 8 + 4] & 0x02) !== 0;
+    return (this.u16[(slot << 3) | 4] & 0x02) !== 0;
   }
 
   /** Error bits of completed `slot` (errors); 0 when none. */
   errorsAt(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -86,19 +86,19 @@ export class Rx0Ring extends DescriptorRing {
 
   protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // dd_clear = 0
-    this.u32[slot * 4 + 2] = 0x00;
-    this.u32[slot * 4 + 3] = 0x00;
+    this.u32[(slot << 2) | 2] = 0x00;
+    this.u32[(slot << 2) | 3] = 0x00;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u16[slot * 8 + 4] & 0x01) !== 0; // status.DD
+    return (this.u16[(slot << 3) | 4] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u16[slot * 8 + 4] &= ~0x01; // status.DD
+    this.u16[(slot << 3) | 4] &= ~0x01; // status.DD
   }
 }
 
@@ -161,17 +161,17 @@ export class Rx1Ring extends DescriptorRing {
 
   /** Bytes the device wrote into completed `slot` (length). */
   receivedLength(slot: number): number {
-    return this.u16[slot * 8 + 6];
+    return this.u16[(slot << 3) | 6];
   }
 
   /** Whether completed `slot` ends its frame (status.EOP). */
   isEop(slot: number): boolean {
-    return (this.u16[slot * 8 + 4] & 0x02) !== 0;
+    return (this.u16[(slot << 3) | 4] & 0x02) !== 0;
   }
 
   /** Error bits of completed `slot` (errors); 0 when none. */
   errorsAt(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -183,19 +183,19 @@ export class Rx1Ring extends DescriptorRing {
 
   protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // dd_clear = 0
-    this.u32[slot * 4 + 2] = 0x00;
-    this.u32[slot * 4 + 3] = 0x00;
+    this.u32[(slot << 2) | 2] = 0x00;
+    this.u32[(slot << 2) | 3] = 0x00;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u16[slot * 8 + 4] & 0x01) !== 0; // status.DD
+    return (this.u16[(slot << 3) | 4] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u16[slot * 8 + 4] &= ~0x01; // status.DD
+    this.u16[(slot << 3) | 4] &= ~0x01; // status.DD
   }
 }
 
@@ -263,12 +263,12 @@ export class Tx0Ring extends DescriptorRing {
 
   /** Bytes posted into `slot` (its length field). */
   postedLength(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Whether `slot` was posted as the last descriptor of its frame (cmd.EOP). */
   isLastOfFrame(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -281,18 +281,18 @@ export class Tx0Ring extends DescriptorRing {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // bytes 8..11 as one u32 (bits 0..15 length, 16..23 cso, 24..31 cmd):
     //   length = length
     //   cso = 0
     //   cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
-    this.u32[slot * 4 + 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
+    this.u32[(slot << 2) | 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
     // bytes 12..15 as one u32 (bits 0..7 status, 8..15 css, 16..31 special):
     //   status = 0
     //   css = 0
     //   special = 0
-    this.u32[slot * 4 + 3] = 0x0000_0000;
+    this.u32[(slot << 2) | 3] = 0x0000_0000;
   }
 
   protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, report: boolean): void {
@@ -303,26 +303,26 @@ export class Tx0Ring extends DescriptorRing {
     //   length = length
     //   cso = 0
     //   cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
-    this.u32[slot * 4 + 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
+    this.u32[(slot << 2) | 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
     // bytes 12..15 as one u32 (bits 0..7 status, 8..15 css, 16..31 special):
     //   status = 0
     //   css = 0
     //   special = 0
-    this.u32[slot * 4 + 3] = 0x0000_0000;
+    this.u32[(slot << 2) | 3] = 0x0000_0000;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+    this.u8[(slot << 4) | 12] &= ~0x01; // status.DD
   }
 
   /** Sets or clears cmd.RS of written `slot`: the same bit in TxLegacy, TxContext, TxData. */
   protected override setReport(slot: number, on: boolean): void {
-    if (on) this.u8[slot * 16 + 11] |= 0x08;
-    else this.u8[slot * 16 + 11] &= ~0x08;
+    if (on) this.u8[(slot << 4) | 11] |= 0x08;
+    else this.u8[(slot << 4) | 11] &= ~0x08;
   }
 }
 
@@ -390,12 +390,12 @@ export class Tx1Ring extends DescriptorRing {
 
   /** Bytes posted into `slot` (its length field). */
   postedLength(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Whether `slot` was posted as the last descriptor of its frame (cmd.EOP). */
   isLastOfFrame(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -408,18 +408,18 @@ export class Tx1Ring extends DescriptorRing {
     // Fields sharing an aligned word (or half) are stored as that word, assembled
     // little-endian (byte k of the word is bits 8k..8k+7), as the u16/u32 views are.
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // bytes 8..11 as one u32 (bits 0..15 length, 16..23 cso, 24..31 cmd):
     //   length = length
     //   cso = 0
     //   cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
-    this.u32[slot * 4 + 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
+    this.u32[(slot << 2) | 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
     // bytes 12..15 as one u32 (bits 0..7 status, 8..15 css, 16..31 special):
     //   status = 0
     //   css = 0
     //   special = 0
-    this.u32[slot * 4 + 3] = 0x0000_0000;
+    this.u32[(slot << 2) | 3] = 0x0000_0000;
   }
 
   protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, report: boolean): void {
@@ -430,26 +430,26 @@ export class Tx1Ring extends DescriptorRing {
     //   length = length
     //   cso = 0
     //   cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame, cmd.RS only when the ring asks for a report
-    this.u32[slot * 4 + 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
+    this.u32[(slot << 2) | 2] = length | (last ? (report ? 0x0B00_0000 : 0x0300_0000) : (report ? 0x0A00_0000 : 0x0200_0000));
     // bytes 12..15 as one u32 (bits 0..7 status, 8..15 css, 16..31 special):
     //   status = 0
     //   css = 0
     //   special = 0
-    this.u32[slot * 4 + 3] = 0x0000_0000;
+    this.u32[(slot << 2) | 3] = 0x0000_0000;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+    this.u8[(slot << 4) | 12] &= ~0x01; // status.DD
   }
 
   /** Sets or clears cmd.RS of written `slot`: the same bit in TxLegacy, TxContext, TxData. */
   protected override setReport(slot: number, on: boolean): void {
-    if (on) this.u8[slot * 16 + 11] |= 0x08;
-    else this.u8[slot * 16 + 11] &= ~0x08;
+    if (on) this.u8[(slot << 4) | 11] |= 0x08;
+    else this.u8[(slot << 4) | 11] &= ~0x08;
   }
 }
 

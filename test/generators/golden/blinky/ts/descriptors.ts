@@ -46,54 +46,54 @@ export class RxDesc {
 
   /** addr u64 @ 0 — buffer address. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8 — bytes received into the buffer. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** status u8 @ 12 — written by the device, DD last. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EOP [1] — last buffer of the frame. */
   statusEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EOP [1] — last buffer of the frame. */
   setStatusEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 }

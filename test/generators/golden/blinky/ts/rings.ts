@@ -62,12 +62,12 @@ export class RxRing extends DescriptorRing {
 
   /** Bytes the device wrote into completed `slot` (length). */
   receivedLength(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Whether completed `slot` ends its frame (status.EOP). */
   isEop(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Error bits of completed `slot` (the spec names no error field: 0). */
@@ -84,24 +84,24 @@ export class RxRing extends DescriptorRing {
 
   protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, _length: number, _last: boolean, _report: boolean): void {
     // addr: the slot already holds its buffer's address
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+    this.u8[(slot << 4) | 12] &= ~0x01; // status.DD
   }
 }
 

@@ -51,195 +51,195 @@ export class TxLegacy {
 
   /** addr u64 @ 0 — buffer address. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** cso u8 @ 10. */
   cso(slot: number): number {
-    return this.u8[slot * 16 + 10];
+    return this.u8[(slot << 4) | 10];
   }
 
   /** Sets cso of slot `slot`. */
   setCso(slot: number, value: number): void {
-    this.u8[slot * 16 + 10] = value;
+    this.u8[(slot << 4) | 10] = value;
   }
 
   /** cmd u8 @ 11. */
   cmd(slot: number): number {
-    return this.u8[slot * 16 + 11];
+    return this.u8[(slot << 4) | 11];
   }
 
   /** Sets cmd of slot `slot`. */
   setCmd(slot: number, value: number): void {
-    this.u8[slot * 16 + 11] = value;
+    this.u8[(slot << 4) | 11] = value;
   }
 
   /** cmd.EOP [0] — end of packet. */
   cmdEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   /** Sets cmd.EOP [0] — end of packet. */
   setCmdEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** cmd.IFCS [1]. */
   cmdIFCS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x02) !== 0;
   }
 
   /** Sets cmd.IFCS [1]. */
   setCmdIFCS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** cmd.IC [2]. */
   cmdIC(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x04) !== 0;
   }
 
   /** Sets cmd.IC [2]. */
   setCmdIC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** cmd.RS [3] — report status. */
   cmdRS(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x08) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x08) !== 0;
   }
 
   /** Sets cmd.RS [3] — report status. */
   setCmdRS(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x08 : this.u8[i] & ~0x08;
   }
 
   /** cmd.DEXT [5]. */
   cmdDEXT(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x20) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x20) !== 0;
   }
 
   /** Sets cmd.DEXT [5]. */
   setCmdDEXT(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 11;
+    const i = (slot << 4) | 11;
     this.u8[i] = x ? this.u8[i] | 0x20 : this.u8[i] & ~0x20;
   }
 
   /** status u8 @ 12. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0] — descriptor done. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0] — descriptor done. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EC [1]. */
   statusEC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EC [1]. */
   setStatusEC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** status.LC [2]. */
   statusLC(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x04) !== 0;
   }
 
   /** Sets status.LC [2]. */
   setStatusLC(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** css u8 @ 13. */
   css(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets css of slot `slot`. */
   setCss(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** special u16 @ 14. */
   special(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets special of slot `slot`. */
   setSpecial(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 
   /** special.VLAN [11:0]. */
   specialVLAN(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return v & 0xFFF;
   }
 
   /** Sets special.VLAN [11:0] (masked to the field). */
   setSpecialVLAN(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0x0FFF) | (x & 0x0FFF);
   }
 
   /** special.CFI [12]. */
   specialCFI(slot: number): boolean {
-    return (this.u16[slot * 8 + 7] & 0x1000) !== 0;
+    return (this.u16[(slot << 3) | 7] & 0x1000) !== 0;
   }
 
   /** Sets special.CFI [12]. */
   setSpecialCFI(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = x ? this.u16[i] | 0x1000 : this.u16[i] & ~0x1000;
   }
 
   /** special.PRI [15:13]. */
   specialPRI(slot: number): number {
-    const v = this.u16[slot * 8 + 7];
+    const v = this.u16[(slot << 3) | 7];
     return (v >>> 13) & 7;
   }
 
   /** Sets special.PRI [15:13] (masked to the field). */
   setSpecialPRI(slot: number, x: number): void {
-    const i = slot * 8 + 7;
+    const i = (slot << 3) | 7;
     this.u16[i] = (this.u16[i] & ~0xE000) | ((x << 13) & 0xE000);
   }
 }
@@ -301,170 +301,170 @@ export class TxContext {
 
   /** ipcss u8 @ 0. */
   ipcss(slot: number): number {
-    return this.u8[slot * 16];
+    return this.u8[slot << 4];
   }
 
   /** Sets ipcss of slot `slot`. */
   setIpcss(slot: number, value: number): void {
-    this.u8[slot * 16] = value;
+    this.u8[slot << 4] = value;
   }
 
   /** ipcso u8 @ 1. */
   ipcso(slot: number): number {
-    return this.u8[slot * 16 + 1];
+    return this.u8[(slot << 4) | 1];
   }
 
   /** Sets ipcso of slot `slot`. */
   setIpcso(slot: number, value: number): void {
-    this.u8[slot * 16 + 1] = value;
+    this.u8[(slot << 4) | 1] = value;
   }
 
   /** ipcse u16 @ 2. */
   ipcse(slot: number): number {
-    return this.u16[slot * 8 + 1];
+    return this.u16[(slot << 3) | 1];
   }
 
   /** Sets ipcse of slot `slot`. */
   setIpcse(slot: number, value: number): void {
-    this.u16[slot * 8 + 1] = value;
+    this.u16[(slot << 3) | 1] = value;
   }
 
   /** tucss u8 @ 4. */
   tucss(slot: number): number {
-    return this.u8[slot * 16 + 4];
+    return this.u8[(slot << 4) | 4];
   }
 
   /** Sets tucss of slot `slot`. */
   setTucss(slot: number, value: number): void {
-    this.u8[slot * 16 + 4] = value;
+    this.u8[(slot << 4) | 4] = value;
   }
 
   /** tucso u8 @ 5. */
   tucso(slot: number): number {
-    return this.u8[slot * 16 + 5];
+    return this.u8[(slot << 4) | 5];
   }
 
   /** Sets tucso of slot `slot`. */
   setTucso(slot: number, value: number): void {
-    this.u8[slot * 16 + 5] = value;
+    this.u8[(slot << 4) | 5] = value;
   }
 
   /** tucse u16 @ 6. */
   tucse(slot: number): number {
-    return this.u16[slot * 8 + 3];
+    return this.u16[(slot << 3) | 3];
   }
 
   /** Sets tucse of slot `slot`. */
   setTucse(slot: number, value: number): void {
-    this.u16[slot * 8 + 3] = value;
+    this.u16[(slot << 3) | 3] = value;
   }
 
   /** paylen_dtyp u32 @ 8. */
   paylenDtyp(slot: number): number {
-    return this.u32[slot * 4 + 2];
+    return this.u32[(slot << 2) | 2];
   }
 
   /** Sets paylen_dtyp of slot `slot`. */
   setPaylenDtyp(slot: number, value: number): void {
-    this.u32[slot * 4 + 2] = value;
+    this.u32[(slot << 2) | 2] = value;
   }
 
   /** paylen_dtyp.PAYLEN [19:0]. */
   paylenDtypPAYLEN(slot: number): number {
-    const v = this.u32[slot * 4 + 2];
+    const v = this.u32[(slot << 2) | 2];
     return v & 0x000F_FFFF;
   }
 
   /** Sets paylen_dtyp.PAYLEN [19:0] (masked to the field). */
   setPaylenDtypPAYLEN(slot: number, x: number): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = (this.u32[i] & ~0x000F_FFFF) | (x & 0x000F_FFFF);
   }
 
   /** paylen_dtyp.DTYP [23:20]. */
   paylenDtypDTYP(slot: number): number {
-    const v = this.u32[slot * 4 + 2];
+    const v = this.u32[(slot << 2) | 2];
     return (v >>> 20) & 0x0F;
   }
 
   /** Sets paylen_dtyp.DTYP [23:20] (masked to the field). */
   setPaylenDtypDTYP(slot: number, x: TxContextPaylenDtypDtyp): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = (this.u32[i] & ~0x00F0_0000) | ((x << 20) & 0x00F0_0000);
   }
 
   /** paylen_dtyp.TCP [24]. */
   paylenDtypTCP(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x0100_0000) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x0100_0000) !== 0;
   }
 
   /** Sets paylen_dtyp.TCP [24]. */
   setPaylenDtypTCP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x0100_0000 : this.u32[i] & ~0x0100_0000;
   }
 
   /** paylen_dtyp.DEXT [29]. */
   paylenDtypDEXT(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x2000_0000) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x2000_0000) !== 0;
   }
 
   /** Sets paylen_dtyp.DEXT [29]. */
   setPaylenDtypDEXT(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x2000_0000 : this.u32[i] & ~0x2000_0000;
   }
 
   /** paylen_dtyp.IDE [31]. */
   paylenDtypIDE(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x8000_0000) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x8000_0000) !== 0;
   }
 
   /** Sets paylen_dtyp.IDE [31]. */
   setPaylenDtypIDE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x8000_0000 : this.u32[i] & ~0x8000_0000;
   }
 
   /** status u8 @ 12. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0]. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0]. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** hdrlen u8 @ 13. */
   hdrlen(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets hdrlen of slot `slot`. */
   setHdrlen(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** mss u16 @ 14. */
   mss(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets mss of slot `slot`. */
   setMss(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 }
 
@@ -514,118 +514,118 @@ export class RxLegacy {
 
   /** addr u64 @ 0. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** length u16 @ 8 — bytes written by the device. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 4] = value;
+    this.u16[(slot << 3) | 4] = value;
   }
 
   /** csum u16 @ 10. */
   csum(slot: number): number {
-    return this.u16[slot * 8 + 5];
+    return this.u16[(slot << 3) | 5];
   }
 
   /** Sets csum of slot `slot`. */
   setCsum(slot: number, value: number): void {
-    this.u16[slot * 8 + 5] = value;
+    this.u16[(slot << 3) | 5] = value;
   }
 
   /** status u8 @ 12. */
   status(slot: number): number {
-    return this.u8[slot * 16 + 12];
+    return this.u8[(slot << 4) | 12];
   }
 
   /** Sets status of slot `slot`. */
   setStatus(slot: number, value: number): void {
-    this.u8[slot * 16 + 12] = value;
+    this.u8[(slot << 4) | 12] = value;
   }
 
   /** status.DD [0]. */
   statusDD(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0;
   }
 
   /** Sets status.DD [0]. */
   setStatusDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** status.EOP [1]. */
   statusEOP(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Sets status.EOP [1]. */
   setStatusEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x02 : this.u8[i] & ~0x02;
   }
 
   /** status.IXSM [2]. */
   statusIXSM(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x04) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x04) !== 0;
   }
 
   /** Sets status.IXSM [2]. */
   setStatusIXSM(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 12;
+    const i = (slot << 4) | 12;
     this.u8[i] = x ? this.u8[i] | 0x04 : this.u8[i] & ~0x04;
   }
 
   /** errors u8 @ 13. */
   errors(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   /** Sets errors of slot `slot`. */
   setErrors(slot: number, value: number): void {
-    this.u8[slot * 16 + 13] = value;
+    this.u8[(slot << 4) | 13] = value;
   }
 
   /** errors.CE [0]. */
   errorsCE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x01) !== 0;
   }
 
   /** Sets errors.CE [0]. */
   setErrorsCE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x01 : this.u8[i] & ~0x01;
   }
 
   /** errors.RXE [7]. */
   errorsRXE(slot: number): boolean {
-    return (this.u8[slot * 16 + 13] & 0x80) !== 0;
+    return (this.u8[(slot << 4) | 13] & 0x80) !== 0;
   }
 
   /** Sets errors.RXE [7]. */
   setErrorsRXE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 16 + 13;
+    const i = (slot << 4) | 13;
     this.u8[i] = x ? this.u8[i] | 0x80 : this.u8[i] & ~0x80;
   }
 
   /** special u16 @ 14. */
   special(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets special of slot `slot`. */
   setSpecial(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 }
 
@@ -661,24 +661,24 @@ export class RxExtended {
 
   /** addr u64 @ 0. Two 32-bit halves; exact below 2^53. */
   addr(slot: number): number {
-    return this.u32[slot * 4 + 1] * 0x1_0000_0000 + this.u32[slot * 4];
+    return this.u32[(slot << 2) | 1] * 0x1_0000_0000 + this.u32[slot << 2];
   }
 
   /** Sets addr of slot `slot`. */
   setAddr(slot: number, value: number): void {
-    this.u32[slot * 4] = value >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(value / 0x1_0000_0000);
+    this.u32[slot << 2] = value >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(value / 0x1_0000_0000);
   }
 
   /** dd_zero u64 @ 8. Two 32-bit halves; exact below 2^53. */
   ddZero(slot: number): number {
-    return this.u32[slot * 4 + 3] * 0x1_0000_0000 + this.u32[slot * 4 + 2];
+    return this.u32[(slot << 2) | 3] * 0x1_0000_0000 + this.u32[(slot << 2) | 2];
   }
 
   /** Sets dd_zero of slot `slot`. */
   setDdZero(slot: number, value: number): void {
-    this.u32[slot * 4 + 2] = value >>> 0;
-    this.u32[slot * 4 + 3] = Math.floor(value / 0x1_0000_0000);
+    this.u32[(slot << 2) | 2] = value >>> 0;
+    this.u32[(slot << 2) | 3] = Math.floor(value / 0x1_0000_0000);
   }
 }
 
@@ -728,84 +728,84 @@ export class RxExtendedWriteback {
 
   /** mrq u32 @ 0. */
   mrq(slot: number): number {
-    return this.u32[slot * 4];
+    return this.u32[slot << 2];
   }
 
   /** Sets mrq of slot `slot`. */
   setMrq(slot: number, value: number): void {
-    this.u32[slot * 4] = value;
+    this.u32[slot << 2] = value;
   }
 
   /** rss_hash u32 @ 4. */
   rssHash(slot: number): number {
-    return this.u32[slot * 4 + 1];
+    return this.u32[(slot << 2) | 1];
   }
 
   /** Sets rss_hash of slot `slot`. */
   setRssHash(slot: number, value: number): void {
-    this.u32[slot * 4 + 1] = value;
+    this.u32[(slot << 2) | 1] = value;
   }
 
   /** status_error u32 @ 8. */
   statusError(slot: number): number {
-    return this.u32[slot * 4 + 2];
+    return this.u32[(slot << 2) | 2];
   }
 
   /** Sets status_error of slot `slot`. */
   setStatusError(slot: number, value: number): void {
-    this.u32[slot * 4 + 2] = value;
+    this.u32[(slot << 2) | 2] = value;
   }
 
   /** status_error.DD [0]. */
   statusErrorDD(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x0000_0001) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x0000_0001) !== 0;
   }
 
   /** Sets status_error.DD [0]. */
   setStatusErrorDD(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x0000_0001 : this.u32[i] & ~0x0000_0001;
   }
 
   /** status_error.EOP [1]. */
   statusErrorEOP(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x0000_0002) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x0000_0002) !== 0;
   }
 
   /** Sets status_error.EOP [1]. */
   setStatusErrorEOP(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x0000_0002 : this.u32[i] & ~0x0000_0002;
   }
 
   /** status_error.RXE [31]. */
   statusErrorRXE(slot: number): boolean {
-    return (this.u32[slot * 4 + 2] & 0x8000_0000) !== 0;
+    return (this.u32[(slot << 2) | 2] & 0x8000_0000) !== 0;
   }
 
   /** Sets status_error.RXE [31]. */
   setStatusErrorRXE(slot: number, x: boolean | 0 | 1): void {
-    const i = slot * 4 + 2;
+    const i = (slot << 2) | 2;
     this.u32[i] = x ? this.u32[i] | 0x8000_0000 : this.u32[i] & ~0x8000_0000;
   }
 
   /** length u16 @ 12. */
   length(slot: number): number {
-    return this.u16[slot * 8 + 6];
+    return this.u16[(slot << 3) | 6];
   }
 
   /** Sets length of slot `slot`. */
   setLength(slot: number, value: number): void {
-    this.u16[slot * 8 + 6] = value;
+    this.u16[(slot << 3) | 6] = value;
   }
 
   /** vlan u16 @ 14. */
   vlan(slot: number): number {
-    return this.u16[slot * 8 + 7];
+    return this.u16[(slot << 3) | 7];
   }
 
   /** Sets vlan of slot `slot`. */
   setVlan(slot: number, value: number): void {
-    this.u16[slot * 8 + 7] = value;
+    this.u16[(slot << 3) | 7] = value;
   }
 }

@@ -61,12 +61,12 @@ export class TxRing extends DescriptorRing {
 
   /** Bytes posted into `slot` (its length field). */
   postedLength(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Whether `slot` was posted as the last descriptor of its frame (cmd.EOP). */
   isLastOfFrame(slot: number): boolean {
-    return (this.u8[slot * 16 + 11] & 0x01) !== 0;
+    return (this.u8[(slot << 4) | 11] & 0x01) !== 0;
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -77,32 +77,32 @@ export class TxRing extends DescriptorRing {
 
   protected fill(slot: number, iova: number, length: number, last: boolean, _report: boolean): void {
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // length = length
-    this.u16[slot * 8 + 4] = length;
+    this.u16[(slot << 3) | 4] = length;
     // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
-    this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
+    this.u8[(slot << 4) | 11] = last ? 0x0B : 0x0A;
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, length: number, last: boolean, _report: boolean): void {
     // addr: the slot already holds its buffer's address
     // length = length
-    this.u16[slot * 8 + 4] = length;
+    this.u16[(slot << 3) | 4] = length;
     // cmd = EOP | IFCS | RS; cmd.EOP only on the last descriptor of a frame
-    this.u8[slot * 16 + 11] = last ? 0x0B : 0x0A;
+    this.u8[(slot << 4) | 11] = last ? 0x0B : 0x0A;
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+    this.u8[(slot << 4) | 12] &= ~0x01; // status.DD
   }
 }
 
@@ -162,17 +162,17 @@ export class RxRing extends DescriptorRing {
 
   /** Bytes the device wrote into completed `slot` (length). */
   receivedLength(slot: number): number {
-    return this.u16[slot * 8 + 4];
+    return this.u16[(slot << 3) | 4];
   }
 
   /** Whether completed `slot` ends its frame (status.EOP). */
   isEop(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x02) !== 0;
+    return (this.u8[(slot << 4) | 12] & 0x02) !== 0;
   }
 
   /** Error bits of completed `slot` (errors); 0 when none. */
   errorsAt(slot: number): number {
-    return this.u8[slot * 16 + 13];
+    return this.u8[(slot << 4) | 13];
   }
 
   override describe(slot: number, out: RingCompletion): void {
@@ -184,24 +184,24 @@ export class RxRing extends DescriptorRing {
 
   protected fill(slot: number, iova: number, _length: number, _last: boolean, _report: boolean): void {
     // addr = buffer
-    this.u32[slot * 4] = iova >>> 0;
-    this.u32[slot * 4 + 1] = Math.floor(iova / 0x1_0000_0000);
+    this.u32[slot << 2] = iova >>> 0;
+    this.u32[(slot << 2) | 1] = Math.floor(iova / 0x1_0000_0000);
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected override fillKeepingBuffer(slot: number, _iovaOfSlot: ArrayLike<number>, _length: number, _last: boolean, _report: boolean): void {
     // addr: the slot already holds its buffer's address
     // status = 0
-    this.u8[slot * 16 + 12] = 0x00;
+    this.u8[(slot << 4) | 12] = 0x00;
   }
 
   protected isDone(slot: number): boolean {
-    return (this.u8[slot * 16 + 12] & 0x01) !== 0; // status.DD
+    return (this.u8[(slot << 4) | 12] & 0x01) !== 0; // status.DD
   }
 
   protected clearDone(slot: number): void {
-    this.u8[slot * 16 + 12] &= ~0x01; // status.DD
+    this.u8[(slot << 4) | 12] &= ~0x01; // status.DD
   }
 }
 
