@@ -287,7 +287,13 @@ function emitBit(m: TsModule, d: Descriptor, cls: string, f: DescriptorField, b:
     const digits = Math.min(typeBits(f.type), 32) / 4;
     if (st.element) {
       const { array, index, hiIndex } = st.element;
-      w.line(`const i = ${pos.word === 'hi' && hiIndex !== undefined ? hiIndex : index};`);
+      const i = pos.word === 'hi' ? hiIndex : index;
+      if (i === undefined)
+        throw new NicdlError(
+          'E_GEN_UNSUPPORTED',
+          `descriptor ${d.name}: ${f.name} has no high word`,
+        );
+      w.line(`const i = ${i};`);
       w.line(`${array}[i] = ${setBits(`${array}[i]`, local, 'x', digits)};`);
     } else {
       // Unaligned field: read, change, write back through the DataView.
