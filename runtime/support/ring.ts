@@ -551,10 +551,8 @@ export abstract class DescriptorRing {
   /** Takes back `slot`, the oldest handed-over one, known done. */
   private release(slot: number): void {
     if (this.checked) this.checkOwnership('reclaim', slot);
-    // Only a reported slot has a done bit to clear; taking it ends its covered run. With a
-    // report on every descriptor (every RX ring) every slot is reported: the field says so
-    // without a table read per frame.
-    if (this.reportEvery === 1 || this.reported[slot] !== 0) {
+    // Only a reported slot has a done bit to clear; taking it ends its covered run.
+    if (this.reportsAt(slot)) {
       this.clearDone(slot);
       this.coverSlot = -1;
     }
@@ -600,7 +598,9 @@ export abstract class DescriptorRing {
    * when the ring has none): only such slots get a done bit back.
    */
   reportsAt(slot: number): boolean {
-    return this.reported[slot] !== 0;
+    // With a report on every descriptor (every RX ring) the field says so without a table
+    // read: release() asks this for every frame taken back.
+    return this.reportEvery === 1 || this.reported[slot] !== 0;
   }
 
   /** The IOVA posted into `slot`. */
@@ -675,7 +675,7 @@ export abstract class DescriptorRing {
    * it was reported, else the done bit of the reported slot covering it.
    */
   protected slotDone(slot: number): boolean {
-    if (this.reported[slot] !== 0) return this.isDone(slot);
+    if (this.reportsAt(slot)) return this.isDone(slot);
     let cover = this.coverSlot;
     if (cover < 0) {
       cover = this.coveringReport(slot);
