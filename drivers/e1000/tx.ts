@@ -383,7 +383,7 @@ export class TxQueue {
     if (!this.reserveRoom(1, false)) return false;
     const pool = this.pool;
     const buffer = this.takeBuffer();
-    copyInto(pool.bytes, frame, pool.offset(buffer));
+    copyFrame(pool.bytes, frame, pool.offset(buffer));
     this.postWholeFrame(buffer, frame.length);
     return true;
   }
